@@ -1,0 +1,21 @@
+package io.parley.protocol;
+
+/** The states of a connection in either role; docs/protocol.md has the same table. */
+public enum EngineState {
+    /** Caller: nothing sent yet. */
+    IDLE,
+    /** Caller: preamble and CONNECT sent, waiting for ACCEPT or REJECT (PENDING may come first). */
+    CONNECTING,
+    /** Callee: waiting for the caller's preamble and CONNECT. */
+    AWAITING_REQUEST,
+    /** Callee: the request arrived; the application has not decided it yet (or deferred it). */
+    REQUESTED,
+    /** Both directions open. */
+    OPEN,
+    /** This side sent DISCONNECT; it still receives until the peer's DISCONNECT. */
+    SEND_CLOSED,
+    /** The peer's DISCONNECT arrived; this side may still send until its own DISCONNECT. */
+    RECEIVE_CLOSED,
+    /** Terminal: graceful, refused, reset or aborted, as the close indication says. */
+    CLOSED
+}

@@ -1,0 +1,108 @@
+package io.parley.protocol;
+
+import io.parley.Group;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+
+/**
+ * A decoded frame (or the preamble). Byte arrays are owned by the frame: neither side modifies them after
+ * construction. Compare frames with a content-aware comparison; arrays use identity in record equality.
+ */
+public sealed interface Frame {
+
+    /** The frame's type. */
+    FrameType type();
+
+    /** The preamble: the protocol versions the sender speaks, lowest and highest. */
+    record Preamble(int minVersion, int maxVersion) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.PREAMBLE;
+        }
+    }
+
+    /**
+     * The connection request, with the caller's receive limits.
+     *
+     * @param maxMessageSize    the largest message the caller accepts
+     * @param maxCalleeData     the largest callee data the caller accepts
+     * @param maxDisconnectData the largest disconnect data the caller accepts
+     * @param qos               the requested QoS, or null if none was requested
+     * @param group             the group request, or null if none
+     * @param callerData        the caller data, possibly empty
+     */
+    record Connect(long maxMessageSize, int maxCalleeData, int maxDisconnectData, Qos qos, Group group,
+                   byte[] callerData) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.CONNECT;
+        }
+    }
+
+    /**
+     * The acceptance, with the callee's receive limits.
+     *
+     * @param maxMessageSize    the largest message the callee accepts
+     * @param maxDisconnectData the largest disconnect data the callee accepts
+     * @param qos               the granted QoS, or null if none was requested
+     * @param group             the group the connection joined (kind JOIN), or null if none
+     * @param calleeData        the callee data, possibly empty
+     */
+    record Accept(long maxMessageSize, int maxDisconnectData, Qos qos, Group group, byte[] calleeData)
+            implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.ACCEPT;
+        }
+    }
+
+    /** The refusal: a reason code (the raw wire value) and optional reason data. */
+    record Reject(int reasonCode, byte[] reasonData) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.REJECT;
+        }
+
+        /** The reason; codes this version does not know read as UNSPECIFIED. */
+        public ReasonCode reason() {
+            return ReasonCode.ofWire(reasonCode);
+        }
+    }
+
+    /** The request is held; the callee is alive and will decide later. */
+    record Pending() implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.PENDING;
+        }
+    }
+
+    /** One fragment of a message; {@code more} says further fragments of the same message follow. */
+    record Data(boolean more, byte[] payload) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.DATA;
+        }
+    }
+
+    /** The end of the sender's sending direction, with disconnect data; {@code closed}: the sender closed. */
+    record Disconnect(boolean closed, byte[] data) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.DISCONNECT;
+        }
+    }
+
+    /** The end of both directions: a reason code (the raw wire value) and optional reason data. */
+    record Abort(int reasonCode, byte[] reasonData) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.ABORT;
+        }
+
+        /** The reason; codes this version does not know read as UNSPECIFIED. */
+        public ReasonCode reason() {
+            return ReasonCode.ofWire(reasonCode);
+        }
+    }
+}

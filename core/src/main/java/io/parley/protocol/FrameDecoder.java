@@ -1,0 +1,307 @@
+package io.parley.protocol;
+
+import io.parley.FlowSpec;
+import io.parley.Group;
+import io.parley.GroupKind;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+import io.parley.ServiceType;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
+ * boundary decodes to the same frames. Every declared length is checked against the receiver's
+ * {@link FrameLimits} before a buffer is allocated for it, so memory per connection stays bounded whatever
+ * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating.
+ *
+ * <p>After a {@link ProtocolViolationException} the decoder is finished: further calls throw the same
+ * violation again.
+ */
+public final class FrameDecoder {
+    private static final byte[] EMPTY = new byte[0];
+
+    private enum Phase { PREAMBLE, HEADER, PAYLOAD, SKIP, FAILED }
+
+    private final FrameLimits limits;
+    private final byte[] head = new byte[WireFormat.PREAMBLE_SIZE];
+    private Phase phase = Phase.PREAMBLE;
+    private int headFill;
+    private int type;
+    private int flags;
+    private int length;
+    private byte[] payload;
+    private int payloadFill;
+    private long messageSoFar;
+    private ProtocolViolationException failure;
+
+    /** A decoder for a receiver with the given limits. */
+    public FrameDecoder(FrameLimits limits) {
+        this.limits = limits;
+    }
+
+    /** True if the decoder holds part of a frame (or of the preamble) and needs more bytes to finish it. */
+    public boolean isMidFrame() {
+        return (phase == Phase.PREAMBLE || phase == Phase.HEADER) ? headFill > 0 : phase != Phase.FAILED;
+    }
+
+    /**
+     * Consumes bytes from {@code in} up to the end of the next complete frame and returns it, or returns
+     * null once {@code in} is exhausted without completing one (the partial frame is kept).
+     */
+    public Frame next(ByteBuffer in) throws ProtocolViolationException {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            return advance(in);
+        } catch (ProtocolViolationException e) {
+            phase = Phase.FAILED;
+            failure = e;
+            throw e;
+        }
+    }
+
+    private Frame advance(ByteBuffer in) throws ProtocolViolationException {
+        while (true) {
+            switch (phase) {
+                case PREAMBLE -> {
+                    if (!fillPreamble(in)) {
+                        return null;
+                    }
+                    phase = Phase.HEADER;
+                    headFill = 0;
+                    return new Frame.Preamble(head[WireFormat.MAGIC.length] & 0xFF,
+                            head[WireFormat.MAGIC.length + 1] & 0xFF);
+                }
+                case HEADER -> {
+                    if (!fillHeader(in)) {
+                        return null;
+                    }
+                    Frame empty = startPayload();
+                    if (empty != null) {
+                        return empty;
+                    }
+                }
+                case PAYLOAD -> {
+                    int n = Math.min(in.remaining(), length - payloadFill);
+                    in.get(payload, payloadFill, n);
+                    payloadFill += n;
+                    if (payloadFill < length) {
+                        return null;
+                    }
+                    phase = Phase.HEADER;
+                    byte[] complete = payload;
+                    payload = null;
+                    return parse(complete);
+                }
+                case SKIP -> {
+                    int n = Math.min(in.remaining(), length - payloadFill);
+                    in.position(in.position() + n);
+                    payloadFill += n;
+                    if (payloadFill < length) {
+                        return null;
+                    }
+                    phase = Phase.HEADER;
+                    if (type == FrameType.PENDING.code()) {
+                        return new Frame.Pending();
+                    }
+                }
+                case FAILED -> throw failure;
+            }
+        }
+    }
+
+    private boolean fillPreamble(ByteBuffer in) throws ProtocolViolationException {
+        while (headFill < WireFormat.PREAMBLE_SIZE && in.hasRemaining()) {
+            byte b = in.get();
+            if (headFill < WireFormat.MAGIC.length && b != WireFormat.MAGIC[headFill]) {
+                throw new ProtocolViolationException(ReasonCode.NOT_PARLEY,
+                        "not a Parley peer: byte " + headFill + " of the stream is 0x"
+                                + Integer.toHexString(b & 0xFF) + ", expected 0x"
+                                + Integer.toHexString(WireFormat.MAGIC[headFill] & 0xFF));
+            }
+            head[headFill++] = b;
+        }
+        return headFill == WireFormat.PREAMBLE_SIZE;
+    }
+
+    private boolean fillHeader(ByteBuffer in) {
+        if (headFill == 0 && in.remaining() >= WireFormat.HEADER_SIZE) {
+            type = in.get() & 0xFF;
+            flags = in.get() & 0xFF;
+            length = in.getShort() & 0xFFFF;
+            return true;
+        }
+        while (headFill < WireFormat.HEADER_SIZE && in.hasRemaining()) {
+            head[headFill++] = in.get();
+        }
+        if (headFill < WireFormat.HEADER_SIZE) {
+            return false;
+        }
+        headFill = 0;
+        type = head[0] & 0xFF;
+        flags = head[1] & 0xFF;
+        length = ((head[2] & 0xFF) << 8) | (head[3] & 0xFF);
+        return true;
+    }
+
+    /** Checks the declared length, then either allocates, skips, or completes an empty frame at once. */
+    private Frame startPayload() throws ProtocolViolationException {
+        payloadFill = 0;
+        FrameType known = FrameType.ofCode(type).orElse(null);
+        if (known == null || known == FrameType.PENDING) {
+            if (known == null && type < WireFormat.FIRST_IGNORABLE_TYPE) {
+                throw violation("unknown frame type 0x" + Integer.toHexString(type));
+            }
+            phase = Phase.SKIP;
+            return null;
+        }
+        checkDeclaredLength(known);
+        if (length == 0) {
+            phase = Phase.HEADER;
+            return parse(EMPTY);
+        }
+        payload = new byte[length];
+        phase = Phase.PAYLOAD;
+        return null;
+    }
+
+    private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
+        switch (known) {
+            case CONNECT -> {
+                int fixed = WireFormat.CONNECT_FIXED_SIZE + optionalSize(WireFormat.CONNECT_GROUP_SIZE);
+                requireAtLeast(fixed, known);
+                if (length - fixed > limits.maxCallerData()) {
+                    throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "caller data of "
+                            + (length - fixed) + " bytes exceeds the limit of " + limits.maxCallerData());
+                }
+            }
+            case ACCEPT -> {
+                int fixed = WireFormat.ACCEPT_FIXED_SIZE + optionalSize(WireFormat.ACCEPT_GROUP_SIZE);
+                requireAtLeast(fixed, known);
+                if (length - fixed > limits.maxCalleeData()) {
+                    throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "callee data of "
+                            + (length - fixed) + " bytes exceeds the advertised limit of " + limits.maxCalleeData());
+                }
+            }
+            case REJECT, ABORT -> {
+                requireAtLeast(2, known);
+                if (length - 2 > WireFormat.MAX_REASON_DATA) {
+                    throw violation(known + " reason data of " + (length - 2) + " bytes exceeds "
+                            + WireFormat.MAX_REASON_DATA);
+                }
+            }
+            case DATA -> {
+                if (messageSoFar + length > limits.maxMessageSize()) {
+                    throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "message of at least "
+                            + (messageSoFar + length) + " bytes exceeds the advertised limit of "
+                            + limits.maxMessageSize());
+                }
+                messageSoFar = (flags & WireFormat.FLAG_MORE) != 0 ? messageSoFar + length : 0;
+            }
+            case DISCONNECT -> {
+                if (length > limits.maxDisconnectData()) {
+                    throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "disconnect data of "
+                            + length + " bytes exceeds the advertised limit of " + limits.maxDisconnectData());
+                }
+            }
+            default -> throw violation("unexpected frame type " + known);
+        }
+        if (messageSoFar > 0 && known != FrameType.DATA && known != FrameType.ABORT) {
+            throw violation(known + " frame in the middle of a fragmented message");
+        }
+    }
+
+    private int optionalSize(int groupSize) {
+        return ((flags & WireFormat.FLAG_QOS) != 0 ? 2 * WireFormat.FLOWSPEC_SIZE : 0)
+                + ((flags & WireFormat.FLAG_GROUP) != 0 ? groupSize : 0);
+    }
+
+    private void requireAtLeast(int minimum, FrameType known) throws ProtocolViolationException {
+        if (length < minimum) {
+            throw violation(known + " payload of " + length + " bytes is shorter than its fields (" + minimum + ")");
+        }
+    }
+
+    private Frame parse(byte[] bytes) throws ProtocolViolationException {
+        FrameType known = FrameType.ofCode(type).orElseThrow();
+        return switch (known) {
+            case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
+            case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);
+            case REJECT -> new Frame.Reject(u16(bytes, 0), tail(bytes, 2));
+            case ABORT -> new Frame.Abort(u16(bytes, 0), tail(bytes, 2));
+            case CONNECT -> parseConnect(bytes);
+            case ACCEPT -> parseAccept(bytes);
+            default -> throw violation("unexpected frame type " + known);
+        };
+    }
+
+    private Frame.Connect parseConnect(byte[] b) throws ProtocolViolationException {
+        int at = WireFormat.CONNECT_FIXED_SIZE;
+        Qos qos = null;
+        if ((flags & WireFormat.FLAG_QOS) != 0) {
+            qos = new Qos(flowSpec(b, at), flowSpec(b, at + WireFormat.FLOWSPEC_SIZE));
+            at += 2 * WireFormat.FLOWSPEC_SIZE;
+        }
+        Group group = null;
+        if ((flags & WireFormat.FLAG_GROUP) != 0) {
+            int kindCode = b[at] & 0xFF;
+            GroupKind kind = GroupKind.ofCode(kindCode)
+                    .orElseThrow(() -> violation("unknown group kind " + kindCode));
+            group = new Group(kind, u32(b, at + 1), u16(b, at + 5));
+            at += WireFormat.CONNECT_GROUP_SIZE;
+        }
+        return new Frame.Connect(u32(b, 0), u16(b, 4), u16(b, 6), qos, group, tail(b, at));
+    }
+
+    private Frame.Accept parseAccept(byte[] b) throws ProtocolViolationException {
+        int at = WireFormat.ACCEPT_FIXED_SIZE;
+        Qos qos = null;
+        if ((flags & WireFormat.FLAG_QOS) != 0) {
+            qos = new Qos(flowSpec(b, at), flowSpec(b, at + WireFormat.FLOWSPEC_SIZE));
+            at += 2 * WireFormat.FLOWSPEC_SIZE;
+        }
+        Group group = null;
+        if ((flags & WireFormat.FLAG_GROUP) != 0) {
+            group = new Group(GroupKind.JOIN, u32(b, at), u16(b, at + 4));
+            at += WireFormat.ACCEPT_GROUP_SIZE;
+        }
+        return new Frame.Accept(u32(b, 0), u16(b, 4), qos, group, tail(b, at));
+    }
+
+    private FlowSpec flowSpec(byte[] b, int at) throws ProtocolViolationException {
+        int serviceField = (int) u32(b, at + 20);
+        ServiceType serviceType;
+        int serviceFlags;
+        if (serviceField == -1) {
+            serviceType = ServiceType.NOT_SPECIFIED;
+            serviceFlags = 0;
+        } else {
+            int code = serviceField & ServiceType.TYPE_MASK;
+            serviceType = ServiceType.ofCode(code)
+                    .orElseThrow(() -> violation("unknown FLOWSPEC service type 0x" + Integer.toHexString(code)));
+            serviceFlags = serviceField & ~ServiceType.TYPE_MASK;
+        }
+        return new FlowSpec(u32(b, at), u32(b, at + 4), u32(b, at + 8), u32(b, at + 12), u32(b, at + 16),
+                serviceType, serviceFlags, u32(b, at + 24), u32(b, at + 28));
+    }
+
+    private static int u16(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((long) (b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8)
+                | (b[at + 3] & 0xFF);
+    }
+
+    private static byte[] tail(byte[] b, int from) {
+        return from == b.length ? EMPTY : Arrays.copyOfRange(b, from, b.length);
+    }
+
+    private static ProtocolViolationException violation(String message) {
+        return new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION, message);
+    }
+}

@@ -1,0 +1,140 @@
+package io.parley.protocol;
+
+import io.parley.FlowSpec;
+import io.parley.Group;
+import io.parley.Qos;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Writes frames in the wire format of docs/protocol.md. Encoding checks only what the format itself
+ * requires (field ranges, a payload of at most {@link WireFormat#MAX_PAYLOAD} bytes); the engine checks the
+ * peer's limits before it encodes.
+ */
+public final class FrameEncoder {
+
+    private FrameEncoder() {
+    }
+
+    /** The wire bytes of one frame (or of the preamble). */
+    public static byte[] toBytes(Frame frame) {
+        OutputBuffer out = new OutputBuffer(64);
+        encode(frame, out);
+        return out.toByteArray();
+    }
+
+    static void encode(Frame frame, OutputBuffer out) {
+        switch (frame) {
+            case Frame.Preamble p -> preamble(p.minVersion(), p.maxVersion(), out);
+            case Frame.Connect c -> connect(c, out);
+            case Frame.Accept a -> accept(a, out);
+            case Frame.Reject r -> reasonFrame(FrameType.REJECT, r.reasonCode(), r.reasonData(), out);
+            case Frame.Pending p -> header(FrameType.PENDING, 0, 0, out);
+            case Frame.Data d -> data(d.more(), ByteBuffer.wrap(d.payload()), d.payload().length, out);
+            case Frame.Disconnect d -> {
+                header(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0, d.data().length, out);
+                out.put(d.data());
+            }
+            case Frame.Abort a -> reasonFrame(FrameType.ABORT, a.reasonCode(), a.reasonData(), out);
+        }
+    }
+
+    static void preamble(int minVersion, int maxVersion, OutputBuffer out) {
+        out.put(WireFormat.MAGIC);
+        out.u8(checkRange(minVersion, 0xFF, "minVersion"));
+        out.u8(checkRange(maxVersion, 0xFF, "maxVersion"));
+    }
+
+    /** One DATA frame holding the next {@code count} bytes of {@code src}. */
+    static void data(boolean more, ByteBuffer src, int count, OutputBuffer out) {
+        header(FrameType.DATA, more ? WireFormat.FLAG_MORE : 0, count, out);
+        out.put(src, count);
+    }
+
+    private static void connect(Frame.Connect c, OutputBuffer out) {
+        int flags = (c.qos() != null ? WireFormat.FLAG_QOS : 0) | (c.group() != null ? WireFormat.FLAG_GROUP : 0);
+        int length = WireFormat.CONNECT_FIXED_SIZE + qosSize(c.qos())
+                + (c.group() != null ? WireFormat.CONNECT_GROUP_SIZE : 0) + c.callerData().length;
+        header(FrameType.CONNECT, flags, length, out);
+        out.u32(checkRange(c.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
+        out.u16(checkRange(c.maxCalleeData(), 0xFFFF, "maxCalleeData"));
+        out.u16(checkRange(c.maxDisconnectData(), 0xFFFF, "maxDisconnectData"));
+        qos(c.qos(), out);
+        if (c.group() != null) {
+            out.u8(c.group().kind().code());
+            out.u32(c.group().id());
+            out.u16(c.group().priority());
+        }
+        out.put(c.callerData());
+    }
+
+    private static void accept(Frame.Accept a, OutputBuffer out) {
+        int flags = (a.qos() != null ? WireFormat.FLAG_QOS : 0) | (a.group() != null ? WireFormat.FLAG_GROUP : 0);
+        int length = WireFormat.ACCEPT_FIXED_SIZE + qosSize(a.qos())
+                + (a.group() != null ? WireFormat.ACCEPT_GROUP_SIZE : 0) + a.calleeData().length;
+        header(FrameType.ACCEPT, flags, length, out);
+        out.u32(checkRange(a.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
+        out.u16(checkRange(a.maxDisconnectData(), 0xFFFF, "maxDisconnectData"));
+        qos(a.qos(), out);
+        if (a.group() != null) {
+            out.u32(a.group().id());
+            out.u16(a.group().priority());
+        }
+        out.put(a.calleeData());
+    }
+
+    private static void reasonFrame(FrameType type, int reasonCode, byte[] reasonData, OutputBuffer out) {
+        if (reasonData.length > WireFormat.MAX_REASON_DATA) {
+            throw new IllegalArgumentException("reason data is at most " + WireFormat.MAX_REASON_DATA + " bytes");
+        }
+        header(type, 0, 2 + reasonData.length, out);
+        out.u16(checkRange(reasonCode, 0xFFFF, "reasonCode"));
+        out.put(reasonData);
+    }
+
+    private static int qosSize(Qos qos) {
+        return qos != null ? 2 * WireFormat.FLOWSPEC_SIZE : 0;
+    }
+
+    private static void qos(Qos qos, OutputBuffer out) {
+        if (qos != null) {
+            flowSpec(qos.sending(), out);
+            flowSpec(qos.receiving(), out);
+        }
+    }
+
+    private static void flowSpec(FlowSpec spec, OutputBuffer out) {
+        out.u32(spec.tokenRate());
+        out.u32(spec.tokenBucketSize());
+        out.u32(spec.peakBandwidth());
+        out.u32(spec.latency());
+        out.u32(spec.delayVariation());
+        out.u32(spec.serviceTypeField() & 0xFFFF_FFFFL);
+        out.u32(spec.maxSduSize());
+        out.u32(spec.minimumPolicedSize());
+    }
+
+    private static void header(FrameType type, int flags, int length, OutputBuffer out) {
+        if (length > WireFormat.MAX_PAYLOAD) {
+            throw new IllegalArgumentException(type + " payload of " + length + " bytes exceeds "
+                    + WireFormat.MAX_PAYLOAD);
+        }
+        out.u8(type.code());
+        out.u8(flags);
+        out.u16(length);
+    }
+
+    private static long checkRange(long value, long max, String name) {
+        if (value < 0 || value > max) {
+            throw new IllegalArgumentException(name + " out of range: " + value);
+        }
+        return value;
+    }
+
+    private static int checkRange(int value, int max, String name) {
+        if (value < 0 || value > max) {
+            throw new IllegalArgumentException(name + " out of range: " + value);
+        }
+        return value;
+    }
+}

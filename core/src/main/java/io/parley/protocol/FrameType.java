@@ -1,0 +1,44 @@
+package io.parley.protocol;
+
+import java.util.Optional;
+
+/** The frame types of protocol version 1 with their wire values. */
+public enum FrameType {
+    /** Not a frame: the stream's opening bytes. Listed so the state table can name it. */
+    PREAMBLE(-1),
+    /** Caller to callee: the connection request. */
+    CONNECT(0x01),
+    /** Callee to caller: the request is accepted. */
+    ACCEPT(0x02),
+    /** Callee to caller: the request is refused. */
+    REJECT(0x03),
+    /** Callee to caller: the request is held, its decision deferred. */
+    PENDING(0x04),
+    /** Either way: one fragment of a message. */
+    DATA(0x10),
+    /** Either way: the sender ends its sending direction, with disconnect data. */
+    DISCONNECT(0x20),
+    /** Either way: the sender ends both directions at once, with a reason. */
+    ABORT(0x21);
+
+    private final int code;
+
+    FrameType(int code) {
+        this.code = code;
+    }
+
+    /** The type byte on the wire (-1 for the preamble). */
+    public int code() {
+        return code;
+    }
+
+    /** The frame type for a type byte, or empty if this version does not know it. */
+    public static Optional<FrameType> ofCode(int code) {
+        for (FrameType type : values()) {
+            if (type.code == code) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,466 @@
+package io.parley.protocol;
+
+import io.parley.CloseIndication;
+import io.parley.Group;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+import io.parley.WinsockError;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
+ * received ({@link #receive}), the transport's end ({@link #receiveEndOfStream}, {@link #receiveReset}) and
+ * the time ({@link #handleTimeout}); give it commands; take the bytes to send ({@link #takeOutput}) and the
+ * events ({@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
+ *
+ * <p>Guarantees: nothing is sent after the local DISCONNECT or ABORT; every message the peer sent before
+ * its DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; an end of stream or reset
+ * without both DISCONNECTs is reported as aborted or reset, never as graceful; a peer's protocol violation
+ * becomes an ABORT with a reason code and never escapes as an exception.
+ */
+public final class ProtocolEngine {
+    /** The least time between two PENDING frames for the same request. */
+    public static final long PENDING_INTERVAL_NANOS = 1_000_000_000L;
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Which end of the connection an engine is. */
+    public enum Role {
+        /** The side that connects (WSAConnect). */
+        CALLER,
+        /** The side that accepts (WSAAccept). */
+        CALLEE
+    }
+
+    private final Role role;
+    private final EngineConfig config;
+    private final FrameDecoder decoder;
+    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>();
+    private OutputBuffer output = new OutputBuffer(256);
+    private OutputBuffer spare = new OutputBuffer(256);
+    private boolean outputTaken;
+    private final long handshakeDeadline;
+    private EngineState state;
+    private CloseIndication outcome;
+    private boolean receivedAnything;
+    private boolean peerEnded;
+    private boolean peerClosed;
+    private long lastPendingSent = Long.MIN_VALUE;
+    private Frame.Connect request;
+    private long peerMaxMessage;
+    private int peerMaxCalleeData;
+    private int peerMaxDisconnectData;
+    private List<byte[]> fragments;
+
+    private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
+        this.role = role;
+        this.config = config;
+        this.decoder = new FrameDecoder(config.receiveLimits());
+        this.handshakeDeadline = handshakeDeadline;
+        this.state = role == Role.CALLER ? EngineState.IDLE : EngineState.AWAITING_REQUEST;
+    }
+
+    /** An engine for the side that connects; the handshake must complete by {@code handshakeDeadline} (nanos). */
+    public static ProtocolEngine caller(EngineConfig config, long handshakeDeadline) {
+        return new ProtocolEngine(Role.CALLER, config, handshakeDeadline);
+    }
+
+    /** An engine for the side that accepts; the request must arrive by {@code handshakeDeadline} (nanos). */
+    public static ProtocolEngine callee(EngineConfig config, long handshakeDeadline) {
+        return new ProtocolEngine(Role.CALLEE, config, handshakeDeadline);
+    }
+
+    /** This engine's role. */
+    public Role role() {
+        return role;
+    }
+
+    /** The current state. */
+    public EngineState state() {
+        return state;
+    }
+
+    /** How the connection ended, or null while it has not. */
+    public CloseIndication outcome() {
+        return outcome;
+    }
+
+    /** The connection request (callee, from REQUESTED on), or null. */
+    public Frame.Connect request() {
+        return request;
+    }
+
+    /** The largest message the peer accepts (known once the handshake is done). */
+    public long peerMaxMessageSize() {
+        return peerMaxMessage;
+    }
+
+    /** The largest disconnect data the peer accepts (known once the handshake is done). */
+    public int peerMaxDisconnectData() {
+        return peerMaxDisconnectData;
+    }
+
+    /** True once the local DISCONNECT (or ABORT) has been encoded: nothing more will be sent. */
+    public boolean isSendingDone() {
+        return state == EngineState.SEND_CLOSED || state == EngineState.CLOSED;
+    }
+
+    /** True once the peer's sending has ended (its DISCONNECT or ABORT, a transport end or reset). */
+    public boolean isReceivingDone() {
+        return state == EngineState.RECEIVE_CLOSED || state == EngineState.CLOSED;
+    }
+
+    /** True if the peer's DISCONNECT said it closed: whatever is sent to it now is discarded. */
+    public boolean isPeerClosed() {
+        return peerClosed;
+    }
+
+    /** The deadline (nanos) by which {@link #handleTimeout} must be called, or Long.MAX_VALUE for none. */
+    public long deadline() {
+        return switch (state) {
+            case IDLE, CONNECTING, AWAITING_REQUEST -> handshakeDeadline;
+            default -> Long.MAX_VALUE;
+        };
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Consumes all of {@code bytes} from the transport and turns them into events (and perhaps output). */
+    public void receive(ByteBuffer bytes) {
+        if (bytes.hasRemaining()) {
+            receivedAnything = true;
+        }
+        try {
+            while (state != EngineState.CLOSED && bytes.hasRemaining()) {
+                Frame frame = decoder.next(bytes);
+                if (frame != null) {
+                    handle(frame);
+                }
+            }
+        } catch (ProtocolViolationException e) {
+            violated(e);
+        }
+        bytes.position(bytes.limit());
+    }
+
+    /** The transport's inbound direction ended (TCP FIN, read returned -1). */
+    public void receiveEndOfStream() {
+        peerEnded = true;
+        if (state == EngineState.CLOSED || state == EngineState.RECEIVE_CLOSED) {
+            return;
+        }
+        String detail;
+        if (state == EngineState.CONNECTING && !receivedAnything) {
+            detail = "the callee closed the transport without answering";
+        } else if (decoder.isMidFrame()) {
+            detail = "the transport ended in the middle of a frame";
+        } else {
+            detail = "the transport ended without a disconnect";
+        }
+        finish(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.TRANSPORT_CLOSED, detail));
+    }
+
+    /** The transport was reset (TCP RST) or failed. */
+    public void receiveReset(String detail) {
+        peerEnded = true;
+        if (state != EngineState.CLOSED) {
+            finish(new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail));
+        }
+    }
+
+    /** True once the transport's inbound direction ended or was reset. */
+    public boolean isTransportEnded() {
+        return peerEnded;
+    }
+
+    /** Tells the engine the time; past {@link #deadline()} the handshake is abandoned with TIMED_OUT. */
+    public void handleTimeout(long now) {
+        if (now - deadline() >= 0 && deadline() != Long.MAX_VALUE) {
+            ReasonCode sent = role == Role.CALLER ? ReasonCode.WITHDRAWN : ReasonCode.TIMED_OUT;
+            if (state != EngineState.IDLE) {
+                abortFrame(sent, "handshake timed out");
+            }
+            finish(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
+                    role == Role.CALLER ? "no answer to the connection request in time"
+                            : "no connection request in time"));
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** Caller: sends the preamble and the connection request. */
+    public void connect(Qos qos, Group group, byte[] callerData) {
+        require(Command.CONNECT, WinsockError.WSAEISCONN);
+        FrameLimits own = config.receiveLimits();
+        FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+        FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
+                qos, group, callerData), output);
+        state = EngineState.CONNECTING;
+    }
+
+    /** Callee: accepts the request, with callee data and the granted QoS (null if none was requested). */
+    public void accept(byte[] calleeData, Qos grantedQos, Group group) {
+        require(Command.DECIDE, WinsockError.WSAENOTCONN);
+        if (calleeData.length > peerMaxCalleeData) {
+            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "callee data of " + calleeData.length
+                    + " bytes exceeds the caller's limit of " + peerMaxCalleeData);
+        }
+        if (grantedQos != null && (request.qos() == null || !grantedQos.doesNotExceed(request.qos()))) {
+            throw new IllegalCommandException(WinsockError.WSAEINVAL,
+                    "the granted QoS must not exceed the requested one (and needs a request)");
+        }
+        FrameLimits own = config.receiveLimits();
+        FrameEncoder.encode(new Frame.Accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos, group,
+                calleeData), output);
+        state = EngineState.OPEN;
+    }
+
+    /** Callee: refuses the request with a reason; the connection ends (REFUSED). */
+    public void reject(ReasonCode reason, byte[] reasonData) {
+        require(Command.DECIDE, WinsockError.WSAENOTCONN);
+        requireSendable(reason);
+        if (reasonData.length > WireFormat.MAX_REASON_DATA) {
+            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "reason data of " + reasonData.length
+                    + " bytes exceeds " + WireFormat.MAX_REASON_DATA);
+        }
+        FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), output);
+        finish(new CloseIndication(CloseIndication.Kind.REFUSED, reason, text(reasonData)));
+    }
+
+    /** Callee: defers the decision; sends PENDING unless one went out less than a second before {@code now}. */
+    public void defer(long now) {
+        require(Command.DECIDE, WinsockError.WSAENOTCONN);
+        if (lastPendingSent == Long.MIN_VALUE || now - lastPendingSent >= PENDING_INTERVAL_NANOS) {
+            FrameEncoder.encode(new Frame.Pending(), output);
+            lastPendingSent = now;
+        }
+    }
+
+    /** Sends one message (fragmented as needed); the bytes between position and limit are consumed. */
+    public void send(ByteBuffer message) {
+        requireSendingOpen();
+        int size = message.remaining();
+        if (size > peerMaxMessage) {
+            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "message of " + size
+                    + " bytes exceeds the peer's limit of " + peerMaxMessage);
+        }
+        int fragment = config.maxFragmentSize();
+        do {
+            int count = Math.min(fragment, message.remaining());
+            FrameEncoder.data(message.remaining() > count, message, count, output);
+        } while (message.hasRemaining());
+    }
+
+    /** Ends the sending direction with disconnect data; {@code closing}: this side discards what comes next. */
+    public void sendDisconnect(byte[] data, boolean closing) {
+        requireSendingOpen();
+        if (data.length > peerMaxDisconnectData) {
+            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
+                    + " bytes exceeds the peer's limit of " + peerMaxDisconnectData);
+        }
+        FrameEncoder.encode(new Frame.Disconnect(closing, data), output);
+        if (state == EngineState.RECEIVE_CLOSED) {
+            finish(CloseIndication.GRACEFUL);
+        } else {
+            state = EngineState.SEND_CLOSED;
+        }
+    }
+
+    /** Ends both directions at once with a reason; does nothing once the connection has ended. */
+    public void abort(ReasonCode reason, String detail) {
+        if (state == EngineState.CLOSED) {
+            return;
+        }
+        requireSendable(reason);
+        if (state != EngineState.IDLE) {
+            abortFrame(reason, detail);
+        }
+        finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, detail));
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    /** The next event, or null if there is none. */
+    public ProtocolEvent pollEvent() {
+        return events.poll();
+    }
+
+    /** Bytes encoded and not yet taken. */
+    public int pendingOutput() {
+        return output.length();
+    }
+
+    /**
+     * Hands the encoded bytes to the driver, to be written in order, or returns null if there are none (or
+     * the previous batch was not released yet). The buffer stays valid until {@link #releaseOutput()}.
+     */
+    public ByteBuffer takeOutput() {
+        if (outputTaken || output.length() == 0) {
+            return null;
+        }
+        OutputBuffer taken = output;
+        output = spare;
+        spare = taken;
+        outputTaken = true;
+        return taken.view();
+    }
+
+    /** Says the driver has written the last taken batch; its buffer is reused. */
+    public void releaseOutput() {
+        spare.clear();
+        outputTaken = false;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void handle(Frame frame) throws ProtocolViolationException {
+        if (!StateTable.allowsFrame(state, frame.type())) {
+            throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
+                    frame.type() + " is not allowed in state " + state);
+        }
+        switch (frame) {
+            case Frame.Preamble p -> preamble(p);
+            case Frame.Connect c -> {
+                request = c;
+                peerMaxMessage = c.maxMessageSize();
+                peerMaxCalleeData = c.maxCalleeData();
+                peerMaxDisconnectData = c.maxDisconnectData();
+                state = EngineState.REQUESTED;
+                events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), c.callerData()));
+            }
+            case Frame.Accept a -> {
+                peerMaxMessage = a.maxMessageSize();
+                peerMaxDisconnectData = a.maxDisconnectData();
+                state = EngineState.OPEN;
+                events.add(new ProtocolEvent.Accepted(a.qos(), a.group(), a.calleeData()));
+            }
+            case Frame.Reject r -> finish(new CloseIndication(CloseIndication.Kind.REFUSED, r.reason(),
+                    text(r.reasonData())));
+            case Frame.Pending p -> events.add(new ProtocolEvent.Deferred());
+            case Frame.Data d -> data(d);
+            case Frame.Disconnect d -> {
+                peerClosed = d.closed();
+                events.add(new ProtocolEvent.PeerDisconnected(d.data(), d.closed()));
+                if (state == EngineState.SEND_CLOSED) {
+                    finish(CloseIndication.GRACEFUL);
+                } else {
+                    state = EngineState.RECEIVE_CLOSED;
+                }
+            }
+            case Frame.Abort a -> finish(new CloseIndication(CloseIndication.Kind.RESET, a.reason(),
+                    text(a.reasonData())));
+        }
+    }
+
+    private void preamble(Frame.Preamble p) throws ProtocolViolationException {
+        if (role == Role.CALLEE) {
+            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+        }
+        if (p.minVersion() > WireFormat.VERSION || p.maxVersion() < WireFormat.VERSION) {
+            throw new ProtocolViolationException(ReasonCode.VERSION_UNSUPPORTED, "the peer speaks versions "
+                    + p.minVersion() + ".." + p.maxVersion() + ", this side speaks " + WireFormat.VERSION);
+        }
+    }
+
+    private void data(Frame.Data d) {
+        if (d.more()) {
+            if (fragments == null) {
+                fragments = new ArrayList<>();
+            }
+            fragments.add(d.payload());
+            return;
+        }
+        if (fragments == null) {
+            events.add(new ProtocolEvent.MessageReceived(d.payload()));
+            return;
+        }
+        fragments.add(d.payload());
+        int total = 0;
+        for (byte[] part : fragments) {
+            total += part.length;
+        }
+        byte[] message = new byte[total];
+        int at = 0;
+        for (byte[] part : fragments) {
+            System.arraycopy(part, 0, message, at, part.length);
+            at += part.length;
+        }
+        fragments = null;
+        events.add(new ProtocolEvent.MessageReceived(message));
+    }
+
+    private void violated(ProtocolViolationException e) {
+        ReasonCode reason = e.reason();
+        boolean version = reason == ReasonCode.VERSION_UNSUPPORTED;
+        if (reason == ReasonCode.DATA_TOO_LARGE && state == EngineState.AWAITING_REQUEST) {
+            // The caller could not know our caller-data limit: refuse rather than call it a violation.
+            byte[] detail = clip(e.getMessage().getBytes(StandardCharsets.UTF_8));
+            FrameEncoder.encode(new Frame.Reject(reason.code(), detail), output);
+            finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));
+            return;
+        }
+        if (!reason.isLocalOnly() && !version && state != EngineState.IDLE) {
+            abortFrame(reason, e.getMessage());
+        }
+        CloseIndication.Kind kind = version && role == Role.CALLER
+                ? CloseIndication.Kind.REFUSED : CloseIndication.Kind.ABORTED;
+        finish(new CloseIndication(kind, reason, e.getMessage()));
+    }
+
+    private void abortFrame(ReasonCode reason, String detail) {
+        FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), output);
+    }
+
+    private void finish(CloseIndication indication) {
+        state = EngineState.CLOSED;
+        outcome = indication;
+        fragments = null;
+        events.add(new ProtocolEvent.Closed(indication));
+    }
+
+    private void require(Command command, WinsockError error) {
+        if (!StateTable.allowsCommand(state, command)) {
+            throw new IllegalCommandException(state == EngineState.CLOSED ? closedError() : error,
+                    command + " is not allowed in state " + state);
+        }
+    }
+
+    private void requireSendingOpen() {
+        if (peerClosed) {
+            throw new IllegalCommandException(WinsockError.WSAESHUTDOWN,
+                    "the peer has closed and discards anything sent to it");
+        }
+        WinsockError error = switch (state) {
+            case IDLE, CONNECTING, AWAITING_REQUEST, REQUESTED -> WinsockError.WSAENOTCONN;
+            default -> WinsockError.WSAESHUTDOWN;
+        };
+        require(Command.SEND, error);
+    }
+
+    private WinsockError closedError() {
+        return outcome == null || outcome.isGraceful() ? WinsockError.WSAESHUTDOWN : outcome.winsockError();
+    }
+
+    private static void requireSendable(ReasonCode reason) {
+        if (reason.isLocalOnly()) {
+            throw new IllegalArgumentException(reason + " is local only and cannot be sent");
+        }
+    }
+
+    private static byte[] clip(byte[] data) {
+        if (data.length <= WireFormat.MAX_REASON_DATA) {
+            return data;
+        }
+        byte[] clipped = new byte[WireFormat.MAX_REASON_DATA];
+        System.arraycopy(data, 0, clipped, 0, clipped.length);
+        return clipped;
+    }
+
+    private static String text(byte[] reasonData) {
+        return reasonData.length == 0 ? "" : new String(reasonData, StandardCharsets.UTF_8);
+    }
+}

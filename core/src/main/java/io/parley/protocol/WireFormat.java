@@ -1,0 +1,44 @@
+package io.parley.protocol;
+
+/** Constants of wire protocol version 1, as specified in docs/protocol.md. */
+public final class WireFormat {
+    /** The eight magic bytes that open every Parley stream, in both directions. */
+    public static final byte[] MAGIC = {(byte) 0x8F, 'P', 'A', 'R', 'L', 'E', 'Y', '\n'};
+    /** Length of the preamble: magic, lowest and highest version spoken. */
+    public static final int PREAMBLE_SIZE = MAGIC.length + 2;
+    /** The protocol version this implementation speaks. */
+    public static final int VERSION = 1;
+    /** Length of a frame header: type (u8), flags (u8), payload length (u16). */
+    public static final int HEADER_SIZE = 4;
+    /** Largest payload a frame can declare. */
+    public static final int MAX_PAYLOAD = 0xFFFF;
+    /** Largest reason data in REJECT and ABORT. */
+    public static final int MAX_REASON_DATA = 1024;
+    /** Largest caller, callee or disconnect data any limit may allow. */
+    public static final int MAX_USER_DATA = 60 * 1024;
+    /** Length of one encoded FLOWSPEC. */
+    public static final int FLOWSPEC_SIZE = 32;
+    /** Frame types from this value up are ignorable extensions: an unknown one is skipped. */
+    public static final int FIRST_IGNORABLE_TYPE = 0x80;
+
+    /** CONNECT and ACCEPT flag: a QoS (two flow specs) is present. */
+    public static final int FLAG_QOS = 0x01;
+    /** CONNECT and ACCEPT flag: a group field is present. */
+    public static final int FLAG_GROUP = 0x02;
+    /** DATA flag: more fragments of this message follow (the receiver holds a partial message). */
+    public static final int FLAG_MORE = 0x01;
+    /** DISCONNECT flag: the sender has also closed; it discards anything sent to it from now on. */
+    public static final int FLAG_CLOSED = 0x01;
+
+    /** CONNECT payload length before the optional fields: u32 max message, u16 max callee data, u16 max disconnect data. */
+    public static final int CONNECT_FIXED_SIZE = 8;
+    /** ACCEPT payload length before the optional fields: u32 max message, u16 max disconnect data. */
+    public static final int ACCEPT_FIXED_SIZE = 6;
+    /** Length of the group field in CONNECT: u8 kind, u32 id, u16 priority. */
+    public static final int CONNECT_GROUP_SIZE = 7;
+    /** Length of the group field in ACCEPT: u32 id, u16 priority. */
+    public static final int ACCEPT_GROUP_SIZE = 6;
+
+    private WireFormat() {
+    }
+}
