@@ -10,6 +10,8 @@ public enum WinsockError {
     NO_ERROR(0),
     /** The operation would block; the non-blocking call returned without result. */
     WSAEWOULDBLOCK(10035),
+    /** The socket (connection or listener) was closed by this side; it cannot be used any more. */
+    WSAENOTSOCK(10038),
     /** An argument was invalid, for example a granted QoS higher than the one requested. */
     WSAEINVAL(10022),
     /** Permission denied: a pending request was withdrawn or timed out before it was accepted. */

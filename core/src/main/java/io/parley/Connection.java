@@ -1,0 +1,112 @@
+package io.parley;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An established Parley connection: messages both ways with their boundaries kept, a disconnect with data
+ * for each direction, and a close indication that says how it ended. Blocking calls suit virtual threads.
+ * One thread may send while another receives; sends from several threads are serialised whole.
+ */
+public interface Connection extends AutoCloseable {
+
+    /** The caller data this connection was requested with (a copy). */
+    byte[] callerData();
+
+    /** The callee data the callee answered with (a copy). */
+    byte[] calleeData();
+
+    /** The QoS granted at accept, empty if none was negotiated. */
+    Optional<Qos> qos();
+
+    /** The group the connection joined, empty if none. */
+    Optional<Group> group();
+
+    /** This side's address. */
+    SocketAddress localAddress();
+
+    /** The peer's address. */
+    SocketAddress remoteAddress();
+
+    /**
+     * Sends one message (copied before this returns). Blocks while more than the send buffer is queued,
+     * up to the send timeout. Small sends made while an earlier write is in progress are coalesced into
+     * one system call.
+     *
+     * @throws MessageTooLargeException over the peer's message limit; nothing was sent
+     * @throws ShutdownException        after {@link #sendDisconnect}, or when the peer closed
+     * @throws TimedOutException        no buffer space within the send timeout; nothing was sent
+     * @throws ConnectionEndedException the connection was reset or aborted
+     * @throws ClosedException          after {@link #close()}
+     */
+    void send(ByteBuffer message) throws IOException;
+
+    /** Sends one message; see {@link #send(ByteBuffer)}. */
+    default void send(byte[] message) throws IOException {
+        send(ByteBuffer.wrap(message));
+    }
+
+    /**
+     * Receives the next whole message, blocking until one arrives; returns null once the peer's
+     * disconnect arrived and every message before it was received (recv()==0, WSAEDISCON).
+     *
+     * @throws ConnectionEndedException the connection was reset or aborted before the peer's disconnect
+     * @throws ShutdownException        after {@link #receiveDisconnect()}
+     * @throws ClosedException          after {@link #close()}
+     */
+    byte[] receive() throws IOException;
+
+    /** As {@link #receive()}, failing with {@link TimedOutException} if nothing arrives in time. */
+    byte[] receive(Duration timeout) throws IOException;
+
+    /**
+     * Ends this side's sending with disconnect data (WSASendDisconnect). Never blocks; the data is
+     * delivered after every message sent before. Receiving goes on.
+     *
+     * @throws MessageTooLargeException over the peer's disconnect-data limit; nothing was sent
+     * @throws ShutdownException        if this side's sending already ended
+     */
+    void sendDisconnect(byte[] data) throws IOException;
+
+    /**
+     * Takes the peer's disconnect data (WSARecvDisconnect) once its disconnect arrived and every message
+     * before it was received; receiving then ends. Never blocks and never discards anything: called earlier,
+     * it fails with {@link WouldBlockException} and changes nothing.
+     *
+     * @throws WouldBlockException      the peer's disconnect has not arrived, or messages are still unread
+     * @throws ConnectionEndedException the connection was reset or aborted instead
+     */
+    byte[] receiveDisconnect() throws IOException;
+
+    /**
+     * The close indication (FD_CLOSE), completed once when the peer's sending ended: {@code GRACEFUL} when
+     * its disconnect arrived (after every message before it), or {@code RESET} / {@code ABORTED} when the
+     * connection broke. Completes without anybody receiving.
+     */
+    CompletableFuture<CloseIndication> closeIndication();
+
+    /**
+     * Completes once the whole connection has ended: {@code GRACEFUL} only when both disconnects crossed and
+     * this side's were written to the transport; otherwise as the connection broke.
+     */
+    CompletableFuture<CloseIndication> termination();
+
+    /**
+     * Closes the connection (closesocket) as the linger setting says. By default it returns at once and
+     * everything queued, disconnect data included, is still delivered; if this side had not sent its
+     * disconnect, an empty one marked "closed" is sent. Messages arriving afterwards are discarded.
+     * Closing twice does nothing.
+     */
+    @Override
+    void close() throws IOException;
+
+    /**
+     * Ends both directions at once with a reason the peer sees (ABORT, APPLICATION_ABORT): queued data is
+     * discarded and the peer gets {@link ConnectionResetException}. Does nothing once ended.
+     */
+    void abort(String reason) throws IOException;
+}

@@ -1,0 +1,51 @@
+package io.parley;
+
+/**
+ * Size limits of a connection, each with a default that is safe on the open internet. A limit applies to
+ * what this side receives (and advertises to the peer) and to what it sends: data over a limit fails at
+ * the sender with {@link MessageTooLargeException} before anything is sent.
+ *
+ * @param maxCallerData     caller data (connect request), bytes; default 4096, at most 61440
+ * @param maxCalleeData     callee data (accept answer), bytes; default 4096, at most 61440
+ * @param maxDisconnectData disconnect data, bytes; default 4096, at most 61440
+ * @param maxMessageSize    one message, bytes; default 4 MiB
+ * @param maxFragmentSize   the largest piece a message is sent in, bytes; default 16384, at most 65535
+ */
+public record Limits(int maxCallerData, int maxCalleeData, int maxDisconnectData, long maxMessageSize,
+                     int maxFragmentSize) {
+
+    /** The defaults. */
+    public static final Limits DEFAULTS = new Limits(4096, 4096, 4096, 4L << 20, 16 * 1024);
+
+    /** Validates every limit against the protocol's maxima. */
+    public Limits {
+        new io.parley.protocol.EngineConfig(
+                new io.parley.protocol.FrameLimits(maxCallerData, maxCalleeData, maxDisconnectData, maxMessageSize),
+                maxFragmentSize);
+    }
+
+    /** A copy with another caller-data limit. */
+    public Limits withMaxCallerData(int value) {
+        return new Limits(value, maxCalleeData, maxDisconnectData, maxMessageSize, maxFragmentSize);
+    }
+
+    /** A copy with another callee-data limit. */
+    public Limits withMaxCalleeData(int value) {
+        return new Limits(maxCallerData, value, maxDisconnectData, maxMessageSize, maxFragmentSize);
+    }
+
+    /** A copy with another disconnect-data limit. */
+    public Limits withMaxDisconnectData(int value) {
+        return new Limits(maxCallerData, maxCalleeData, value, maxMessageSize, maxFragmentSize);
+    }
+
+    /** A copy with another message-size limit. */
+    public Limits withMaxMessageSize(long value) {
+        return new Limits(maxCallerData, maxCalleeData, maxDisconnectData, value, maxFragmentSize);
+    }
+
+    /** A copy with another fragment size. */
+    public Limits withMaxFragmentSize(int value) {
+        return new Limits(maxCallerData, maxCalleeData, maxDisconnectData, maxMessageSize, value);
+    }
+}

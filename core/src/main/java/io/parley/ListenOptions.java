@@ -1,0 +1,86 @@
+package io.parley;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a listener queues and admits connection requests, built with {@link #builder()}.
+ */
+public final class ListenOptions {
+    private final int backlog;
+    private final Duration handshakeTimeout;
+    private final ConnectionSettings settings;
+
+    private ListenOptions(Builder b) {
+        this.backlog = b.backlog;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.settings = b.settings;
+    }
+
+    /** The defaults: backlog 128, handshake timeout 10 s, default connection settings. */
+    public static ListenOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The most connection requests held pending (arrived whole, not yet accepted); a request beyond it is
+     * refused at once with {@link ReasonCode#QUEUE_FULL}.
+     */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** How long a new transport connection may take to deliver its whole request before it is closed. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** The settings of accepted connections. */
+    public ConnectionSettings settings() {
+        return settings;
+    }
+
+    /** Builds {@link ListenOptions}. */
+    public static final class Builder {
+        private int backlog = 128;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private ConnectionSettings settings = ConnectionSettings.DEFAULTS;
+
+        private Builder() {
+        }
+
+        /** The pending-request queue length; at least 1. */
+        public Builder backlog(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("backlog must be at least 1");
+            }
+            this.backlog = value;
+            return this;
+        }
+
+        /** The handshake timeout; must be positive. */
+        public Builder handshakeTimeout(Duration value) {
+            if (!value.isPositive()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive");
+            }
+            this.handshakeTimeout = value;
+            return this;
+        }
+
+        /** The settings of accepted connections. */
+        public Builder settings(ConnectionSettings value) {
+            this.settings = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The options. */
+        public ListenOptions build() {
+            return new ListenOptions(this);
+        }
+    }
+}

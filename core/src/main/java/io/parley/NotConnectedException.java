@@ -1,0 +1,20 @@
+package io.parley;
+
+import java.net.SocketException;
+
+/**
+ * The connection is not open (yet): the call needs an established connection (WSAENOTCONN).
+ */
+public class NotConnectedException extends SocketException implements WinsockCoded {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with a description of what happened. */
+    public NotConnectedException(String message) {
+        super(message);
+    }
+
+    @Override
+    public WinsockError winsockError() {
+        return WinsockError.WSAENOTCONN;
+    }
+}

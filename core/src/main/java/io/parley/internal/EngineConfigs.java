@@ -1,0 +1,18 @@
+package io.parley.internal;
+
+import io.parley.Limits;
+import io.parley.protocol.EngineConfig;
+import io.parley.protocol.FrameLimits;
+
+/** Maps the API's limits onto the engine's configuration. */
+public final class EngineConfigs {
+
+    private EngineConfigs() {
+    }
+
+    /** The engine configuration for these limits. */
+    public static EngineConfig of(Limits limits) {
+        return new EngineConfig(new FrameLimits(limits.maxCallerData(), limits.maxCalleeData(),
+                limits.maxDisconnectData(), limits.maxMessageSize()), limits.maxFragmentSize());
+    }
+}

@@ -1,0 +1,854 @@
+package io.parley.internal.tcp;
+
+import io.parley.ClosedException;
+import io.parley.CloseIndication;
+import io.parley.Connection;
+import io.parley.ConnectionEndedException;
+import io.parley.ConnectionSettings;
+import io.parley.Group;
+import io.parley.Linger;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+import io.parley.ShutdownException;
+import io.parley.TimedOutException;
+import io.parley.WouldBlockException;
+import io.parley.internal.Failures;
+import io.parley.internal.RequestSnapshot;
+import io.parley.protocol.EngineState;
+import io.parley.protocol.IllegalCommandException;
+import io.parley.protocol.ProtocolEngine;
+import io.parley.protocol.ProtocolEvent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A Parley connection over one TCP socket, in either role. One virtual thread reads the socket and feeds
+ * the engine from the first byte to the end, so the close indication arrives without anybody receiving;
+ * senders write on their own thread, and a send that finds a write in progress leaves its bytes to that
+ * writer (coalescing). All engine access is under {@link #lock}.
+ */
+final class TcpConnection implements Connection {
+    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    private static final byte[] EMPTY = new byte[0];
+    private static final int READ_BUFFER = 8 * 1024;
+    private static final int LARGE_READ_BUFFER = 64 * 1024;
+    private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final ProtocolEngine engine;
+    private final ConnectionSettings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    private final CompletableFuture<CloseIndication> closeIndication = new CompletableFuture<>();
+    private final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
+    private final List<Runnable> afterUnlock = new ArrayList<>();
+    private final Consumer<TcpConnection> onRequest;
+    private final Consumer<TcpConnection> onEnded;
+
+    private long inboundBytes;
+    private byte[] peerDisconnectData;
+    private boolean disconnectTaken;
+    private CloseIndication ending;
+    private boolean writing;
+    private boolean broken;
+    private boolean readerDone;
+    private boolean closedByApp;
+    private boolean accepted;
+    private boolean deferred;
+    private int deferrals;
+    private byte[] callerData = EMPTY;
+    private byte[] calleeData = EMPTY;
+    private Qos qos;
+    private Group group;
+
+    private TcpConnection(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
+                          Consumer<TcpConnection> onRequest, Consumer<TcpConnection> onEnded) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.engine = engine;
+        this.settings = settings;
+        this.onRequest = onRequest;
+        this.onEnded = onEnded;
+    }
+
+    /** A caller's connection on a connected socket; its reader starts at once. */
+    static TcpConnection caller(Socket socket, ProtocolEngine engine, ConnectionSettings settings) throws IOException {
+        TcpConnection connection = new TcpConnection(socket, engine, settings, c -> { }, c -> { });
+        connection.startReader();
+        return connection;
+    }
+
+    /**
+     * A callee's connection on an accepted socket: its reader runs the handshake, then calls
+     * {@code onRequest} once the whole request arrived, and {@code onEnded} when the connection ends.
+     */
+    static TcpConnection callee(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
+                                Consumer<TcpConnection> onRequest, Consumer<TcpConnection> onEnded)
+            throws IOException {
+        TcpConnection connection = new TcpConnection(socket, engine, settings, onRequest, onEnded);
+        connection.startReader();
+        return connection;
+    }
+
+    private void startReader() {
+        Thread.ofVirtual().name("parley-reader-" + socket.getPort()).start(this::readLoop);
+    }
+
+    // ------------------------------------------------------------------ handshake, caller side
+
+    /** Sends the request and waits for the decision; true if accepted, else {@link #ending()} says why. */
+    boolean awaitAccept(Qos requestedQos, Group requestedGroup, byte[] data) throws IOException {
+        lock.lock();
+        try {
+            callerData = data;
+            engine.connect(requestedQos, requestedGroup, data);
+        } finally {
+            unlock();
+        }
+        flush();
+        lock.lock();
+        try {
+            while (!accepted && ending == null) {
+                changed.await();
+            }
+            return accepted;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while connecting");
+        } finally {
+            unlock();
+        }
+    }
+
+    boolean wasDeferred() {
+        lock.lock();
+        try {
+            return deferred;
+        } finally {
+            unlock();
+        }
+    }
+
+    CloseIndication ending() {
+        lock.lock();
+        try {
+            return ending;
+        } finally {
+            unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ handshake, callee side
+
+    /** The request as a condition sees it. */
+    RequestSnapshot snapshot() {
+        lock.lock();
+        try {
+            var request = engine.request();
+            return new RequestSnapshot(socket.getRemoteSocketAddress(), socket.getLocalSocketAddress(),
+                    request.callerData(), request.qos(), request.group(), deferrals, request.maxCalleeData());
+        } finally {
+            unlock();
+        }
+    }
+
+    /** True while the request waits for a decision (not withdrawn, not ended). */
+    boolean isRequestAlive() {
+        lock.lock();
+        try {
+            return engine.state() == EngineState.REQUESTED;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Accepts the pending request; false if it died meanwhile.
+     *
+     * @throws IllegalCommandException callee data over the caller's limit, or QoS above the request
+     */
+    boolean acceptRequest(byte[] data, Qos grantedQos, Group joined) throws IOException {
+        lock.lock();
+        try {
+            if (engine.state() != EngineState.REQUESTED) {
+                return false;
+            }
+            engine.accept(data, grantedQos, joined);
+            callerData = engine.request().callerData();
+            calleeData = data;
+            qos = grantedQos;
+            group = joined;
+            accepted = true;
+        } finally {
+            unlock();
+        }
+        flush();
+        return true;
+    }
+
+    /** Rejects the pending request and lets the transport go once the answer is delivered. */
+    void rejectRequest(ReasonCode reason, byte[] reasonData) {
+        lock.lock();
+        try {
+            if (engine.state() == EngineState.REQUESTED) {
+                engine.reject(reason, reasonData);
+                dispatch();
+            }
+        } finally {
+            unlock();
+        }
+        discard();
+    }
+
+    /** Defers the pending request (PENDING is sent at most once a second). */
+    void deferRequest() {
+        lock.lock();
+        try {
+            if (engine.state() == EngineState.REQUESTED) {
+                engine.defer(System.nanoTime());
+                deferrals++;
+            }
+        } finally {
+            unlock();
+        }
+        flushQuietly();
+    }
+
+    /** Closes a connection that was never handed to the application. */
+    void discard() {
+        lock.lock();
+        try {
+            if (closedByApp) {
+                return;
+            }
+            closedByApp = true;
+            changed.signalAll();
+        } finally {
+            unlock();
+        }
+        Thread.ofVirtual().start(() -> finishGracefully(System.nanoTime() + settings.drainTimeout().toNanos()));
+    }
+
+    // ------------------------------------------------------------------ Connection
+
+    @Override
+    public byte[] callerData() {
+        return callerData.clone();
+    }
+
+    @Override
+    public byte[] calleeData() {
+        return calleeData.clone();
+    }
+
+    @Override
+    public Optional<Qos> qos() {
+        return Optional.ofNullable(qos);
+    }
+
+    @Override
+    public Optional<Group> group() {
+        return Optional.ofNullable(group);
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return socket.getLocalSocketAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return socket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public void send(ByteBuffer message) throws IOException {
+        lock.lock();
+        try {
+            requireNotClosed();
+            long deadline = deadlineAfter(settings.sendTimeout());
+            while (engine.pendingOutput() >= settings.sendBufferSize() && !broken && ending == null) {
+                awaitChange(deadline, "no room to send within " + settings.sendTimeout().toMillis() + " ms");
+                requireNotClosed();
+            }
+            engine.send(message);
+        } catch (IllegalCommandException e) {
+            throw Failures.ofCommand(e, ending);
+        } finally {
+            unlock();
+        }
+        flush();
+    }
+
+    @Override
+    public byte[] receive() throws IOException {
+        return receive(Duration.ZERO);
+    }
+
+    @Override
+    public byte[] receive(Duration timeout) throws IOException {
+        lock.lock();
+        try {
+            long deadline = deadlineAfter(timeout);
+            while (true) {
+                requireNotClosed();
+                if (disconnectTaken) {
+                    throw new ShutdownException("receiving ended with receiveDisconnect()");
+                }
+                byte[] message = inbound.poll();
+                if (message != null) {
+                    inboundBytes -= message.length;
+                    changed.signalAll();
+                    return message;
+                }
+                if (peerDisconnectData != null) {
+                    return null;
+                }
+                if (ending != null) {
+                    throw ConnectionEndedException.of(ending);
+                }
+                awaitChange(deadline, "no message within " + timeout.toMillis() + " ms");
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    @Override
+    public void sendDisconnect(byte[] data) throws IOException {
+        lock.lock();
+        try {
+            requireNotClosed();
+            engine.sendDisconnect(data.clone(), false);
+            dispatch();
+        } catch (IllegalCommandException e) {
+            throw Failures.ofCommand(e, ending);
+        } finally {
+            unlock();
+        }
+        flush();
+    }
+
+    @Override
+    public byte[] receiveDisconnect() throws IOException {
+        lock.lock();
+        try {
+            requireNotClosed();
+            if (disconnectTaken) {
+                throw new ShutdownException("the peer's disconnect data was already taken");
+            }
+            if (peerDisconnectData != null && inbound.isEmpty()) {
+                disconnectTaken = true;
+                return peerDisconnectData.clone();
+            }
+            if (peerDisconnectData == null && ending != null) {
+                throw ConnectionEndedException.of(ending);
+            }
+            throw new WouldBlockException(peerDisconnectData == null
+                    ? "the peer's disconnect has not arrived"
+                    : inbound.size() + " message(s) before the peer's disconnect are still unread");
+        } finally {
+            unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<CloseIndication> closeIndication() {
+        return closeIndication.copy();
+    }
+
+    @Override
+    public CompletableFuture<CloseIndication> termination() {
+        return termination.copy();
+    }
+
+    @Override
+    public void close() throws IOException {
+        Linger linger = settings.linger();
+        lock.lock();
+        try {
+            if (closedByApp) {
+                return;
+            }
+            closedByApp = true;
+            inbound.clear();
+            inboundBytes = 0;
+            changed.signalAll();
+            if (linger.mode() != Linger.Mode.ABORTIVE && !engine.isSendingDone() && isOpenState()
+                    && !engine.isPeerClosed()) {
+                engine.sendDisconnect(EMPTY, !engine.isReceivingDone());
+                dispatch();
+            }
+        } finally {
+            unlock();
+        }
+        switch (linger.mode()) {
+            case ABORTIVE -> reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
+                    "closed abortively (linger 0)"));
+            case DONT_LINGER -> Thread.ofVirtual().name("parley-closer")
+                    .start(() -> finishGracefully(System.nanoTime() + settings.drainTimeout().toNanos()));
+            case BOUNDED -> {
+                if (!finishGracefully(System.nanoTime() + linger.timeout().toNanos())) {
+                    throw new TimedOutException("linger timeout of " + linger.timeout().toMillis()
+                            + " ms passed before delivery; the connection was reset");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void abort(String reason) throws IOException {
+        lock.lock();
+        try {
+            if (engine.state() == EngineState.CLOSED) {
+                return;
+            }
+            closedByApp = true;
+            inbound.clear();
+            engine.abort(ReasonCode.APPLICATION_ABORT, reason);
+            dispatch();
+        } finally {
+            unlock();
+        }
+        Thread.ofVirtual().name("parley-closer")
+                .start(() -> finishGracefully(System.nanoTime() + settings.drainTimeout().toNanos()));
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void readLoop() {
+        byte[] buffer = new byte[READ_BUFFER];
+        try {
+            while (true) {
+                int n;
+                try {
+                    socket.setSoTimeout(readTimeoutMillis());
+                    n = in.read(buffer);
+                } catch (SocketTimeoutException e) {
+                    withEngine(() -> engine.handleTimeout(System.nanoTime()));
+                    flushQuietly();
+                    if (isEnded()) {
+                        return;
+                    }
+                    continue;
+                } catch (IOException e) {
+                    withEngine(() -> engine.receiveReset("transport failed: " + e.getMessage()));
+                    return;
+                }
+                if (n < 0) {
+                    withEngine(engine::receiveEndOfStream);
+                    return;
+                }
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+                withEngine(() -> engine.receive(bytes));
+                flushQuietly();
+                if (isEnded() || !awaitInboundRoom()) {
+                    return;
+                }
+                if (n == buffer.length && buffer.length < LARGE_READ_BUFFER) {
+                    buffer = new byte[LARGE_READ_BUFFER];
+                }
+            }
+        } finally {
+            lock.lock();
+            try {
+                readerDone = true;
+                changed.signalAll();
+            } finally {
+                unlock();
+            }
+        }
+    }
+
+    private int readTimeoutMillis() {
+        long deadline;
+        lock.lock();
+        try {
+            deadline = engine.deadline();
+        } finally {
+            unlock();
+        }
+        if (deadline == Long.MAX_VALUE) {
+            return 0;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis + 1));
+    }
+
+    /** Waits while the application has more unread than the receive buffer; false if the reader should stop. */
+    private boolean awaitInboundRoom() {
+        lock.lock();
+        try {
+            while (inboundBytes > settings.receiveBufferSize() && !closedByApp && ending == null) {
+                changed.await();
+            }
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            unlock();
+        }
+    }
+
+    private boolean isEnded() {
+        lock.lock();
+        try {
+            return engine.state() == EngineState.CLOSED;
+        } finally {
+            unlock();
+        }
+    }
+
+    private void withEngine(Runnable step) {
+        lock.lock();
+        try {
+            step.run();
+            dispatch();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Moves the engine's events into this connection's state. Called with the lock held. */
+    private void dispatch() {
+        ProtocolEvent event;
+        while ((event = engine.pollEvent()) != null) {
+            switch (event) {
+                case ProtocolEvent.MessageReceived m -> {
+                    if (!closedByApp && !disconnectTaken) {
+                        inbound.add(m.message());
+                        inboundBytes += m.message().length;
+                    }
+                }
+                case ProtocolEvent.PeerDisconnected d -> {
+                    peerDisconnectData = d.data();
+                    afterUnlock.add(() -> closeIndication.complete(CloseIndication.GRACEFUL));
+                }
+                case ProtocolEvent.Closed c -> ended(c.indication());
+                case ProtocolEvent.ConnectRequested r -> afterUnlock.add(() -> onRequest.accept(this));
+                case ProtocolEvent.Accepted a -> {
+                    accepted = true;
+                    calleeData = a.calleeData();
+                    qos = a.grantedQos();
+                    group = a.group();
+                }
+                case ProtocolEvent.Deferred d -> deferred = true;
+            }
+        }
+        changed.signalAll();
+    }
+
+    private void ended(CloseIndication indication) {
+        ending = indication;
+        if (!indication.isGraceful()) {
+            broken = broken || indication.kind() == CloseIndication.Kind.RESET;
+            afterUnlock.add(() -> {
+                closeIndication.complete(indication);
+                termination.complete(indication);
+            });
+        }
+        afterUnlock.add(() -> onEnded.accept(this));
+    }
+
+    /** Unlocks, then runs what had to wait for the lock to be free (future completions, callbacks). */
+    private void unlock() {
+        if (afterUnlock.isEmpty() || lock.getHoldCount() > 1) {
+            lock.unlock();
+            return;
+        }
+        List<Runnable> actions = new ArrayList<>(afterUnlock);
+        afterUnlock.clear();
+        lock.unlock();
+        actions.forEach(Runnable::run);
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Writes everything the engine has encoded, unless another thread is writing (it will take ours too). */
+    private void flush() throws IOException {
+        lock.lock();
+        try {
+            if (writing || broken) {
+                return;
+            }
+            writing = true;
+        } finally {
+            unlock();
+        }
+        IOException failure = null;
+        while (true) {
+            ByteBuffer batch;
+            lock.lock();
+            try {
+                batch = failure == null ? engine.takeOutput() : null;
+                if (batch == null) {
+                    writing = false;
+                    if (failure != null) {
+                        writeFailed(failure);
+                    }
+                    completeTerminationIfFlushed();
+                    changed.signalAll();
+                    break;
+                }
+            } finally {
+                unlock();
+            }
+            try {
+                out.write(batch.array(), batch.arrayOffset() + batch.position(), batch.remaining());
+            } catch (IOException e) {
+                failure = e;
+            }
+            lock.lock();
+            try {
+                engine.releaseOutput();
+            } finally {
+                unlock();
+            }
+        }
+        if (failure != null) {
+            throw ConnectionEndedException.of(ending());
+        }
+    }
+
+    /** The transport broke while writing: what was queued is lost, so the ending cannot be graceful. Lock held. */
+    private void writeFailed(IOException failure) {
+        broken = true;
+        String detail = "write failed: " + failure.getMessage();
+        if (ending == null) {
+            engine.receiveReset(detail);
+            dispatch();
+        } else if (ending.isGraceful()) {
+            CloseIndication lost = new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail);
+            ending = lost;
+            afterUnlock.add(() -> termination.complete(lost));
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "write failed on {0}: {1}", socket, e.getMessage());
+        }
+    }
+
+    /** Called with the lock held, once nothing is left to write. */
+    private void completeTerminationIfFlushed() {
+        if (ending != null && ending.isGraceful() && engine.pendingOutput() == 0) {
+            afterUnlock.add(() -> termination.complete(CloseIndication.GRACEFUL));
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /**
+     * Delivers what is queued, half-closes the transport, waits for the peer's end (so that no unread data
+     * makes the kernel reset the connection), then closes the socket. Resets instead if the deadline passes.
+     *
+     * @return true if everything completed before the deadline
+     */
+    private boolean finishGracefully(long deadline) {
+        boolean inTime = awaitFlushed(deadline);
+        if (inTime) {
+            try {
+                if (!socket.isOutputShutdown() && !socket.isClosed()) {
+                    socket.shutdownOutput();
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "half-close failed on {0}: {1}", socket, e.getMessage());
+            }
+            inTime = awaitReaderDone(deadline);
+        }
+        if (inTime && needsDrain()) {
+            drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
+        }
+        if (!inTime) {
+            reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
+                    "the peer did not finish within the linger or drain timeout"));
+            return false;
+        }
+        closeSocket();
+        lock.lock();
+        try {
+            CloseIndication outcome = ending != null ? ending : new CloseIndication(CloseIndication.Kind.ABORTED,
+                    ReasonCode.TRANSPORT_CLOSED, "closed before the peer's disconnect arrived");
+            afterUnlock.add(() -> {
+                closeIndication.complete(outcome);
+                termination.complete(outcome);
+            });
+        } finally {
+            unlock();
+        }
+        return true;
+    }
+
+    /**
+     * After a refusal or abort the peer may still have bytes in flight (the rest of an oversized request);
+     * closing with them unread would make the kernel reset the connection and destroy our answer.
+     */
+    private boolean needsDrain() {
+        lock.lock();
+        try {
+            return ending != null && !ending.isGraceful() && !engine.isTransportEnded() && !broken;
+        } finally {
+            unlock();
+        }
+    }
+
+    private void drainInput(long deadline) {
+        byte[] sink = new byte[READ_BUFFER];
+        try {
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                if (in.read(sink) < 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, "drain ended on {0}: {1}", socket, e.getMessage());
+        }
+    }
+
+    private boolean awaitFlushed(long deadline) {
+        flushQuietly();
+        lock.lock();
+        try {
+            while ((writing || engine.pendingOutput() > 0) && !broken) {
+                if (!awaitUntil(deadline)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            unlock();
+        }
+    }
+
+    private boolean awaitReaderDone(long deadline) {
+        lock.lock();
+        try {
+            while (!readerDone && engine.state() != EngineState.CLOSED) {
+                if (!awaitUntil(deadline)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Resets the transport (linger 0): queued data is discarded, the peer sees a reset. */
+    private void reset(CloseIndication indication) {
+        lock.lock();
+        try {
+            broken = true;
+            if (ending == null) {
+                engine.abort(ReasonCode.APPLICATION_ABORT, indication.detail());
+                while (engine.pollEvent() != null) {
+                    // the local outcome is the one given here, not the engine's generic abort
+                }
+                ended(indication);
+            }
+            afterUnlock.add(() -> {
+                closeIndication.complete(indication);
+                termination.complete(indication);
+            });
+            changed.signalAll();
+        } finally {
+            unlock();
+        }
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "SO_LINGER failed on {0}: {1}", socket, e.getMessage());
+        }
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed on {0}: {1}", socket, e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private boolean isOpenState() {
+        return engine.state() == EngineState.OPEN || engine.state() == EngineState.RECEIVE_CLOSED;
+    }
+
+    private void requireNotClosed() throws ClosedException {
+        if (closedByApp) {
+            throw new ClosedException("the connection was closed by this side");
+        }
+    }
+
+    private static long deadlineAfter(Duration timeout) {
+        return timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Waits for a change until the deadline; throws {@link TimedOutException} after it. Lock held. */
+    private void awaitChange(long deadline, String timeoutMessage) throws IOException {
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                changed.await();
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || changed.awaitNanos(left) <= 0 && deadline - System.nanoTime() <= 0) {
+                    throw new TimedOutException(timeoutMessage);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    /** Waits for a change until the deadline; false once it passed. Lock held. */
+    private boolean awaitUntil(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            changed.awaitNanos(left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + socket.getLocalSocketAddress() + " <-> " + socket.getRemoteSocketAddress()
+                + ", " + engine.state() + "]";
+    }
+}

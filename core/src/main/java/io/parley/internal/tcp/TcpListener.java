@@ -1,0 +1,284 @@
+package io.parley.internal.tcp;
+
+import io.parley.ClosedException;
+import io.parley.Condition;
+import io.parley.Connection;
+import io.parley.Decision;
+import io.parley.Listener;
+import io.parley.ListenOptions;
+import io.parley.ReasonCode;
+import io.parley.RequestDeferredException;
+import io.parley.RequestRejectedException;
+import io.parley.TimedOutException;
+import io.parley.internal.EngineConfigs;
+import io.parley.protocol.EngineConfig;
+import io.parley.protocol.IllegalCommandException;
+import io.parley.protocol.ProtocolEngine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCP listener with conditional accept. A virtual thread accepts transport connections; each one's
+ * reader runs the handshake and, once the whole request arrived, queues it (or refuses it at once when the
+ * queue is full). Accepting threads take requests from the head of the queue; a deferred request goes back
+ * to the head, so the next accept presents it again.
+ */
+final class TcpListener implements Listener {
+    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+
+    private final ServerSocket server;
+    private final ListenOptions options;
+    private final EngineConfig engineConfig;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition arrived = lock.newCondition();
+    private final ArrayDeque<TcpConnection> pending = new ArrayDeque<>();
+    /** Connections not yet handed to the application (handshaking, queued or being decided). */
+    private final Set<TcpConnection> unclaimed = ConcurrentHashMap.newKeySet();
+    private boolean closed;
+
+    TcpListener(ServerSocket server, ListenOptions options) {
+        this.server = server;
+        this.options = options;
+        this.engineConfig = EngineConfigs.of(options.settings().limits());
+        Thread.ofVirtual().name("parley-acceptor-" + server.getLocalPort()).start(this::acceptLoop);
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return server.getLocalSocketAddress();
+    }
+
+    @Override
+    public Connection accept() throws IOException {
+        return accept(Condition.acceptAll());
+    }
+
+    @Override
+    public Connection accept(Condition condition) throws IOException {
+        return accept(condition, Duration.ZERO);
+    }
+
+    @Override
+    public Connection accept(Condition condition, Duration timeout) throws IOException {
+        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            TcpConnection request = take(deadline, timeout);
+            Decision decision;
+            try {
+                decision = condition.decide(request.snapshot());
+            } catch (Exception | LinkageError | AssertionError e) {
+                LOG.log(System.Logger.Level.WARNING, "condition failed; request from "
+                        + request.remoteAddress() + " rejected", e);
+                reject(request, ReasonCode.CONDITION_FAILED, "the callee's condition failed");
+                throw new RequestRejectedException(ReasonCode.CONDITION_FAILED, "the condition failed: " + e, e);
+            }
+            switch (decision) {
+                case Decision.Accept a -> {
+                    if (accepted(request, a)) {
+                        return request;
+                    }
+                }
+                case Decision.Reject r -> {
+                    reject(request, r.reason(), r.reasonText());
+                    throw new RequestRejectedException(r.reason(), "rejected by the condition"
+                            + (r.reasonText().isEmpty() ? "" : ": " + r.reasonText()), null);
+                }
+                case Decision.Defer d -> {
+                    request.deferRequest();
+                    requeueFirst(request);
+                    throw new RequestDeferredException("the condition deferred the request from "
+                            + request.remoteAddress() + "; it stays first in the queue");
+                }
+            }
+        }
+    }
+
+    @Override
+    public int pendingCount() {
+        lock.lock();
+        try {
+            pending.removeIf(c -> !c.isRequestAlive());
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        List<TcpConnection> refused;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            refused = new ArrayList<>(pending);
+            pending.clear();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        server.close();
+        for (TcpConnection request : refused) {
+            reject(request, ReasonCode.SHUTTING_DOWN, "the listener closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private void acceptLoop() {
+        while (true) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.log(System.Logger.Level.ERROR, "accepting on " + server + " failed; listener stops", e);
+                }
+                return;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
+                TcpConnection connection = TcpConnection.callee(socket, ProtocolEngine.callee(engineConfig, deadline),
+                        options.settings(), this::requestArrived, this::ended);
+                unclaimed.add(connection);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not start a connection on {0}: {1}", socket, e.getMessage());
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    /** Called by a connection's reader once its whole request arrived. */
+    private void requestArrived(TcpConnection request) {
+        String refusal = null;
+        ReasonCode reason = null;
+        lock.lock();
+        try {
+            if (closed) {
+                reason = ReasonCode.SHUTTING_DOWN;
+                refusal = "the listener is closing";
+            } else if (pending.size() >= options.backlog()) {
+                reason = ReasonCode.QUEUE_FULL;
+                refusal = "the queue of pending requests is full (" + options.backlog() + ")";
+            } else {
+                pending.addLast(request);
+                arrived.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (reason != null) {
+            LOG.log(System.Logger.Level.DEBUG, "request from {0} refused: {1}", request.remoteAddress(), refusal);
+            reject(request, reason, refusal);
+        }
+    }
+
+    /** Called when a connection ends; one that never reached the application is released here. */
+    private void ended(TcpConnection connection) {
+        if (unclaimed.remove(connection)) {
+            lock.lock();
+            try {
+                pending.remove(connection);
+            } finally {
+                lock.unlock();
+            }
+            LOG.log(System.Logger.Level.DEBUG, "connection {0} ended before it was accepted: {1}",
+                    connection, connection.ending());
+            connection.discard();
+        }
+    }
+
+    private TcpConnection take(long deadline, Duration timeout) throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw new ClosedException("the listener is closed");
+                }
+                TcpConnection head = pending.pollFirst();
+                if (head != null) {
+                    if (head.isRequestAlive()) {
+                        return head;
+                    }
+                    continue;
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    arrived.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TimedOutException("no connection request within " + timeout.toMillis() + " ms");
+                    }
+                    arrived.awaitNanos(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while accepting");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean accepted(TcpConnection request, Decision.Accept decision) throws IOException {
+        unclaimed.remove(request);
+        boolean ok;
+        try {
+            ok = request.acceptRequest(decision.calleeData(), decision.grantedQos(), decision.group());
+        } catch (IllegalCommandException e) {
+            unclaimed.add(request);
+            reject(request, ReasonCode.CONDITION_FAILED, "the callee's answer was invalid");
+            throw new RequestRejectedException(ReasonCode.CONDITION_FAILED,
+                    "the condition's accept was invalid (" + e.winsockError() + "): " + e.getMessage(), e);
+        }
+        if (!ok) {
+            request.discard();
+        }
+        return ok;
+    }
+
+    private void requeueFirst(TcpConnection request) {
+        boolean refuse;
+        lock.lock();
+        try {
+            refuse = closed;
+            if (!closed) {
+                pending.addFirst(request);
+                arrived.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refuse) {
+            reject(request, ReasonCode.SHUTTING_DOWN, "the listener closed");
+        }
+    }
+
+    private void reject(TcpConnection request, ReasonCode reason, String text) {
+        unclaimed.remove(request);
+        request.rejectRequest(reason, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, "close failed: {0}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.parley.internal.tcp;
+
+import io.parley.Connection;
+import io.parley.ConnectOptions;
+import io.parley.Listener;
+import io.parley.ListenOptions;
+import io.parley.MessageTooLargeException;
+import io.parley.NoListenerException;
+import io.parley.TimedOutException;
+import io.parley.Transport;
+import io.parley.TransportCapabilities;
+import io.parley.internal.Failures;
+import io.parley.internal.EngineConfigs;
+import io.parley.protocol.ProtocolEngine;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+
+/** Parley over TCP: connect data, disconnect data, graceful close and negotiated (not policed) QoS. */
+public final class TcpTransport implements Transport {
+    private static final TransportCapabilities CAPABILITIES =
+            new TransportCapabilities(true, true, true, true, false, true, Integer.MAX_VALUE - 8);
+
+    @Override
+    public String name() {
+        return "tcp";
+    }
+
+    @Override
+    public TransportCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Listener listen(SocketAddress address, ListenOptions options) throws IOException {
+        ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(address, Math.max(50, options.backlog()));
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return new TcpListener(server, options);
+    }
+
+    @Override
+    public Connection connect(SocketAddress address, ConnectOptions options) throws IOException {
+        byte[] callerData = options.callerData();
+        int limit = options.settings().limits().maxCallerData();
+        if (callerData.length > limit) {
+            throw new MessageTooLargeException("caller data of " + callerData.length
+                    + " bytes exceeds the limit of " + limit + "; nothing was sent");
+        }
+        long timeoutNanos = options.connectTimeout().toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+        } catch (ConnectException e) {
+            socket.close();
+            throw new NoListenerException("nothing listens at " + address + ": " + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            socket.close();
+            throw new TimedOutException("TCP connect to " + address + " timed out after "
+                    + options.connectTimeout().toMillis() + " ms");
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        ProtocolEngine engine = ProtocolEngine.caller(EngineConfigs.of(options.settings().limits()), deadline);
+        TcpConnection connection = TcpConnection.caller(socket, engine, options.settings());
+        boolean accepted = false;
+        try {
+            accepted = connection.awaitAccept(options.qos(), options.group(), callerData);
+        } finally {
+            if (!accepted) {
+                connection.discard();
+            }
+        }
+        if (!accepted) {
+            throw Failures.ofConnect(connection.ending(), connection.wasDeferred(), options.connectTimeout().toMillis());
+        }
+        return connection;
+    }
+}
