@@ -34,6 +34,8 @@ public final class FrameDecoder {
     private byte[] payload;
     private int payloadFill;
     private long messageSoFar;
+    /** True between a DATA frame with MORE and the last fragment of its message (even if all were empty). */
+    private boolean inMessage;
     private ProtocolViolationException failure;
 
     /** A decoder for a receiver with the given limits. */
@@ -151,14 +153,18 @@ public final class FrameDecoder {
     private Frame startPayload() throws ProtocolViolationException {
         payloadFill = 0;
         FrameType known = FrameType.ofCode(type).orElse(null);
-        if (known == null || known == FrameType.PENDING) {
-            if (known == null && type < WireFormat.FIRST_IGNORABLE_TYPE) {
+        if (known == null) {
+            if (type < WireFormat.FIRST_IGNORABLE_TYPE) {
                 throw violation("unknown frame type 0x" + Integer.toHexString(type));
             }
             phase = Phase.SKIP;
             return null;
         }
         checkDeclaredLength(known);
+        if (known == FrameType.PENDING) {
+            phase = Phase.SKIP;
+            return null;
+        }
         if (length == 0) {
             phase = Phase.HEADER;
             return parse(EMPTY);
@@ -169,6 +175,9 @@ public final class FrameDecoder {
     }
 
     private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
+        if (inMessage && known != FrameType.DATA && known != FrameType.ABORT) {
+            throw violation(known + " frame in the middle of a fragmented message");
+        }
         switch (known) {
             case CONNECT -> {
                 int fixed = WireFormat.CONNECT_FIXED_SIZE + optionalSize(WireFormat.CONNECT_GROUP_SIZE);
@@ -199,7 +208,8 @@ public final class FrameDecoder {
                             + (messageSoFar + length) + " bytes exceeds the advertised limit of "
                             + limits.maxMessageSize());
                 }
-                messageSoFar = (flags & WireFormat.FLAG_MORE) != 0 ? messageSoFar + length : 0;
+                inMessage = (flags & WireFormat.FLAG_MORE) != 0;
+                messageSoFar = inMessage ? messageSoFar + length : 0;
             }
             case DISCONNECT -> {
                 if (length > limits.maxDisconnectData()) {
@@ -207,10 +217,10 @@ public final class FrameDecoder {
                             + length + " bytes exceeds the advertised limit of " + limits.maxDisconnectData());
                 }
             }
+            case PENDING -> {
+                // Any payload is skipped unread: nothing to bound.
+            }
             default -> throw violation("unexpected frame type " + known);
-        }
-        if (messageSoFar > 0 && known != FrameType.DATA && known != FrameType.ABORT) {
-            throw violation(known + " frame in the middle of a fragmented message");
         }
     }
 

@@ -9,8 +9,6 @@ import io.parley.WinsockError;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
@@ -18,7 +16,8 @@ import java.util.List;
  * the time ({@link #handleTimeout}); give it commands; take the bytes to send ({@link #takeOutput}) and the
  * events ({@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
  *
- * <p>Guarantees: nothing is sent after the local DISCONNECT or ABORT; every message the peer sent before
+ * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only an ABORT may follow it),
+ * nothing at all after an ABORT or REJECT; every message the peer sent before
  * its DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; an end of stream or reset
  * without both DISCONNECTs is reported as aborted or reset, never as graceful; a peer's protocol violation
  * becomes an ABORT with a reason code and never escapes as an exception.
@@ -49,12 +48,15 @@ public final class ProtocolEngine {
     private boolean receivedAnything;
     private boolean peerEnded;
     private boolean peerClosed;
+    private boolean preambleSent;
+    private Qos requestedQos;
     private long lastPendingSent = Long.MIN_VALUE;
     private Frame.Connect request;
     private long peerMaxMessage;
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
-    private List<byte[]> fragments;
+    /** The fragments of the message being received, joined as they arrive; null between messages. */
+    private OutputBuffer partialMessage;
 
     private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
         this.role = role;
@@ -195,19 +197,27 @@ public final class ProtocolEngine {
     /** Caller: sends the preamble and the connection request. */
     public void connect(Qos qos, Group group, byte[] callerData) {
         require(Command.CONNECT, WinsockError.WSAEISCONN);
+        // Checked before anything is encoded: the encoder would fail after the preamble was written.
+        if (callerData.length > WireFormat.MAX_USER_DATA) {
+            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "caller data of " + callerData.length
+                    + " bytes exceeds the protocol's maximum of " + WireFormat.MAX_USER_DATA);
+        }
         FrameLimits own = config.receiveLimits();
         FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+        preambleSent = true;
         FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
                 qos, group, callerData), output);
+        requestedQos = qos;
         state = EngineState.CONNECTING;
     }
 
     /** Callee: accepts the request, with callee data and the granted QoS (null if none was requested). */
     public void accept(byte[] calleeData, Qos grantedQos, Group group) {
         require(Command.DECIDE, WinsockError.WSAENOTCONN);
-        if (calleeData.length > peerMaxCalleeData) {
+        int limit = Math.min(peerMaxCalleeData, WireFormat.MAX_USER_DATA);
+        if (calleeData.length > limit) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "callee data of " + calleeData.length
-                    + " bytes exceeds the caller's limit of " + peerMaxCalleeData);
+                    + " bytes exceeds the caller's limit of " + limit);
         }
         if (grantedQos != null && (request.qos() == null || !grantedQos.doesNotExceed(request.qos()))) {
             throw new IllegalCommandException(WinsockError.WSAEINVAL,
@@ -243,6 +253,10 @@ public final class ProtocolEngine {
     /** Sends one message (fragmented as needed); the bytes between position and limit are consumed. */
     public void send(ByteBuffer message) {
         requireSendingOpen();
+        if (peerClosed) {
+            throw new IllegalCommandException(WinsockError.WSAESHUTDOWN,
+                    "the peer has closed and discards anything sent to it");
+        }
         int size = message.remaining();
         if (size > peerMaxMessage) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "message of " + size
@@ -257,10 +271,12 @@ public final class ProtocolEngine {
 
     /** Ends the sending direction with disconnect data; {@code closing}: this side discards what comes next. */
     public void sendDisconnect(byte[] data, boolean closing) {
+        // Allowed even when the peer has closed: its data is discarded, but it completes the graceful end.
         requireSendingOpen();
-        if (data.length > peerMaxDisconnectData) {
+        int limit = Math.min(peerMaxDisconnectData, WireFormat.MAX_USER_DATA);
+        if (data.length > limit) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
-                    + " bytes exceeds the peer's limit of " + peerMaxDisconnectData);
+                    + " bytes exceeds the peer's limit of " + limit);
         }
         FrameEncoder.encode(new Frame.Disconnect(closing, data), output);
         if (state == EngineState.RECEIVE_CLOSED) {
@@ -333,6 +349,10 @@ public final class ProtocolEngine {
                 events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), c.callerData()));
             }
             case Frame.Accept a -> {
+                if (a.qos() != null && (requestedQos == null || !a.qos().doesNotExceed(requestedQos))) {
+                    throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
+                            "the granted QoS exceeds the requested one (or none was requested)");
+                }
                 peerMaxMessage = a.maxMessageSize();
                 peerMaxDisconnectData = a.maxDisconnectData();
                 state = EngineState.OPEN;
@@ -359,6 +379,7 @@ public final class ProtocolEngine {
     private void preamble(Frame.Preamble p) throws ProtocolViolationException {
         if (role == Role.CALLEE) {
             FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+            preambleSent = true;
         }
         if (p.minVersion() > WireFormat.VERSION || p.maxVersion() < WireFormat.VERSION) {
             throw new ProtocolViolationException(ReasonCode.VERSION_UNSUPPORTED, "the peer speaks versions "
@@ -367,29 +388,21 @@ public final class ProtocolEngine {
     }
 
     private void data(Frame.Data d) {
-        if (d.more()) {
-            if (fragments == null) {
-                fragments = new ArrayList<>();
-            }
-            fragments.add(d.payload());
-            return;
-        }
-        if (fragments == null) {
+        if (partialMessage == null && !d.more()) {
             events.add(new ProtocolEvent.MessageReceived(d.payload()));
             return;
         }
-        fragments.add(d.payload());
-        int total = 0;
-        for (byte[] part : fragments) {
-            total += part.length;
+        // Joined as they arrive, not kept as a list: memory stays proportional to the message size even for
+        // a peer that sends it in one-byte (or empty) fragments.
+        if (partialMessage == null) {
+            partialMessage = new OutputBuffer(d.payload().length);
         }
-        byte[] message = new byte[total];
-        int at = 0;
-        for (byte[] part : fragments) {
-            System.arraycopy(part, 0, message, at, part.length);
-            at += part.length;
+        partialMessage.put(d.payload());
+        if (d.more()) {
+            return;
         }
-        fragments = null;
+        byte[] message = partialMessage.toByteArray();
+        partialMessage = null;
         events.add(new ProtocolEvent.MessageReceived(message));
     }
 
@@ -412,13 +425,19 @@ public final class ProtocolEngine {
     }
 
     private void abortFrame(ReasonCode reason, String detail) {
+        if (!preambleSent) {
+            // A callee that has not read the caller's preamble has not sent its own: without it the ABORT
+            // would read as a foreign protocol. (A caller sends its preamble with CONNECT.)
+            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+            preambleSent = true;
+        }
         FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), output);
     }
 
     private void finish(CloseIndication indication) {
         state = EngineState.CLOSED;
         outcome = indication;
-        fragments = null;
+        partialMessage = null;
         events.add(new ProtocolEvent.Closed(indication));
     }
 
@@ -430,10 +449,6 @@ public final class ProtocolEngine {
     }
 
     private void requireSendingOpen() {
-        if (peerClosed) {
-            throw new IllegalCommandException(WinsockError.WSAESHUTDOWN,
-                    "the peer has closed and discards anything sent to it");
-        }
         WinsockError error = switch (state) {
             case IDLE, CONNECTING, AWAITING_REQUEST, REQUESTED -> WinsockError.WSAENOTCONN;
             default -> WinsockError.WSAESHUTDOWN;

@@ -1,0 +1,138 @@
+package io.parley.protocol;
+
+import io.parley.ReasonCode;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Brings engines into each state by the documented route, and reads what they produce. */
+final class Engines {
+    /** Every engine here uses these limits: 16 bytes of connect and disconnect data, 32-byte messages. */
+    static final EngineConfig CONFIG = new EngineConfig(VectorsTest.VECTOR_LIMITS, 8);
+    static final long DEADLINE = 10_000_000_000L;
+    static final byte[] PREAMBLE = FrameEncoder.toBytes(new Frame.Preamble(1, 1));
+
+    private Engines() {
+    }
+
+    static ProtocolEngine caller() {
+        return ProtocolEngine.caller(CONFIG, DEADLINE);
+    }
+
+    static ProtocolEngine callee() {
+        return ProtocolEngine.callee(CONFIG, DEADLINE);
+    }
+
+    /**
+     * An engine of the role in the state, reached through the documented transitions, with its output and
+     * events consumed. CONNECTING and AWAITING_REQUEST are reached with the peer's preamble already read.
+     */
+    static ProtocolEngine in(ProtocolEngine.Role role, EngineState state) {
+        ProtocolEngine engine = role == ProtocolEngine.Role.CALLER ? caller() : callee();
+        switch (state) {
+            case IDLE -> assertThat(role).isEqualTo(ProtocolEngine.Role.CALLER);
+            case CONNECTING -> {
+                engine.connect(null, null, new byte[0]);
+                engine.receive(ByteBuffer.wrap(PREAMBLE));
+            }
+            case AWAITING_REQUEST -> engine.receive(ByteBuffer.wrap(PREAMBLE));
+            case REQUESTED -> engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), connect())));
+            case OPEN -> open(engine);
+            case SEND_CLOSED -> {
+                open(engine);
+                engine.sendDisconnect(new byte[0], false);
+            }
+            case RECEIVE_CLOSED -> {
+                open(engine);
+                engine.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
+            }
+            case CLOSED -> {
+                open(engine);
+                engine.abort(ReasonCode.APPLICATION_ABORT, "test");
+            }
+        }
+        assertThat(engine.state()).isEqualTo(state);
+        output(engine);
+        events(engine);
+        return engine;
+    }
+
+    private static void open(ProtocolEngine engine) {
+        if (engine.role() == ProtocolEngine.Role.CALLER) {
+            engine.connect(null, null, new byte[0]);
+            engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), accept())));
+        } else {
+            engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), connect())));
+            engine.accept(new byte[0], null, null);
+        }
+    }
+
+    /** A CONNECT within the engines' limits, advertising the same limits. */
+    static Frame.Connect connect() {
+        return new Frame.Connect(32, 16, 16, null, null, new byte[0]);
+    }
+
+    static Frame.Accept accept() {
+        return new Frame.Accept(32, 16, null, null, new byte[0]);
+    }
+
+    static byte[] bytes(Frame... frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Frame frame : frames) {
+            out.writeBytes(FrameEncoder.toBytes(frame));
+        }
+        return out.toByteArray();
+    }
+
+    /** The bytes the engine produced since last asked (empty if none). */
+    static byte[] output(ProtocolEngine engine) {
+        ByteBuffer out = engine.takeOutput();
+        if (out == null) {
+            return new byte[0];
+        }
+        byte[] bytes = new byte[out.remaining()];
+        out.get(bytes);
+        engine.releaseOutput();
+        return bytes;
+    }
+
+    /** The frames the engine produced since last asked; {@code withPreamble}: its output starts a stream. */
+    static List<Frame> outputFrames(ProtocolEngine engine, boolean withPreamble) {
+        byte[] bytes = output(engine);
+        FrameDecoder decoder = new FrameDecoder(FrameArbitraries.WIDE);
+        ByteBuffer in = ByteBuffer.wrap(withPreamble ? bytes : concat(PREAMBLE, bytes));
+        List<Frame> frames = new ArrayList<>();
+        try {
+            Frame frame;
+            while ((frame = decoder.next(in)) != null) {
+                frames.add(frame);
+            }
+        } catch (ProtocolViolationException e) {
+            throw new AssertionError("invalid output: " + e.getMessage(), e);
+        }
+        assertThat(decoder.isMidFrame()).isFalse();
+        if (!withPreamble) {
+            frames.removeFirst();
+        }
+        return frames;
+    }
+
+    static List<ProtocolEvent> events(ProtocolEngine engine) {
+        List<ProtocolEvent> events = new ArrayList<>();
+        ProtocolEvent event;
+        while ((event = engine.pollEvent()) != null) {
+            events.add(event);
+        }
+        return events;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+}

@@ -1,0 +1,64 @@
+package io.parley.protocol;
+
+import io.parley.FlowSpec;
+import io.parley.Qos;
+import io.parley.ServiceType;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Frames written in the notation of docs/vectors/frames.tsv (its header comment defines it), so that a
+ * decoded frame can be compared with a vector's expectation as text.
+ */
+final class FrameText {
+
+    private FrameText() {
+    }
+
+    /** The frames joined with " | ". */
+    static String describe(List<Frame> frames, boolean withReasonData) {
+        return frames.stream().map(f -> describe(f, withReasonData)).collect(Collectors.joining(" | "));
+    }
+
+    static String describe(Frame frame, boolean withReasonData) {
+        return switch (frame) {
+            case Frame.Preamble p -> "PREAMBLE min=" + p.minVersion() + " max=" + p.maxVersion();
+            case Frame.Connect c -> "CONNECT maxMessage=" + c.maxMessageSize() + " maxCalleeData=" + c.maxCalleeData()
+                    + " maxDisconnectData=" + c.maxDisconnectData() + qos(c.qos())
+                    + (c.group() == null ? "" : " group=" + c.group().kind() + ":" + c.group().id() + ":"
+                            + c.group().priority())
+                    + " data=" + Hex.of(c.callerData());
+            case Frame.Accept a -> "ACCEPT maxMessage=" + a.maxMessageSize() + " maxDisconnectData="
+                    + a.maxDisconnectData() + qos(a.qos())
+                    + (a.group() == null ? "" : " group=" + a.group().id() + ":" + a.group().priority())
+                    + " data=" + Hex.of(a.calleeData());
+            case Frame.Reject r -> "REJECT reason=" + r.reasonCode() + "/" + r.reason()
+                    + (withReasonData ? " data=" + Hex.of(r.reasonData()) : "");
+            case Frame.Pending p -> "PENDING";
+            case Frame.Data d -> "DATA more=" + bit(d.more()) + " data=" + Hex.of(d.payload());
+            case Frame.Disconnect d -> "DISCONNECT closed=" + bit(d.closed()) + " data=" + Hex.of(d.data());
+            case Frame.Abort a -> "ABORT reason=" + a.reasonCode() + "/" + a.reason()
+                    + (withReasonData ? " data=" + Hex.of(a.reasonData()) : "");
+        };
+    }
+
+    private static String bit(boolean b) {
+        return b ? "1" : "0";
+    }
+
+    private static String qos(Qos qos) {
+        return qos == null ? "" : " qos=" + flowSpec(qos.sending()) + ";" + flowSpec(qos.receiving());
+    }
+
+    private static String flowSpec(FlowSpec f) {
+        String service = f.serviceType() == ServiceType.NOT_SPECIFIED ? "-"
+                : f.serviceType() + (f.serviceFlags() == 0 ? "" : String.format("+0x%08x", f.serviceFlags()));
+        return String.join(",", num(f.tokenRate()), num(f.tokenBucketSize()), num(f.peakBandwidth()),
+                num(f.latency()), num(f.delayVariation()), service, num(f.maxSduSize()), num(f.minimumPolicedSize()));
+    }
+
+    private static String num(long value) {
+        return value == FlowSpec.NOT_SPECIFIED ? "-" : Long.toString(value);
+    }
+}

@@ -1,0 +1,456 @@
+package io.parley.protocol;
+
+import io.parley.CloseIndication;
+import io.parley.FlowSpec;
+import io.parley.Group;
+import io.parley.GroupKind;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+import io.parley.ServiceType;
+import io.parley.WinsockError;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static io.parley.protocol.Engines.PREAMBLE;
+import static io.parley.protocol.Engines.bytes;
+import static io.parley.protocol.Engines.events;
+import static io.parley.protocol.Engines.output;
+import static io.parley.protocol.Engines.outputFrames;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Focused tests of the engine's documented behaviour, one rule each, citing winsock-semantics.md ids. */
+class ProtocolEngineTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Nested
+    class VersionNegotiation {
+
+        @Test
+        void aCalleeAnswersAPreambleItCannotSpeakWithItsOwnAndClosesWithoutAFrame() {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(2, 3), Engines.connect())));
+            assertThat(outputFrames(callee, true)).containsExactly(new Frame.Preamble(1, 1));
+            assertThat(callee.state()).isEqualTo(EngineState.CLOSED);
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.VERSION_UNSUPPORTED);
+            assertThat(events(callee)).containsExactly(new ProtocolEvent.Closed(callee.outcome()));
+        }
+
+        @Test
+        void aCallerWithNoCommonVersionIsRefusedWithProtocolNotSupported() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.IDLE);
+            caller.connect(null, null, new byte[0]);
+            output(caller);
+            caller.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Preamble(0, 0))));
+            assertThat(caller.outcome().kind()).isEqualTo(CloseIndication.Kind.REFUSED);
+            assertThat(caller.outcome().winsockError()).isEqualTo(WinsockError.WSAEPROTONOSUPPORT);
+            assertThat(output(caller)).as("no frame after a version mismatch").isEmpty();
+        }
+
+        @ParameterizedTest(name = "peer speaks 0x{0}")
+        @ValueSource(ints = {0x0101, 0x0001, 0x0109, 0x01FF, 0x00FF})
+        void anyRangeThatIncludesVersion1IsAccepted(int range) {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(range >> 8, range & 0xFF), Engines.connect())));
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+        }
+
+        @ParameterizedTest(name = "peer speaks 0x{0}")
+        @ValueSource(ints = {0x0000, 0x0202, 0x02FF, 0x0100 /* min above max */, 0xFF01})
+        void aRangeWithoutVersion1IsRefused(int range) {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Preamble(range >> 8, range & 0xFF))));
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.VERSION_UNSUPPORTED);
+        }
+    }
+
+    @Nested
+    class NotParley {
+
+        @ParameterizedTest(name = "wrong byte at index {0}")
+        @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7})
+        void aForeignStreamIsDetectedAtItsFirstWrongByteAndClosedWithoutAFrame(int wrongAt) {
+            for (ProtocolEngine.Role role : ProtocolEngine.Role.values()) {
+                ProtocolEngine engine = role == ProtocolEngine.Role.CALLER ? Engines.caller() : Engines.callee();
+                if (role == ProtocolEngine.Role.CALLER) {
+                    engine.connect(null, null, new byte[0]);
+                    output(engine);
+                }
+                byte[] stream = PREAMBLE.clone();
+                stream[wrongAt] ^= 0x20;
+                for (int i = 0; i < wrongAt; i++) {
+                    engine.receive(ByteBuffer.wrap(stream, i, 1));
+                    assertThat(engine.state()).as("%s after byte %d", role, i).isNotEqualTo(EngineState.CLOSED);
+                }
+                engine.receive(ByteBuffer.wrap(stream, wrongAt, 1));
+                assertThat(engine.outcome()).isNotNull();
+                assertThat(engine.outcome().reason()).isEqualTo(ReasonCode.NOT_PARLEY);
+                assertThat(output(engine)).as("%s sends nothing to a foreign peer", role).isEmpty();
+            }
+        }
+
+        @Test
+        void anHttpRequestIsRefusedAtTheFirstByte() {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap("G".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.NOT_PARLEY);
+        }
+    }
+
+    @Nested
+    class Deferral {
+
+        private ProtocolEngine requested() {
+            return Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+        }
+
+        @Test
+        void deferringTwiceWithinASecondSendsOnePending() {
+            ProtocolEngine callee = requested();
+            callee.defer(5 * SECOND);
+            callee.defer(5 * SECOND + SECOND / 2);
+            assertThat(outputFrames(callee, false)).containsExactly(new Frame.Pending());
+            assertThat(callee.state()).as("A5: the request stays held").isEqualTo(EngineState.REQUESTED);
+        }
+
+        @Test
+        void aSecondPendingGoesOutOneSecondAfterTheFirstAndNotANanosecondEarlier() {
+            ProtocolEngine callee = requested();
+            callee.defer(-3 * SECOND); // nanoTime values may be negative
+            output(callee);
+            callee.defer(-2 * SECOND - 1);
+            assertThat(output(callee)).isEmpty();
+            callee.defer(-2 * SECOND);
+            assertThat(outputFrames(callee, false)).containsExactly(new Frame.Pending());
+        }
+
+        @Test
+        void aDeferredCallerKeepsWaitingUntilItsOwnDeadline() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.CONNECTING);
+            for (int i = 0; i < 5; i++) {
+                caller.receive(ByteBuffer.wrap(bytes(new Frame.Pending())));
+            }
+            assertThat(events(caller)).hasSize(5).allMatch(e -> e instanceof ProtocolEvent.Deferred);
+            assertThat(caller.deadline()).isEqualTo(Engines.DEADLINE);
+            caller.handleTimeout(Engines.DEADLINE - 1);
+            assertThat(caller.state()).isEqualTo(EngineState.CONNECTING);
+        }
+    }
+
+    @Nested
+    class HandshakeTimeout {
+
+        @Test
+        void aCallerWithdrawsItsRequestAtTheDeadline() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.CONNECTING);
+            caller.handleTimeout(Engines.DEADLINE);
+            assertThat(outputFrames(caller, false)).singleElement().isInstanceOfSatisfying(Frame.Abort.class,
+                    a -> assertThat(a.reason()).isEqualTo(ReasonCode.WITHDRAWN));
+            assertThat(caller.outcome().reason()).isEqualTo(ReasonCode.TIMED_OUT);
+            assertThat(caller.outcome().winsockError()).as("C3").isEqualTo(WinsockError.WSAETIMEDOUT);
+        }
+
+        @Test
+        void aCalleeWithoutARequestByTheDeadlineAbortsWithTimedOut() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.AWAITING_REQUEST);
+            callee.handleTimeout(Engines.DEADLINE - 1);
+            assertThat(callee.state()).isEqualTo(EngineState.AWAITING_REQUEST);
+            callee.handleTimeout(Engines.DEADLINE);
+            assertThat(outputFrames(callee, false)).singleElement().isInstanceOfSatisfying(Frame.Abort.class,
+                    a -> assertThat(a.reason()).isEqualTo(ReasonCode.TIMED_OUT));
+            assertThat(callee.outcome().winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT);
+        }
+
+        @Test
+        void aCalleeThatHeardNothingSendsItsPreambleBeforeTheAbort() {
+            ProtocolEngine callee = Engines.callee();
+            callee.handleTimeout(Engines.DEADLINE);
+            List<Frame> frames = outputFrames(callee, true);
+            assertThat(frames).hasSize(2);
+            assertThat(frames.getFirst()).isEqualTo(new Frame.Preamble(1, 1));
+            assertThat(frames.getLast()).isInstanceOf(Frame.Abort.class);
+        }
+
+        @Test
+        void aHeldRequestHasNoEngineDeadline() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            assertThat(callee.deadline()).isEqualTo(Long.MAX_VALUE);
+            callee.handleTimeout(Long.MAX_VALUE - 1);
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+        }
+
+        @Test
+        void anOpenConnectionHasNoDeadline() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            assertThat(caller.deadline()).isEqualTo(Long.MAX_VALUE);
+        }
+    }
+
+    @Nested
+    class QualityOfService {
+        private final Qos requested = bestEffort(1000, 1000);
+
+        private ProtocolEngine requestedWithQos(Qos qos) {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
+                    new Frame.Connect(32, 16, 16, qos, null, new byte[0]))));
+            output(callee);
+            events(callee);
+            return callee;
+        }
+
+        @Test
+        void aGrantedQosHigherThanRequestedIsInvalidAndNothingIsSent() {
+            ProtocolEngine callee = requestedWithQos(requested);
+            assertThatThrownBy(() -> callee.accept(new byte[0], bestEffort(1001, 1000), null))
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEINVAL));
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+            assertThat(output(callee)).isEmpty();
+        }
+
+        @Test
+        void aQosGrantedWithoutARequestIsInvalid() {
+            ProtocolEngine callee = requestedWithQos(null);
+            assertThatThrownBy(() -> callee.accept(new byte[0], requested, null))
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEINVAL));
+        }
+
+        @Test
+        void aLowerGrantReachesTheCallerAsGranted() {
+            ProtocolEngine callee = requestedWithQos(requested);
+            Qos lower = bestEffort(500, 1000);
+            callee.accept(new byte[0], lower, null);
+            ProtocolEngine caller = Engines.caller();
+            caller.connect(requested, null, new byte[0]);
+            output(caller);
+            caller.receive(ByteBuffer.wrap(Engines.concat(PREAMBLE, output(callee))));
+            assertThat(events(caller)).singleElement().isInstanceOfSatisfying(ProtocolEvent.Accepted.class,
+                    a -> assertThat(a.grantedQos()).isEqualTo(lower));
+        }
+
+        @Test
+        void aCallerAbortsAnAcceptanceThatGrantsMoreThanItAskedFor() {
+            ProtocolEngine caller = Engines.caller();
+            caller.connect(requested, null, new byte[0]);
+            output(caller);
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
+                    new Frame.Accept(32, 16, bestEffort(1000, 1001), null, new byte[0]))));
+            assertThat(caller.outcome().reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION);
+            assertThat(outputFrames(caller, false)).singleElement().isInstanceOf(Frame.Abort.class);
+        }
+
+        @Test
+        void qosAndGroupTravelInTheRequest() {
+            ProtocolEngine caller = Engines.caller();
+            Group group = new Group(GroupKind.CONSTRAINED, 0, 3);
+            caller.connect(requested, group, new byte[] {7});
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(output(caller)));
+            ProtocolEvent.ConnectRequested request = (ProtocolEvent.ConnectRequested) events(callee).getFirst();
+            assertThat(request.qos()).isEqualTo(requested);
+            assertThat(request.group()).isEqualTo(group);
+            assertThat(request.callerData()).containsExactly(7);
+        }
+
+        private static Qos bestEffort(long rate, long bucket) {
+            FlowSpec spec = new FlowSpec(rate, bucket, FlowSpec.NOT_SPECIFIED, FlowSpec.NOT_SPECIFIED,
+                    FlowSpec.NOT_SPECIFIED, ServiceType.BEST_EFFORT, 0, FlowSpec.NOT_SPECIFIED, FlowSpec.NOT_SPECIFIED);
+            return new Qos(spec, spec);
+        }
+    }
+
+    @Nested
+    class PeerLimits {
+
+        private void assertMessageSize(Runnable command, ProtocolEngine engine) {
+            EngineState state = engine.state();
+            assertThatThrownBy(command::run).isInstanceOfSatisfying(IllegalCommandException.class,
+                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
+            assertThat(engine.pendingOutput()).as("nothing encoded").isZero();
+            assertThat(engine.state()).isEqualTo(state);
+        }
+
+        @Test
+        void aMessageOverThePeersLimitFailsBeforeAnythingIsEncoded() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            ByteBuffer message = ByteBuffer.allocate(33);
+            assertMessageSize(() -> caller.send(message), caller);
+            assertThat(message.remaining()).isEqualTo(33);
+            caller.send(ByteBuffer.allocate(32));
+            assertThat(outputFrames(caller, false)).hasSize(4);
+        }
+
+        @Test
+        void disconnectDataOverThePeersLimitFailsBeforeAnythingIsEncoded() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            assertMessageSize(() -> callee.sendDisconnect(new byte[17], false), callee);
+        }
+
+        @Test
+        void calleeDataOverTheCallersLimitFailsAndTheRequestStaysUndecided() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            assertMessageSize(() -> callee.accept(new byte[17], null, null), callee);
+            callee.accept(new byte[16], null, null);
+            assertThat(callee.state()).isEqualTo(EngineState.OPEN);
+        }
+
+        @Test
+        void rejectReasonDataOver1024BytesFails() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            assertMessageSize(() -> callee.reject(ReasonCode.REFUSED, new byte[1025]), callee);
+        }
+
+        @Test
+        void callerDataOverTheProtocolMaximumFailsBeforeThePreambleIsEncoded() {
+            ProtocolEngine caller = Engines.caller();
+            assertMessageSize(() -> caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA + 1]), caller);
+            caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA]);
+            assertThat(outputFrames(caller, true)).hasSize(2);
+        }
+
+        @Test
+        void aPeerLimitAboveTheProtocolMaximumIsCappedAtIt() {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
+                    new Frame.Connect(1 << 20, 0xFFFF, 0xFFFF, null, null, new byte[0]))));
+            output(callee);
+            assertMessageSize(() -> callee.accept(new byte[WireFormat.MAX_USER_DATA + 1], null, null), callee);
+            callee.accept(new byte[WireFormat.MAX_USER_DATA], null, null);
+            output(callee);
+            assertMessageSize(() -> callee.sendDisconnect(new byte[WireFormat.MAX_USER_DATA + 1], false), callee);
+        }
+
+        @Test
+        void callerDataOverTheCalleesLimitIsRejectedWithDataTooLarge() {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
+                    new Frame.Connect(32, 16, 16, null, null, new byte[17]))));
+            List<Frame> sent = outputFrames(callee, true);
+            assertThat(sent.getLast()).isInstanceOfSatisfying(Frame.Reject.class,
+                    r -> assertThat(r.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE));
+            assertThat(events(callee)).singleElement().isInstanceOf(ProtocolEvent.Closed.class);
+        }
+    }
+
+    @Nested
+    class Messages {
+
+        @ParameterizedTest(name = "{0} bytes")
+        @ValueSource(ints = {0, 1, 7, 8, 9, 16, 17, 32})
+        void aMessageIsSentInFragmentsOfTheConfiguredSize(int size) {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.send(ByteBuffer.allocate(size));
+            List<Frame> frames = outputFrames(caller, false);
+            int expected = Math.max(1, (size + 7) / 8);
+            assertThat(frames).hasSize(expected);
+            for (int i = 0; i < expected; i++) {
+                Frame.Data data = (Frame.Data) frames.get(i);
+                assertThat(data.more()).isEqualTo(i < expected - 1);
+                assertThat(data.payload().length).isLessThanOrEqualTo(8);
+            }
+        }
+
+        @Test
+        void aMessageInOneByteAndEmptyFragmentsArrivesWhole() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            byte[] stream = bytes(new Frame.Data(true, new byte[0]), new Frame.Data(true, new byte[] {'a'}),
+                    new Frame.Data(true, new byte[0]), new Frame.Data(true, new byte[] {'b'}),
+                    new Frame.Data(false, new byte[0]));
+            callee.receive(ByteBuffer.wrap(stream));
+            assertThat(events(callee)).singleElement().isInstanceOfSatisfying(ProtocolEvent.MessageReceived.class,
+                    m -> assertThat(m.message()).containsExactly('a', 'b'));
+        }
+
+        @Test
+        void outputProducedWhileABatchIsTakenComesInTheNextBatchInOrder() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.send(ByteBuffer.wrap(new byte[] {1}));
+            ByteBuffer first = caller.takeOutput();
+            caller.send(ByteBuffer.wrap(new byte[] {2}));
+            assertThat(caller.takeOutput()).as("one batch at a time").isNull();
+            byte[] firstBytes = new byte[first.remaining()];
+            first.get(firstBytes);
+            caller.releaseOutput();
+            assertThat(firstBytes).isEqualTo(bytes(new Frame.Data(false, new byte[] {1})));
+            assertThat(output(caller)).isEqualTo(bytes(new Frame.Data(false, new byte[] {2})));
+        }
+    }
+
+    @Nested
+    class Teardown {
+
+        @Test
+        void aPeerThatClosedRefusesMessagesButTheLocalDisconnectStillEndsGracefully() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(true, new byte[0]))));
+            assertThat(callee.isPeerClosed()).isTrue();
+            assertThatThrownBy(() -> callee.send(ByteBuffer.allocate(1)))
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAESHUTDOWN));
+            callee.sendDisconnect(new byte[0], false);
+            assertThat(callee.outcome()).isEqualTo(CloseIndication.GRACEFUL);
+        }
+
+        @Test
+        void anEndOfStreamInTheMiddleOfAFrameIsAnAbortNotAGracefulEnd() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.SEND_CLOSED);
+            byte[] disconnect = bytes(new Frame.Disconnect(false, new byte[] {1, 2}));
+            callee.receive(ByteBuffer.wrap(disconnect, 0, disconnect.length - 1));
+            callee.receiveEndOfStream();
+            assertThat(callee.outcome().kind()).isEqualTo(CloseIndication.Kind.ABORTED);
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.TRANSPORT_CLOSED);
+            assertThat(callee.outcome().winsockError()).as("E2").isEqualTo(WinsockError.WSAECONNABORTED);
+        }
+
+        @Test
+        void aResetAfterThePeersDisconnectIsStillAReset() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.RECEIVE_CLOSED);
+            callee.receiveReset("RST");
+            assertThat(callee.outcome().kind()).isEqualTo(CloseIndication.Kind.RESET);
+            assertThat(callee.outcome().winsockError()).as("E2, L2").isEqualTo(WinsockError.WSAECONNRESET);
+        }
+
+        @Test
+        void aPeersAbortIsAResetWithItsReasonAndText() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Abort(ReasonCode.APPLICATION_ABORT.code(),
+                    "bye".getBytes(StandardCharsets.UTF_8)))));
+            assertThat(caller.outcome()).isEqualTo(new CloseIndication(CloseIndication.Kind.RESET,
+                    ReasonCode.APPLICATION_ABORT, "bye"));
+        }
+
+        @Test
+        void aLocalAbortSendsAbortAndReportsConnectionAborted() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.SEND_CLOSED);
+            caller.abort(ReasonCode.APPLICATION_ABORT, "x".repeat(2000));
+            Frame.Abort abort = (Frame.Abort) outputFrames(caller, false).getFirst();
+            assertThat(abort.reasonData()).as("reason data is clipped to 1024 bytes").hasSize(1024);
+            assertThat(caller.outcome().winsockError()).isEqualTo(WinsockError.WSAECONNABORTED);
+        }
+
+        @Test
+        void localOnlyReasonsCannotBeSent() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            assertThatThrownBy(() -> caller.abort(ReasonCode.TRANSPORT_RESET, "x"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(caller.state()).isEqualTo(EngineState.OPEN);
+        }
+
+        @Test
+        void anUnknownRejectReasonReadsAsUnspecified() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.CONNECTING);
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Reject(4242, new byte[0]))));
+            assertThat(caller.outcome().kind()).isEqualTo(CloseIndication.Kind.REFUSED);
+            assertThat(caller.outcome().reason()).isEqualTo(ReasonCode.UNSPECIFIED);
+            assertThat(caller.outcome().winsockError()).as("A4").isEqualTo(WinsockError.WSAECONNREFUSED);
+        }
+    }
+}
