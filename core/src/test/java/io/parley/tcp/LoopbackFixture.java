@@ -1,5 +1,6 @@
 package io.parley.tcp;
 
+import io.parley.Condition;
 import io.parley.ConnectOptions;
 import io.parley.Connection;
 import io.parley.ListenOptions;
@@ -9,22 +10,26 @@ import io.parley.Parley;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** A listener on 127.0.0.1 and helpers to connect to it and run work on virtual threads; closes all. */
 final class LoopbackFixture implements AutoCloseable {
+    /** 127.0.0.1 (never the IPv6 loopback, never another interface). */
+    static final InetAddress LOOPBACK = loopback();
+
     final Listener listener;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final ConcurrentLinkedDeque<AutoCloseable> resources = new ConcurrentLinkedDeque<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     LoopbackFixture(ListenOptions options) throws IOException {
-        listener = Parley.tcp().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options);
+        listener = Parley.tcp().listen(new InetSocketAddress(LOOPBACK, 0), options);
         resources.add(listener);
     }
 
@@ -32,14 +37,16 @@ final class LoopbackFixture implements AutoCloseable {
         this(ListenOptions.defaults());
     }
 
+    /** The connected pair of one connect and its accept. */
+    record Pair(Connection client, Connection server) {
+    }
+
     InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
     }
 
     Connection connect(ConnectOptions options) throws IOException {
-        Connection connection = Parley.tcp().connect(address(), options);
-        resources.add(connection);
-        return connection;
+        return track(Parley.tcp().connect(address(), options));
     }
 
     Connection connect() throws IOException {
@@ -47,16 +54,11 @@ final class LoopbackFixture implements AutoCloseable {
     }
 
     /** Runs {@code work} on a virtual thread. */
-    <T> Future<T> async(Callable<T> work) {
-        return threads.submit(work);
-    }
-
-    /** Connects on a virtual thread (the caller blocks until the listener decides). */
-    CompletableFuture<Connection> connectAsync(ConnectOptions options) {
-        CompletableFuture<Connection> result = new CompletableFuture<>();
+    <T> CompletableFuture<T> async(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         threads.submit(() -> {
             try {
-                result.complete(connect(options));
+                result.complete(work.call());
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
@@ -64,17 +66,55 @@ final class LoopbackFixture implements AutoCloseable {
         return result;
     }
 
-    /** Registers a connection accepted by the test so it is closed at the end. */
-    Connection track(Connection connection) {
-        resources.add(connection);
-        return connection;
+    /** Connects on a virtual thread (the caller blocks until the listener decides). */
+    CompletableFuture<Connection> connectAsync(ConnectOptions options) {
+        return async(() -> connect(options));
     }
 
+    /** Connects with {@code options} and accepts with {@code condition}. */
+    Pair pair(ConnectOptions options, Condition condition) throws Exception {
+        CompletableFuture<Connection> client = connectAsync(options);
+        Connection server = track(listener.accept(condition, Await.BOUND));
+        return new Pair(Await.result(client), server);
+    }
+
+    /** A default connect, accepted unconditionally. */
+    Pair pair() throws Exception {
+        return pair(ConnectOptions.defaults(), Condition.acceptAll());
+    }
+
+    /** Registers a resource made by the test so it is closed at the end. */
+    <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Closes every tracked resource, newest first, and stops the helper threads; reports the first failure. */
     @Override
-    public void close() throws Exception {
-        for (AutoCloseable resource : resources.reversed()) {
-            resource.close();
+    public void close() throws IOException {
+        List<Exception> failures = new ArrayList<>();
+        AutoCloseable resource;
+        while ((resource = resources.pollLast()) != null) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failures.add(e);
+            }
         }
         threads.shutdownNow();
+        if (!failures.isEmpty()) {
+            IOException first = failures.getFirst() instanceof IOException io
+                    ? io : new IOException("closing a test resource failed", failures.getFirst());
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -5,14 +5,17 @@ import io.parley.ConnectOptions;
 import io.parley.Connection;
 import io.parley.Decision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The seed's reference exchange end to end, once: the quickest sign that the TCP transport works. */
 class SmokeTest {
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void referenceExchange() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             var client = f.connectAsync(ConnectOptions.builder().callerData("alice".getBytes(StandardCharsets.UTF_8)).build());

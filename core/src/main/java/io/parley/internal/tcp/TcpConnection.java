@@ -40,8 +40,9 @@ import java.util.function.Consumer;
 /**
  * A Parley connection over one TCP socket, in either role. One virtual thread reads the socket and feeds
  * the engine from the first byte to the end, so the close indication arrives without anybody receiving;
- * senders write on their own thread, and a send that finds a write in progress leaves its bytes to that
- * writer (coalescing). All engine access is under {@link #lock}.
+ * senders only encode into the engine (waiting, up to the send timeout, while the send buffer is full) and
+ * a writer virtual thread, started when there is output and none is running, writes everything encoded so
+ * far in one system call (coalescing). All engine access is under {@link #lock}.
  */
 final class TcpConnection implements Connection {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
@@ -91,23 +92,25 @@ final class TcpConnection implements Connection {
         this.onEnded = onEnded;
     }
 
-    /** A caller's connection on a connected socket; its reader starts at once. */
+    /** A caller's connection on a connected socket; its reader starts with {@link #awaitAccept}. */
     static TcpConnection caller(Socket socket, ProtocolEngine engine, ConnectionSettings settings) throws IOException {
-        TcpConnection connection = new TcpConnection(socket, engine, settings, c -> { }, c -> { });
-        connection.startReader();
-        return connection;
+        return new TcpConnection(socket, engine, settings, c -> { }, c -> { });
     }
 
     /**
-     * A callee's connection on an accepted socket: its reader runs the handshake, then calls
-     * {@code onRequest} once the whole request arrived, and {@code onEnded} when the connection ends.
+     * A callee's connection on an accepted socket, not started yet: once {@link #start()}ed, its reader runs
+     * the handshake, then calls {@code onRequest} once the whole request arrived, and {@code onEnded} when the
+     * connection ends. (Started separately so the listener can register it before either callback can run.)
      */
     static TcpConnection callee(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
                                 Consumer<TcpConnection> onRequest, Consumer<TcpConnection> onEnded)
             throws IOException {
-        TcpConnection connection = new TcpConnection(socket, engine, settings, onRequest, onEnded);
-        connection.startReader();
-        return connection;
+        return new TcpConnection(socket, engine, settings, onRequest, onEnded);
+    }
+
+    /** Starts a callee's reader. */
+    void start() {
+        startReader();
     }
 
     private void startReader() {
@@ -125,6 +128,9 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
+        // Only now: bytes fed to an engine that has not been given CONNECT yet (a server that speaks first,
+        // or closes at once) would end it before connect() and make connect() fail with an unchecked error.
+        startReader();
         flush();
         lock.lock();
         try {
@@ -231,7 +237,7 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
-        flushQuietly();
+        flush();
     }
 
     /** Closes a connection that was never handed to the application. */
@@ -246,7 +252,8 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
-        Thread.ofVirtual().start(() -> finishGracefully(System.nanoTime() + settings.drainTimeout().toNanos()));
+        Thread.ofVirtual().name("parley-closer")
+                .start(() -> finishGracefully(System.nanoTime() + settings.drainTimeout().toNanos()));
     }
 
     // ------------------------------------------------------------------ Connection
@@ -322,9 +329,11 @@ final class TcpConnection implements Connection {
                     return message;
                 }
                 if (peerDisconnectData != null) {
+                    settleCloseIndication();
                     return null;
                 }
                 if (ending != null) {
+                    settleCloseIndication();
                     throw ConnectionEndedException.of(ending);
                 }
                 awaitChange(deadline, "no message within " + timeout.toMillis() + " ms");
@@ -359,9 +368,11 @@ final class TcpConnection implements Connection {
             }
             if (peerDisconnectData != null && inbound.isEmpty()) {
                 disconnectTaken = true;
+                settleCloseIndication();
                 return peerDisconnectData.clone();
             }
             if (peerDisconnectData == null && ending != null) {
+                settleCloseIndication();
                 throw ConnectionEndedException.of(ending);
             }
             throw new WouldBlockException(peerDisconnectData == null
@@ -394,8 +405,9 @@ final class TcpConnection implements Connection {
             inbound.clear();
             inboundBytes = 0;
             changed.signalAll();
-            if (linger.mode() != Linger.Mode.ABORTIVE && !engine.isSendingDone() && isOpenState()
-                    && !engine.isPeerClosed()) {
+            // Also when the peer's DISCONNECT said it closed: its data is discarded there, but without ours
+            // the peer sees the transport end without a disconnect and reports an abort, not a graceful end.
+            if (linger.mode() != Linger.Mode.ABORTIVE && !engine.isSendingDone() && isOpenState()) {
                 engine.sendDisconnect(EMPTY, !engine.isReceivingDone());
                 dispatch();
             }
@@ -446,7 +458,7 @@ final class TcpConnection implements Connection {
                     n = in.read(buffer);
                 } catch (SocketTimeoutException e) {
                     withEngine(() -> engine.handleTimeout(System.nanoTime()));
-                    flushQuietly();
+                    flush();
                     if (isEnded()) {
                         return;
                     }
@@ -461,7 +473,7 @@ final class TcpConnection implements Connection {
                 }
                 ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
                 withEngine(() -> engine.receive(bytes));
-                flushQuietly();
+                flush();
                 if (isEnded() || !awaitInboundRoom()) {
                     return;
                 }
@@ -570,6 +582,19 @@ final class TcpConnection implements Connection {
         afterUnlock.add(() -> onEnded.accept(this));
     }
 
+    /**
+     * Makes sure the close indication is complete when this thread unlocks, before it reports the end to the
+     * application: the reader completes it only after it unlocked, so a receive could otherwise report the
+     * end (or the break) while {@link #closeIndication()} still looked pending. Completes it with the value
+     * the reader completes it with (the first completion wins). Lock held.
+     */
+    private void settleCloseIndication() {
+        CloseIndication indication = peerDisconnectData != null ? CloseIndication.GRACEFUL : ending;
+        if (indication != null) {
+            afterUnlock.add(() -> closeIndication.complete(indication));
+        }
+    }
+
     /** Unlocks, then runs what had to wait for the lock to be free (future completions, callbacks). */
     private void unlock() {
         if (afterUnlock.isEmpty() || lock.getHoldCount() > 1) {
@@ -584,17 +609,31 @@ final class TcpConnection implements Connection {
 
     // ------------------------------------------------------------------ writing
 
-    /** Writes everything the engine has encoded, unless another thread is writing (it will take ours too). */
-    private void flush() throws IOException {
+    /**
+     * Makes sure what the engine has encoded gets written: starts the writer unless one is running (it takes
+     * ours too, so sends made while it writes are coalesced into its next system call). Never blocks: a
+     * write that waits for a slow peer waits on the writer's thread, so a sender only ever waits for room in
+     * the send buffer, which the send timeout bounds. A write failure ends the connection as a reset.
+     */
+    private void flush() {
         lock.lock();
         try {
             if (writing || broken) {
+                return;
+            }
+            if (engine.pendingOutput() == 0) {
+                completeTerminationIfFlushed();
                 return;
             }
             writing = true;
         } finally {
             unlock();
         }
+        Thread.ofVirtual().name("parley-writer-" + socket.getPort()).start(this::writeLoop);
+    }
+
+    /** The writer: writes batches until nothing is left, then stops (a later flush starts another). */
+    private void writeLoop() {
         IOException failure = null;
         while (true) {
             ByteBuffer batch;
@@ -608,8 +647,9 @@ final class TcpConnection implements Connection {
                     }
                     completeTerminationIfFlushed();
                     changed.signalAll();
-                    break;
+                    return;
                 }
+                changed.signalAll(); // the send buffer has room again (FD_WRITE)
             } finally {
                 unlock();
             }
@@ -625,9 +665,6 @@ final class TcpConnection implements Connection {
                 unlock();
             }
         }
-        if (failure != null) {
-            throw ConnectionEndedException.of(ending());
-        }
     }
 
     /** The transport broke while writing: what was queued is lost, so the ending cannot be graceful. Lock held. */
@@ -641,14 +678,6 @@ final class TcpConnection implements Connection {
             CloseIndication lost = new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail);
             ending = lost;
             afterUnlock.add(() -> termination.complete(lost));
-        }
-    }
-
-    private void flushQuietly() {
-        try {
-            flush();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "write failed on {0}: {1}", socket, e.getMessage());
         }
     }
 
@@ -734,7 +763,7 @@ final class TcpConnection implements Connection {
     }
 
     private boolean awaitFlushed(long deadline) {
-        flushQuietly();
+        flush();
         lock.lock();
         try {
             while ((writing || engine.pendingOutput() > 0) && !broken) {
@@ -762,7 +791,11 @@ final class TcpConnection implements Connection {
         }
     }
 
-    /** Resets the transport (linger 0): queued data is discarded, the peer sees a reset. */
+    /**
+     * Resets the transport (linger 0): queued data is discarded, the peer sees a reset. The socket is reset
+     * before the futures complete (they complete when the lock is released), so whoever sees the outcome
+     * knows the transport is gone; closing never blocks with linger 0.
+     */
     private void reset(CloseIndication indication) {
         lock.lock();
         try {
@@ -779,15 +812,15 @@ final class TcpConnection implements Connection {
                 termination.complete(indication);
             });
             changed.signalAll();
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "SO_LINGER failed on {0}: {1}", socket, e.getMessage());
+            }
+            closeSocket();
         } finally {
             unlock();
         }
-        try {
-            socket.setSoLinger(true, 0);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "SO_LINGER failed on {0}: {1}", socket, e.getMessage());
-        }
-        closeSocket();
     }
 
     private void closeSocket() {

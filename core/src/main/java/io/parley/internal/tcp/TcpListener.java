@@ -6,10 +6,12 @@ import io.parley.Connection;
 import io.parley.Decision;
 import io.parley.Listener;
 import io.parley.ListenOptions;
+import io.parley.MessageTooLargeException;
 import io.parley.ReasonCode;
 import io.parley.RequestDeferredException;
 import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
+import io.parley.WinsockError;
 import io.parley.internal.EngineConfigs;
 import io.parley.protocol.EngineConfig;
 import io.parley.protocol.IllegalCommandException;
@@ -37,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TcpListener implements Listener {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
 
     private final ServerSocket server;
     private final ListenOptions options;
@@ -46,13 +49,14 @@ final class TcpListener implements Listener {
     private final ArrayDeque<TcpConnection> pending = new ArrayDeque<>();
     /** Connections not yet handed to the application (handshaking, queued or being decided). */
     private final Set<TcpConnection> unclaimed = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
     private boolean closed;
 
     TcpListener(ServerSocket server, ListenOptions options) {
         this.server = server;
         this.options = options;
         this.engineConfig = EngineConfigs.of(options.settings().limits());
-        Thread.ofVirtual().name("parley-acceptor-" + server.getLocalPort()).start(this::acceptLoop);
+        this.acceptor = Thread.ofVirtual().name("parley-acceptor-" + server.getLocalPort()).start(this::acceptLoop);
     }
 
     @Override
@@ -132,8 +136,25 @@ final class TcpListener implements Listener {
             lock.unlock();
         }
         server.close();
+        awaitAcceptorEnd();
         for (TcpConnection request : refused) {
             reject(request, ReasonCode.SHUTTING_DOWN, "the listener closed");
+        }
+    }
+
+    /**
+     * Waits (briefly) for the acceptor to leave accept(): while a thread is blocked in it, the JDK defers
+     * closing the listening socket to that thread, so the kernel would go on completing TCP handshakes (then
+     * reset them) and the port would stay taken after close() returned.
+     */
+    private void awaitAcceptorEnd() {
+        try {
+            if (!acceptor.join(ACCEPTOR_EXIT)) {
+                LOG.log(System.Logger.Level.WARNING, "the acceptor of {0} did not stop within {1} ms",
+                        server, ACCEPTOR_EXIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -155,7 +176,10 @@ final class TcpListener implements Listener {
                 long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
                 TcpConnection connection = TcpConnection.callee(socket, ProtocolEngine.callee(engineConfig, deadline),
                         options.settings(), this::requestArrived, this::ended);
+                // Registered before its reader starts: a connection that ends at once must find itself here,
+                // or ended() would not release it and its socket would stay open.
                 unclaimed.add(connection);
+                connection.start();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "could not start a connection on {0}: {1}", socket, e.getMessage());
                 closeQuietly(socket);
@@ -242,6 +266,12 @@ final class TcpListener implements Listener {
             ok = request.acceptRequest(decision.calleeData(), decision.grantedQos(), decision.group());
         } catch (IllegalCommandException e) {
             unclaimed.add(request);
+            if (e.winsockError() == WinsockError.WSAEMSGSIZE) {
+                // Callee data over the caller's limit: never sent, never truncated; the caller learns why.
+                reject(request, ReasonCode.DATA_TOO_LARGE, e.getMessage());
+                throw new MessageTooLargeException(e.getMessage()
+                        + "; nothing of it was sent and the request was refused (DATA_TOO_LARGE)");
+            }
             reject(request, ReasonCode.CONDITION_FAILED, "the callee's answer was invalid");
             throw new RequestRejectedException(ReasonCode.CONDITION_FAILED,
                     "the condition's accept was invalid (" + e.winsockError() + "): " + e.getMessage(), e);

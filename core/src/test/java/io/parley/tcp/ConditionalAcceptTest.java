@@ -1,0 +1,289 @@
+package io.parley.tcp;
+
+import io.parley.Condition;
+import io.parley.ConnectOptions;
+import io.parley.Connection;
+import io.parley.ConnectionRefusedException;
+import io.parley.ConnectionRequest;
+import io.parley.Decision;
+import io.parley.FlowSpec;
+import io.parley.Group;
+import io.parley.GroupKind;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+import io.parley.RequestDeferredException;
+import io.parley.RequestRejectedException;
+import io.parley.TimedOutException;
+import io.parley.WinsockError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** WSAAccept with a condition (A1–A5, C1, Q3): what the condition sees, and accept, reject and defer. */
+class ConditionalAcceptTest {
+    private static final Qos REQUESTED = new Qos(FlowSpec.bestEffort(1_000_000, 64_000),
+            FlowSpec.bestEffort(500_000, 32_000));
+    private static final Qos LOWER = new Qos(FlowSpec.bestEffort(400_000, 16_000),
+            FlowSpec.bestEffort(500_000, 8_000));
+    private static final Qos HIGHER = new Qos(FlowSpec.bestEffort(2_000_000, 64_000),
+            FlowSpec.bestEffort(500_000, 32_000));
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a2_conditionSeesCallerIdCalleeIdCallerDataQosAndGroup() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            Group asked = new Group(GroupKind.UNCONSTRAINED, 0, 7);
+            AtomicReference<ConnectionRequest> seen = new AtomicReference<>();
+            LoopbackFixture.Pair pair = f.pair(ConnectOptions.builder().callerData(utf8("alice"))
+                    .qos(REQUESTED).group(asked).build(), request -> {
+                        seen.set(request);
+                        return Decision.accept();
+                    });
+            ConnectionRequest request = seen.get();
+            assertThat(request.callerId()).isEqualTo(pair.client().localAddress());
+            assertThat(request.calleeId()).isEqualTo(f.address()).isEqualTo(pair.client().remoteAddress());
+            assertThat(request.callerData()).isEqualTo(utf8("alice"));
+            assertThat(request.requestedQos()).contains(REQUESTED);
+            assertThat(request.group()).contains(asked);
+            assertThat(request.deferrals()).isZero();
+            assertThat(request.maxCalleeData()).isEqualTo(4096);
+            assertThat(pair.server().callerData()).isEqualTo(utf8("alice"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a2_requestWithoutDataQosOrGroupShowsThemAbsent() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            AtomicReference<ConnectionRequest> seen = new AtomicReference<>();
+            LoopbackFixture.Pair pair = f.pair(ConnectOptions.defaults(), request -> {
+                seen.set(request);
+                return Decision.accept();
+            });
+            assertThat(seen.get().callerData()).isEmpty();
+            assertThat(seen.get().requestedQos()).isEmpty();
+            assertThat(seen.get().group()).isEmpty();
+            assertThat(pair.client().qos()).isEmpty();
+            assertThat(pair.client().calleeData()).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a3_acceptWithCalleeDataLowerQosAndGroupReachesTheCaller() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            Group joined = new Group(GroupKind.JOIN, 42, 3);
+            LoopbackFixture.Pair pair = f.pair(ConnectOptions.builder().qos(REQUESTED)
+                    .group(new Group(GroupKind.UNCONSTRAINED, 0, 3)).build(),
+                    request -> new Decision.Accept(utf8("welcome"), LOWER, joined));
+            assertThat(pair.client().calleeData()).isEqualTo(utf8("welcome"));
+            assertThat(pair.client().qos()).contains(LOWER);
+            assertThat(pair.client().group()).contains(joined);
+            assertThat(pair.server().qos()).contains(LOWER);
+            assertThat(pair.server().calleeData()).isEqualTo(utf8("welcome"));
+            pair.client().send(utf8("ping"));
+            assertThat(pair.server().receive(Await.BOUND)).isEqualTo(utf8("ping"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void q3_grantingMoreQosThanRequestedIsRefusedNeverGranted() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder().qos(REQUESTED).build());
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.accept(new byte[0], HIGHER), Await.BOUND))
+                    .isInstanceOf(RequestRejectedException.class)
+                    .satisfies(e -> assertThat(((RequestRejectedException) e).reason())
+                            .isEqualTo(ReasonCode.CONDITION_FAILED));
+            assertThat(Await.failure(client)).isInstanceOf(ConnectionRefusedException.class);
+
+            CompletableFuture<Connection> noQos = f.connectAsync(ConnectOptions.defaults());
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.accept(new byte[0], LOWER), Await.BOUND))
+                    .isInstanceOf(RequestRejectedException.class);
+            assertThat(Await.failure(noQos)).isInstanceOf(ConnectionRefusedException.class);
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a4_rejectWithReasonReachesTheCaller() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject("busy, try later"), Await.BOUND))
+                    .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(ReasonCode.REFUSED);
+                        assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
+                    });
+            assertThat(Await.failure(client))
+                    .isInstanceOf(ConnectException.class)
+                    .isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(ReasonCode.REFUSED);
+                        assertThat(e.reasonText()).isEqualTo("busy, try later");
+                        assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
+                    });
+            assertThat(f.listener.pendingCount()).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a4_rejectWithoutReasonGivesAnEmptyReasonText() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject(), Await.BOUND))
+                    .isInstanceOf(RequestRejectedException.class);
+            assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class,
+                    e -> assertThat(e.reasonText()).isEmpty());
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a4_conditionThatThrowsRejectsWithConditionFailed() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            IllegalStateException bug = new IllegalStateException("condition bug");
+            assertThatThrownBy(() -> f.listener.accept(request -> {
+                throw bug;
+            }, Await.BOUND)).isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.CONDITION_FAILED);
+                assertThat(e.getCause()).isSameAs(bug);
+            });
+            assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a5_deferThenAcceptPresentsTheSameRequestAndTheCallerConnects() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder()
+                    .callerData(utf8("bob")).build());
+            AtomicReference<ConnectionRequest> first = new AtomicReference<>();
+            assertThatThrownBy(() -> f.listener.accept(request -> {
+                first.set(request);
+                return Decision.defer();
+            }, Await.BOUND)).isInstanceOfSatisfying(RequestDeferredException.class,
+                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSATRY_AGAIN));
+            assertThat(f.listener.pendingCount()).isEqualTo(1);
+            assertThat(client).isNotDone();
+
+            AtomicReference<ConnectionRequest> second = new AtomicReference<>();
+            Connection server = f.track(f.listener.accept(request -> {
+                second.set(request);
+                return Decision.accept(utf8("later"));
+            }, Await.BOUND));
+            assertThat(second.get().callerId()).isEqualTo(first.get().callerId());
+            assertThat(second.get().callerData()).isEqualTo(utf8("bob"));
+            assertThat(second.get().deferrals()).isEqualTo(1);
+
+            Connection connected = Await.result(client);
+            assertThat(connected.calleeData()).isEqualTo(utf8("later"));
+            connected.send(utf8("hello"));
+            assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("hello"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a5_aDeferredRequestStaysFirstInTheQueue() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
+            Await.until("first request queued", () -> f.listener.pendingCount() == 1);
+            CompletableFuture<Connection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
+            Await.until("second request queued", () -> f.listener.pendingCount() == 2);
+
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.defer(), Await.BOUND))
+                    .isInstanceOf(RequestDeferredException.class);
+            AtomicReference<String> presented = new AtomicReference<>();
+            Condition record = request -> {
+                presented.set(new String(request.callerData(), StandardCharsets.UTF_8));
+                return Decision.accept();
+            };
+            f.track(f.listener.accept(record, Await.BOUND));
+            assertThat(presented.get()).isEqualTo("1");
+            f.track(f.listener.accept(record, Await.BOUND));
+            assertThat(presented.get()).isEqualTo("2");
+            assertThat(Await.result(one).calleeData()).isEmpty();
+            assertThat(Await.result(two).calleeData()).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a6_deferThenCallerTimeoutRemovesTheRequest() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> late = f.connectAsync(ConnectOptions.builder().callerData(utf8("late"))
+                    .connectTimeout(Duration.ofMillis(500)).build());
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.defer(), Await.BOUND))
+                    .isInstanceOf(RequestDeferredException.class);
+            assertThat(Await.failure(late)).isInstanceOfSatisfying(TimedOutException.class, e -> {
+                assertThat(e.winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT);
+                assertThat(e.getMessage()).contains("deferred");
+            });
+            Await.until("the withdrawn request leaves the queue", () -> f.listener.pendingCount() == 0);
+
+            AtomicInteger presentations = new AtomicInteger();
+            assertThatThrownBy(() -> f.listener.accept(request -> {
+                presentations.incrementAndGet();
+                return Decision.accept();
+            }, Duration.ofMillis(200))).isInstanceOf(TimedOutException.class);
+            assertThat(presentations).hasValue(0);
+
+            CompletableFuture<Connection> next = f.connectAsync(ConnectOptions.builder().callerData(utf8("next")).build());
+            AtomicReference<String> presented = new AtomicReference<>();
+            f.track(f.listener.accept(request -> {
+                presented.set(new String(request.callerData(), StandardCharsets.UTF_8));
+                return Decision.accept();
+            }, Await.BOUND));
+            assertThat(presented.get()).isEqualTo("next");
+            Await.result(next);
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void acceptWithoutConditionAcceptsEveryRequest() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            int callers = 8;
+            CompletableFuture<?>[] clients = new CompletableFuture<?>[callers];
+            for (int i = 0; i < callers; i++) {
+                clients[i] = f.connectAsync(ConnectOptions.builder().callerData(new byte[] {(byte) i}).build());
+            }
+            for (int i = 0; i < callers; i++) {
+                Connection server = f.track(f.listener.accept());
+                server.send(server.callerData());
+            }
+            for (int i = 0; i < callers; i++) {
+                Connection client = (Connection) Await.result(clients[i]);
+                assertThat(client.receive(Await.BOUND)).containsExactly((byte) i);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void acceptWithATimeoutFailsWhenNoRequestArrives() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(200)))
+                    .isInstanceOfSatisfying(TimedOutException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+        }
+    }
+}
