@@ -22,7 +22,10 @@ public interface Listener extends AutoCloseable {
      * @return the connection, when the condition accepted
      * @throws RequestRejectedException the condition rejected (or threw): the caller was refused
      * @throws RequestDeferredException the condition deferred: the request stays first in the queue
-     * @throws ClosedException          the listener was closed
+     * @throws MessageTooLargeException the condition's callee data exceeds the caller's limit: the caller
+     *                                  was refused with DATA_TOO_LARGE and nothing was truncated
+     * @throws ClosedException          the listener was closed (by {@link #close()}, or after the transport
+     *                                  failed to accept fifty times in a row)
      */
     Connection accept(Condition condition) throws IOException;
 

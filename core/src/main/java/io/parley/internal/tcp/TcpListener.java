@@ -40,6 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class TcpListener implements Listener {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
     private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
+    private static final int MAX_ACCEPT_FAILURES = 50;
+    private static final Duration ACCEPT_RETRY_PAUSE = Duration.ofMillis(100);
 
     private final ServerSocket server;
     private final ListenOptions options;
@@ -161,15 +163,26 @@ final class TcpListener implements Listener {
     // ------------------------------------------------------------------ internals
 
     private void acceptLoop() {
+        int failures = 0;
         while (true) {
             Socket socket;
             try {
                 socket = server.accept();
+                failures = 0;
             } catch (IOException e) {
-                if (!server.isClosed()) {
-                    LOG.log(System.Logger.Level.ERROR, "accepting on " + server + " failed; listener stops", e);
+                if (server.isClosed()) {
+                    return;
                 }
-                return;
+                if (++failures > MAX_ACCEPT_FAILURES) {
+                    LOG.log(System.Logger.Level.ERROR, "accepting on " + server + " failed " + failures
+                            + " times in a row; the listener closes", e);
+                    Thread.ofVirtual().name("parley-listener-closer").start(this::closeAfterFailure);
+                    return;
+                }
+                // Transient failures (out of file descriptors, a connection reset while queued) pass.
+                LOG.log(System.Logger.Level.WARNING, "accepting on {0} failed, retrying: {1}", server, e.getMessage());
+                pauseAfterFailure();
+                continue;
             }
             try {
                 socket.setTcpNoDelay(true);
@@ -184,6 +197,23 @@ final class TcpListener implements Listener {
                 LOG.log(System.Logger.Level.DEBUG, "could not start a connection on {0}: {1}", socket, e.getMessage());
                 closeQuietly(socket);
             }
+        }
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(ACCEPT_RETRY_PAUSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the listener so that blocked accepts fail with ClosedException instead of waiting forever. */
+    private void closeAfterFailure() {
+        try {
+            close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing {0} after accept failures failed: {1}", server, e.getMessage());
         }
     }
 
