@@ -48,8 +48,15 @@ final class TcpConnection implements Connection {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
     private static final byte[] EMPTY = new byte[0];
     private static final int READ_BUFFER = 8 * 1024;
+    /**
+     * What the reader blocks with while the connection is quiet: a blocked read holds its buffer, so an idle
+     * connection would otherwise keep 8 KiB (64 KiB after a burst) for nothing. Full reads grow it again.
+     */
+    private static final int IDLE_READ_BUFFER = 512;
     private static final int LARGE_READ_BUFFER = 64 * 1024;
     private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
+    private static final long INLINE_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
 
     private final Socket socket;
     private final InputStream in;
@@ -70,6 +77,7 @@ final class TcpConnection implements Connection {
     private boolean disconnectTaken;
     private CloseIndication ending;
     private boolean writing;
+    private long lastWriteEnd = System.nanoTime() - INLINE_IDLE_NANOS - 1;
     private boolean broken;
     private boolean readerDone;
     private boolean closedByApp;
@@ -131,7 +139,7 @@ final class TcpConnection implements Connection {
         // Only now: bytes fed to an engine that has not been given CONNECT yet (a server that speaks first,
         // or closes at once) would end it before connect() and make connect() fail with an unchecked error.
         startReader();
-        flush();
+        flushFromCaller();
         lock.lock();
         try {
             while (!accepted && ending == null) {
@@ -208,7 +216,7 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
-        flush();
+        flushFromCaller();
         return true;
     }
 
@@ -237,7 +245,7 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
-        flush();
+        flushFromCaller();
     }
 
     /** Closes a connection that was never handed to the application. */
@@ -304,7 +312,7 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
-        flush();
+        flushFromCaller();
     }
 
     @Override
@@ -355,7 +363,7 @@ final class TcpConnection implements Connection {
         } finally {
             unlock();
         }
-        flush();
+        flushFromCaller();
     }
 
     @Override
@@ -417,8 +425,14 @@ final class TcpConnection implements Connection {
         switch (linger.mode()) {
             case ABORTIVE -> reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
                     "closed abortively (linger 0)"));
-            case DONT_LINGER -> Thread.ofVirtual().name("parley-closer")
-                    .start(() -> finishGracefully(System.nanoTime() + settings.drainTimeout().toNanos()));
+            case DONT_LINGER -> {
+                long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+                if (isFinishedAndFlushed()) {
+                    finishGracefully(deadline); // nothing left to wait for: no closer thread, no timed wait
+                } else {
+                    Thread.ofVirtual().name("parley-closer").start(() -> finishGracefully(deadline));
+                }
+            }
             case BOUNDED -> {
                 if (!finishGracefully(System.nanoTime() + linger.timeout().toNanos())) {
                     throw new TimedOutException("linger timeout of " + linger.timeout().toMillis()
@@ -449,7 +463,8 @@ final class TcpConnection implements Connection {
     // ------------------------------------------------------------------ reading
 
     private void readLoop() {
-        byte[] buffer = new byte[READ_BUFFER];
+        byte[] idle = new byte[IDLE_READ_BUFFER];
+        byte[] buffer = idle;
         try {
             while (true) {
                 int n;
@@ -478,7 +493,9 @@ final class TcpConnection implements Connection {
                     return;
                 }
                 if (n == buffer.length && buffer.length < LARGE_READ_BUFFER) {
-                    buffer = new byte[LARGE_READ_BUFFER];
+                    buffer = new byte[buffer == idle ? READ_BUFFER : LARGE_READ_BUFFER];
+                } else if (n < IDLE_READ_BUFFER && buffer != idle) {
+                    buffer = idle; // the burst is over: block with the small buffer again
                 }
             }
         } finally {
@@ -616,6 +633,21 @@ final class TcpConnection implements Connection {
      * the send buffer, which the send timeout bounds. A write failure ends the connection as a reset.
      */
     private void flush() {
+        startWriting(false);
+    }
+
+    /**
+     * As {@link #flush()}, from an application thread: when the connection has been quiet (no write ended in
+     * the last {@link #INLINE_IDLE_NANOS}) and no send timeout must be honoured, the caller writes itself, so
+     * a lone send costs no hand-off to another thread. A send that follows a write at once is left to the
+     * writer thread instead, which coalesces the burst.
+     */
+    private void flushFromCaller() {
+        startWriting(true);
+    }
+
+    private void startWriting(boolean mayWriteInline) {
+        boolean inline;
         lock.lock();
         try {
             if (writing || broken) {
@@ -626,10 +658,16 @@ final class TcpConnection implements Connection {
                 return;
             }
             writing = true;
+            inline = mayWriteInline && settings.sendTimeout().isZero()
+                    && System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS;
         } finally {
             unlock();
         }
-        Thread.ofVirtual().name("parley-writer-" + socket.getPort()).start(this::writeLoop);
+        if (inline) {
+            writeLoop();
+        } else {
+            Thread.ofVirtual().name("parley-writer-" + socket.getPort()).start(this::writeLoop);
+        }
     }
 
     /** The writer: writes batches until nothing is left, then stops (a later flush starts another). */
@@ -661,6 +699,7 @@ final class TcpConnection implements Connection {
             lock.lock();
             try {
                 engine.releaseOutput();
+                lastWriteEnd = System.nanoTime();
             } finally {
                 unlock();
             }
@@ -678,6 +717,16 @@ final class TcpConnection implements Connection {
             CloseIndication lost = new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail);
             ending = lost;
             afterUnlock.add(() -> termination.complete(lost));
+        }
+    }
+
+    /** True when both disconnects crossed and everything is written: closing cannot block. */
+    private boolean isFinishedAndFlushed() {
+        lock.lock();
+        try {
+            return ending != null && ending.isGraceful() && !writing && engine.pendingOutput() == 0;
+        } finally {
+            unlock();
         }
     }
 
@@ -763,7 +812,7 @@ final class TcpConnection implements Connection {
     }
 
     private boolean awaitFlushed(long deadline) {
-        flush();
+        flushFromCaller();
         lock.lock();
         try {
             while ((writing || engine.pendingOutput() > 0) && !broken) {
