@@ -1,0 +1,111 @@
+package io.parley.bench.codec;
+
+import io.parley.bench.harness.Payloads;
+import io.parley.protocol.EngineConfig;
+import io.parley.protocol.EngineState;
+import io.parley.protocol.Frame;
+import io.parley.protocol.FrameDecoder;
+import io.parley.protocol.ProtocolEngine;
+import io.parley.protocol.ProtocolEvent;
+import io.parley.protocol.ProtocolViolationException;
+import io.parley.protocol.WireFormat;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The codec and the state machine alone, no I/O: two engines in the OPEN state back to back, one 64-byte
+ * message (one DATA frame) per operation. Run with {@code -prof gc} for the bytes allocated per operation;
+ * the target is that sending and receiving allocate nothing but the received message itself.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 4, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class EngineBenchmark {
+    private ProtocolEngine caller;
+    private ProtocolEngine callee;
+    private FrameDecoder decoder;
+    private ByteBuffer message;
+    private ByteBuffer frame;
+
+    /** Opens the two engines and encodes the frame the decoding benchmarks read. */
+    @Setup
+    public void open() throws ProtocolViolationException {
+        caller = ProtocolEngine.caller(EngineConfig.DEFAULTS, Long.MAX_VALUE);
+        callee = ProtocolEngine.callee(EngineConfig.DEFAULTS, Long.MAX_VALUE);
+        caller.connect(null, null, Payloads.CALLER_DATA);
+        transfer(caller, callee);
+        require(callee.pollEvent() instanceof ProtocolEvent.ConnectRequested, "no request");
+        callee.accept(Payloads.CALLEE_DATA, null, null);
+        transfer(callee, caller);
+        require(caller.pollEvent() instanceof ProtocolEvent.Accepted, "not accepted");
+        require(caller.state() == EngineState.OPEN && callee.state() == EngineState.OPEN, "engines not open");
+        message = ByteBuffer.wrap(Payloads.pattern(64, 5));
+        caller.send(message.clear());
+        ByteBuffer encoded = caller.takeOutput();
+        byte[] copy = new byte[encoded.remaining()];
+        encoded.get(copy);
+        caller.releaseOutput();
+        frame = ByteBuffer.wrap(copy);
+        decoder = new FrameDecoder(EngineConfig.DEFAULT_LIMITS);
+        ByteBuffer preamble = ByteBuffer.allocate(WireFormat.PREAMBLE_SIZE)
+                .put(WireFormat.MAGIC).put((byte) WireFormat.VERSION).put((byte) WireFormat.VERSION).flip();
+        require(decoder.next(preamble) instanceof Frame.Preamble, "no preamble");
+    }
+
+    /** Encoding: the engine frames one message and hands the bytes out. */
+    @Benchmark
+    public ByteBuffer encode64() {
+        caller.send(message.clear());
+        ByteBuffer out = caller.takeOutput();
+        caller.releaseOutput();
+        return out;
+    }
+
+    /** Decoding: the engine reads one DATA frame and produces the message event. */
+    @Benchmark
+    public ProtocolEvent decode64() {
+        callee.receive(frame.clear());
+        return callee.pollEvent();
+    }
+
+    /** Both: send on one engine, feed its bytes to the other, take the received message. */
+    @Benchmark
+    public ProtocolEvent sendAndReceive64() {
+        caller.send(message.clear());
+        callee.receive(caller.takeOutput());
+        caller.releaseOutput();
+        return callee.pollEvent();
+    }
+
+    /** The frame decoder alone on one DATA frame. */
+    @Benchmark
+    public Frame frameDecoder64() throws ProtocolViolationException {
+        return decoder.next(frame.clear());
+    }
+
+    private static void transfer(ProtocolEngine from, ProtocolEngine to) {
+        ByteBuffer bytes = from.takeOutput();
+        to.receive(bytes);
+        from.releaseOutput();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.parley.bench.parley;
+
+import io.parley.ConnectOptions;
+import io.parley.Connection;
+import io.parley.ListenOptions;
+import io.parley.Parley;
+import io.parley.bench.harness.FailureLatch;
+import io.parley.bench.harness.HandshakePeer;
+import io.parley.bench.harness.Payloads;
+import io.parley.protocol.EngineConfig;
+import io.parley.protocol.ProtocolEngine;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Parley's connection setup for the idle and flood scenarios: the condition checks the caller data and
+ * accepts with callee data; each accepted connection is served as the README does, on its own virtual thread
+ * receiving until the client's disconnect.
+ */
+public final class ParleyHandshake implements HandshakePeer {
+    private static final ConnectOptions OPTIONS = ConnectOptions.builder().callerData(Payloads.CALLER_DATA).build();
+
+    private final LongAdder accepted = new LongAdder();
+    private ParleyServer server;
+
+    @Override
+    public InetSocketAddress startServer(Duration handshakeTimeout, FailureLatch failures) throws Exception {
+        ListenOptions options = ListenOptions.builder().backlog(1024).handshakeTimeout(handshakeTimeout).build();
+        server = new ParleyServer(options, this::hold, failures);
+        return server.address();
+    }
+
+    private void hold(Connection c) throws Exception {
+        accepted.increment();
+        while (c.receive() != null) {
+            // an idle connection receives nothing until the client ends it
+        }
+    }
+
+    @Override
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    @Override
+    public AutoCloseable connect(InetSocketAddress address) throws Exception {
+        Connection c = Parley.tcp().connect(address, OPTIONS);
+        Payloads.check("callee data", Payloads.CALLEE_DATA, c.calleeData());
+        return c;
+    }
+
+    @Override
+    public byte[] halfRequest() {
+        ProtocolEngine engine = ProtocolEngine.caller(EngineConfig.DEFAULTS, Long.MAX_VALUE);
+        engine.connect(null, null, Payloads.CALLER_DATA);
+        ByteBuffer request = engine.takeOutput();
+        byte[] bytes = new byte[request.remaining()];
+        request.get(bytes);
+        return Arrays.copyOf(bytes, bytes.length / 2);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.parley.bench.parley;
+
+import io.parley.ConnectOptions;
+import io.parley.Connection;
+import io.parley.ListenOptions;
+import io.parley.Parley;
+import io.parley.bench.harness.CountMismatchException;
+import io.parley.bench.harness.FailureLatch;
+import io.parley.bench.harness.Figures;
+import io.parley.bench.harness.OsCounters;
+import io.parley.bench.harness.Payloads;
+import io.parley.bench.harness.StandardFigures;
+import io.parley.bench.harness.Threads;
+import io.parley.bench.harness.Trial;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The whole Parley lifecycle: connect with caller data, accepted with callee data, one request and response,
+ * disconnect data both ways, close.
+ */
+public final class ParleyLifecycle implements Trial {
+    private static final int CLIENTS = 32;
+    private static final ConnectOptions OPTIONS = ConnectOptions.builder().callerData(Payloads.CALLER_DATA).build();
+
+    private final FailureLatch failures = new FailureLatch();
+    private final LongAdder served = new LongAdder();
+    private final ParleyServer server;
+
+    /** Starts the server. */
+    public ParleyLifecycle() throws Exception {
+        server = new ParleyServer(ListenOptions.builder().backlog(1024).build(), this::serve, failures);
+    }
+
+    private void serve(Connection c) throws Exception {
+        Payloads.check("request", Payloads.REQUEST, c.receive());
+        c.send(Payloads.RESPONSE);
+        Payloads.check("end of the client's messages", null, c.receive());
+        Payloads.check("client disconnect data", Payloads.CLIENT_BYE, c.receiveDisconnect());
+        c.sendDisconnect(Payloads.SERVER_BYE);
+        served.increment();
+    }
+
+    @Override
+    public Figures run(Duration duration) throws Exception {
+        failures.reset();
+        long servedBefore = served.sum();
+        LongAdder completed = new LongAdder();
+        OsCounters osBefore = OsCounters.now();
+        long start = System.nanoTime();
+        long deadline = start + duration.toNanos();
+        List<Thread> clients = Threads.start("parley-lifecycle", CLIENTS, failures, index -> {
+            while (System.nanoTime() - deadline < 0 && !failures.failed()) {
+                try (Connection c = Parley.tcp().connect(server.address(), OPTIONS)) {
+                    Payloads.check("callee data", Payloads.CALLEE_DATA, c.calleeData());
+                    c.send(Payloads.REQUEST);
+                    Payloads.check("response", Payloads.RESPONSE, c.receive());
+                    c.sendDisconnect(Payloads.CLIENT_BYE);
+                    Payloads.check("end of the server's messages", null, c.receive());
+                    Payloads.check("server disconnect data", Payloads.SERVER_BYE, c.receiveDisconnect());
+                }
+                completed.increment();
+            }
+        });
+        Threads.joinAll(clients, duration.toSeconds() + 60);
+        long elapsed = System.nanoTime() - start;
+        failures.rethrow("parley lifecycle");
+        Threads.await(() -> served.sum() - servedBefore >= completed.sum(), 10_000);
+        CountMismatchException.check("lifecycles (clients vs server)", completed.sum(), served.sum() - servedBefore);
+        return StandardFigures.lifecycle(completed.sum(), elapsed, osBefore);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+    }
+}
