@@ -57,6 +57,8 @@ final class TcpConnection implements Connection {
     private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
     private static final long INLINE_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
+    /** How long an end of stream waits for a write in progress to show whether the peer reset instead. */
+    private static final long WRITE_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final Socket socket;
     private final InputStream in;
@@ -483,6 +485,7 @@ final class TcpConnection implements Connection {
                     return;
                 }
                 if (n < 0) {
+                    awaitWriteSettled(System.nanoTime() + WRITE_SETTLE_NANOS);
                     withEngine(engine::receiveEndOfStream);
                     return;
                 }
@@ -506,6 +509,22 @@ final class TcpConnection implements Connection {
             } finally {
                 unlock();
             }
+        }
+    }
+
+    /**
+     * Linux hands a peer's reset to whichever call on the socket comes first: when the writer's send takes
+     * it, the next read sees only an end of stream. Waiting for a write in progress to finish lets its
+     * failure report the reset (WSAECONNRESET) before the end of stream is taken for a plain abort.
+     */
+    private void awaitWriteSettled(long deadline) {
+        lock.lock();
+        try {
+            while (writing && !broken && awaitUntil(deadline)) {
+                // the writer signals when its write completes or fails
+            }
+        } finally {
+            unlock();
         }
     }
 
