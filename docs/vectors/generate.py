@@ -406,6 +406,14 @@ def engine_rows():
     row("callee-caller-data-over-limit", "callee",
         ["in:" + hx(P + connect(data=bytes(17))), "out:" + d_preamble() + " | " + rj(13)],
         "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
+    # Only caller data over the limit is a refusal (the caller could not know the limit); any other frame
+    # over its limit before the request is a violation: ABORT DATA_TOO_LARGE, never a REJECT (found in review for issue 6; the engine fuzz audit now checks it).
+    row("callee-disconnect-over-limit-before-request", "callee",
+        ["in:" + hx(P + disconnect(bytes(17))), "out:" + d_preamble() + " | " + ab(13)],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
+    row("callee-accept-over-limit-before-request", "callee",
+        ["in:" + hx(P + accept(data=bytes(17))), "out:" + d_preamble() + " | " + ab(13)],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
     row("callee-version-too-old", "callee", ["in:" + hx(preamble(2, 2) + connect()), "out:" + d_preamble()],
         "CLOSED", ["Closed:ABORTED/VERSION_UNSUPPORTED"])
     row("callee-version-overlap", "callee", ["in:" + hx(preamble(1, 9) + connect())], "REQUESTED",

@@ -48,6 +48,11 @@ public final class FrameDecoder {
         return (phase == Phase.PREAMBLE || phase == Phase.HEADER) ? headFill > 0 : phase != Phase.FAILED;
     }
 
+    /** The type byte of the last frame header read (the frame being read, or the one that was refused). */
+    int lastHeaderType() {
+        return type;
+    }
+
     /**
      * Consumes bytes from {@code in} up to the end of the next complete frame and returns it, or returns
      * null once {@code in} is exhausted without completing one (the partial frame is kept).

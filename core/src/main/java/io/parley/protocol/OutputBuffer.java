@@ -8,11 +8,21 @@ import java.util.Arrays;
  * one encoding call).
  */
 final class OutputBuffer {
+    private final int maxCapacity;
     private byte[] bytes;
     private int length;
 
     OutputBuffer(int initialCapacity) {
-        bytes = new byte[Math.max(16, initialCapacity)];
+        this(initialCapacity, Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * A buffer that never grows beyond {@code maxCapacity} bytes (the caller never writes more): growth by
+     * doubling would otherwise let a buffer hold up to twice what it may ever contain.
+     */
+    OutputBuffer(int initialCapacity, long maxCapacity) {
+        this.maxCapacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, maxCapacity));
+        bytes = new byte[Math.min(this.maxCapacity, Math.max(16, initialCapacity))];
     }
 
     int length() {
@@ -70,7 +80,10 @@ final class OutputBuffer {
     private void ensure(int more) {
         int needed = length + more;
         if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+            // In long: doubling past 1 GiB must not overflow (an overflow grew by exactly what was needed,
+            // copying the whole buffer again for every write).
+            long doubled = Math.min(maxCapacity, 2L * bytes.length);
+            bytes = Arrays.copyOf(bytes, (int) Math.max(needed, doubled));
         }
     }
 }

@@ -395,7 +395,7 @@ public final class ProtocolEngine {
         // Joined as they arrive, not kept as a list: memory stays proportional to the message size even for
         // a peer that sends it in one-byte (or empty) fragments.
         if (partialMessage == null) {
-            partialMessage = new OutputBuffer(d.payload().length);
+            partialMessage = new OutputBuffer(d.payload().length, config.receiveLimits().maxMessageSize());
         }
         partialMessage.put(d.payload());
         if (d.more()) {
@@ -409,8 +409,10 @@ public final class ProtocolEngine {
     private void violated(ProtocolViolationException e) {
         ReasonCode reason = e.reason();
         boolean version = reason == ReasonCode.VERSION_UNSUPPORTED;
-        if (reason == ReasonCode.DATA_TOO_LARGE && state == EngineState.AWAITING_REQUEST) {
-            // The caller could not know our caller-data limit: refuse rather than call it a violation.
+        if (reason == ReasonCode.DATA_TOO_LARGE && state == EngineState.AWAITING_REQUEST
+                && decoder.lastHeaderType() == FrameType.CONNECT.code()) {
+            // The caller could not know our caller-data limit: refuse rather than call it a violation. Only
+            // for CONNECT: any other frame over its limit here is a violation like any other (ABORT).
             byte[] detail = clip(e.getMessage().getBytes(StandardCharsets.UTF_8));
             FrameEncoder.encode(new Frame.Reject(reason.code(), detail), output);
             finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));

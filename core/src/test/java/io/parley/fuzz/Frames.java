@@ -1,0 +1,68 @@
+package io.parley.fuzz;
+
+import io.parley.protocol.Frame;
+import io.parley.protocol.FrameDecoder;
+import io.parley.protocol.FrameLimits;
+import io.parley.protocol.ProtocolViolationException;
+import io.parley.protocol.WireFormat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Frame helpers for the fuzzers: a content-complete description, and decoding a whole stream. */
+final class Frames {
+    /** Limits no valid frame exceeds: what an auditor of a peer's output decodes with. */
+    static final FrameLimits WIDE = new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
+            WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
+
+    private Frames() {
+    }
+
+    /** Every field of the frame, byte arrays as hex: equal text means equal frames. */
+    static String describe(Frame frame) {
+        return switch (frame) {
+            case Frame.Preamble p -> "PREAMBLE " + p.minVersion() + ".." + p.maxVersion();
+            case Frame.Connect c -> "CONNECT " + c.maxMessageSize() + "/" + c.maxCalleeData() + "/"
+                    + c.maxDisconnectData() + " qos=" + c.qos() + " group=" + c.group() + " data="
+                    + Vectors.HEX.formatHex(c.callerData());
+            case Frame.Accept a -> "ACCEPT " + a.maxMessageSize() + "/" + a.maxDisconnectData() + " qos=" + a.qos()
+                    + " group=" + a.group() + " data=" + Vectors.HEX.formatHex(a.calleeData());
+            case Frame.Reject r -> "REJECT " + r.reasonCode() + " " + Vectors.HEX.formatHex(r.reasonData());
+            case Frame.Pending p -> "PENDING";
+            case Frame.Data d -> "DATA more=" + d.more() + " " + Vectors.HEX.formatHex(d.payload());
+            case Frame.Disconnect d -> "DISCONNECT closed=" + d.closed() + " " + Vectors.HEX.formatHex(d.data());
+            case Frame.Abort a -> "ABORT " + a.reasonCode() + " " + Vectors.HEX.formatHex(a.reasonData());
+        };
+    }
+
+    /** What decoding a stream gave: the frames, and the violation (with the index of its byte) if any. */
+    record Decoded(List<String> frames, String error, int errorAt, boolean midFrame) {
+    }
+
+    /**
+     * Decodes {@code stream} fed in pieces of the given sizes (cycled; the whole stream if empty), recording
+     * the index of the byte whose arrival raised a violation.
+     */
+    static Decoded decode(FrameLimits limits, byte[] stream, int[] pieces) {
+        FrameDecoder decoder = new FrameDecoder(limits);
+        List<String> frames = new ArrayList<>();
+        int at = 0;
+        int piece = 0;
+        while (at < stream.length) {
+            int size = pieces.length == 0 ? stream.length : Math.max(1, pieces[piece++ % pieces.length]);
+            ByteBuffer in = ByteBuffer.wrap(stream, at, Math.min(size, stream.length - at));
+            try {
+                Frame frame;
+                while ((frame = decoder.next(in)) != null) {
+                    frames.add(describe(frame));
+                }
+            } catch (ProtocolViolationException e) {
+                // The buffer's position is just past the byte that revealed the violation.
+                return new Decoded(frames, e.reason().name(), in.position() - 1, false);
+            }
+            at = in.position();
+        }
+        return new Decoded(frames, null, -1, decoder.isMidFrame());
+    }
+}

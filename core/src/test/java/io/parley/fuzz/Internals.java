@@ -1,0 +1,101 @@
+package io.parley.fuzz;
+
+import io.parley.protocol.FrameDecoder;
+import io.parley.protocol.ProtocolEngine;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+/**
+ * What a decoder or engine holds and what a call allocates, for the fuzzers' memory checks, and the one
+ * piece of decoder state the engine audit needs.
+ *
+ * <p>Held memory is read from the engine's private fields (the decoder's payload buffer, the engine's
+ * partial message): the bound the issue asks for is on those buffers, and no public method exposes them.
+ * If a field is renamed this fails loudly rather than checking nothing. Allocation is measured with the
+ * JDK's per-thread allocation counter (com.sun.management.ThreadMXBean), reached by reflection because the
+ * tests are compiled into the io.parley module, which does not read java.management.
+ */
+final class Internals {
+    private static final Field DECODER = field(ProtocolEngine.class, "decoder");
+    private static final Field PAYLOAD = field(FrameDecoder.class, "payload");
+    private static final Field HEADER_TYPE = field(FrameDecoder.class, "type");
+    private static final Field PARTIAL = field(ProtocolEngine.class, "partialMessage");
+    private static final Field BUFFER_BYTES = field(PARTIAL.getType(), "bytes");
+    private static final Object THREADS;
+    private static final Method ALLOCATED;
+
+    static {
+        Object threads = null;
+        Method allocated = null;
+        try {
+            Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
+            threads = Class.forName("java.lang.management.ManagementFactory")
+                    .getMethod("getPlatformMXBean", Class.class).invoke(null, type);
+            allocated = type.getMethod("getCurrentThreadAllocatedBytes");
+            if ((long) allocated.invoke(threads) < 0) {
+                allocated = null; // measurement disabled in this JVM
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            allocated = null;
+        }
+        THREADS = threads;
+        ALLOCATED = allocated;
+    }
+
+    private Internals() {
+    }
+
+    /** Capacity of the decoder's buffer for the frame it is reading (0 between frames). */
+    static int decoderBuffer(FrameDecoder decoder) {
+        byte[] payload = (byte[]) get(PAYLOAD, decoder);
+        return payload == null ? 0 : payload.length;
+    }
+
+    /** Capacity of the decoder buffer of an engine. */
+    static int decoderBuffer(ProtocolEngine engine) {
+        return decoderBuffer((FrameDecoder) get(DECODER, engine));
+    }
+
+    /** Capacity of the buffer holding the fragments of a message being received (0 between messages). */
+    static int partialMessage(ProtocolEngine engine) {
+        Object buffer = get(PARTIAL, engine);
+        return buffer == null ? 0 : ((byte[]) get(BUFFER_BYTES, buffer)).length;
+    }
+
+    /** The type byte of the last frame header the engine's decoder read. */
+    static int lastHeaderType(ProtocolEngine engine) {
+        return (int) get(HEADER_TYPE, get(DECODER, engine));
+    }
+
+    /** Bytes this thread allocated so far, or -1 if the JVM cannot tell. */
+    static long allocatedByThisThread() {
+        if (ALLOCATED == null) {
+            return -1;
+        }
+        try {
+            return (long) ALLOCATED.invoke(THREADS);
+        } catch (ReflectiveOperationException e) {
+            return -1;
+        }
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            Field field = type.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(type.getSimpleName() + "." + name
+                    + " is gone: update io.parley.fuzz.Internals to the buffer that replaced it", e);
+        }
+    }
+
+    private static Object get(Field field, Object owner) {
+        try {
+            return field.get(owner);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
