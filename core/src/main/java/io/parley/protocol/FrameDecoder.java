@@ -22,13 +22,24 @@ import java.util.Arrays;
 public final class FrameDecoder {
     private static final byte[] EMPTY = new byte[0];
 
-    private enum Phase { PREAMBLE, HEADER, PAYLOAD, SKIP, FAILED }
+    private enum Phase { PREAMBLE, HEADER, PAYLOAD, JOIN, SKIP, FAILED }
+
+    /**
+     * What {@link #next} returns, once {@link #joinFragments()} was called, for a fragment of a multi-fragment
+     * message: its bytes went straight into the message being joined (no array per fragment), which
+     * {@link #takeJoined()} hands out after {@link #JOINED_LAST}. For the engine; compared by identity.
+     */
+    static final Frame.Data JOINED_MORE = new Frame.Data(true, new byte[0]);
+    /** See {@link #JOINED_MORE}: the last fragment of a joined message. */
+    static final Frame.Data JOINED_LAST = new Frame.Data(false, new byte[0]);
 
     private final FrameLimits limits;
     private final byte[] head = new byte[WireFormat.PREAMBLE_SIZE];
     private Phase phase = Phase.PREAMBLE;
     private int headFill;
     private int type;
+    /** The type of the frame being read, once its header was checked (looked up once per frame). */
+    private FrameType known;
     private int flags;
     private int length;
     private byte[] payload;
@@ -37,6 +48,20 @@ public final class FrameDecoder {
     /** True between a DATA frame with MORE and the last fragment of its message (even if all were empty). */
     private boolean inMessage;
     private ProtocolViolationException failure;
+    /** Where fragments of multi-fragment messages are joined as they are read; null unless asked for. */
+    private OutputBuffer joined;
+
+    /** From now on, joins the fragments of multi-fragment messages as they arrive (see {@link #JOINED_MORE}). */
+    void joinFragments() {
+        joined = new OutputBuffer(0, limits.maxMessageSize());
+    }
+
+    /** The message joined so far, as an array of exactly its size; joining starts afresh. */
+    byte[] takeJoined() {
+        byte[] message = joined.toByteArray();
+        joined = new OutputBuffer(0, limits.maxMessageSize());
+        return message;
+    }
 
     /** A decoder for a receiver with the given limits. */
     public FrameDecoder(FrameLimits limits) {
@@ -103,6 +128,16 @@ public final class FrameDecoder {
                     payload = null;
                     return parse(complete);
                 }
+                case JOIN -> {
+                    int n = Math.min(in.remaining(), length - payloadFill);
+                    joined.put(in, n);
+                    payloadFill += n;
+                    if (payloadFill < length) {
+                        return null;
+                    }
+                    phase = Phase.HEADER;
+                    return (flags & WireFormat.FLAG_MORE) != 0 ? JOINED_MORE : JOINED_LAST;
+                }
                 case SKIP -> {
                     int n = Math.min(in.remaining(), length - payloadFill);
                     in.position(in.position() + n);
@@ -157,7 +192,7 @@ public final class FrameDecoder {
     /** Checks the declared length, then either allocates, skips, or completes an empty frame at once. */
     private Frame startPayload() throws ProtocolViolationException {
         payloadFill = 0;
-        FrameType known = FrameType.ofCode(type).orElse(null);
+        known = FrameType.byCode(type);
         if (known == null) {
             if (type < WireFormat.FIRST_IGNORABLE_TYPE) {
                 throw violation("unknown frame type 0x" + Integer.toHexString(type));
@@ -165,9 +200,21 @@ public final class FrameDecoder {
             phase = Phase.SKIP;
             return null;
         }
+        boolean continuesMessage = inMessage;
         checkDeclaredLength(known);
         if (known == FrameType.PENDING) {
             phase = Phase.SKIP;
+            return null;
+        }
+        if (joined != null && known == FrameType.DATA
+                && (continuesMessage || (flags & WireFormat.FLAG_MORE) != 0)) {
+            // A fragment of a multi-fragment message (empty ones too) goes into the joined message; a lone
+            // DATA frame still gets its own array below: that array is the message itself.
+            if (length == 0) {
+                phase = Phase.HEADER;
+                return (flags & WireFormat.FLAG_MORE) != 0 ? JOINED_MORE : JOINED_LAST;
+            }
+            phase = Phase.JOIN;
             return null;
         }
         if (length == 0) {
@@ -241,7 +288,6 @@ public final class FrameDecoder {
     }
 
     private Frame parse(byte[] bytes) throws ProtocolViolationException {
-        FrameType known = FrameType.ofCode(type).orElseThrow();
         return switch (known) {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
             case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);

@@ -21,10 +21,26 @@ public enum FrameType {
     /** Either way: the sender ends both directions at once, with a reason. */
     ABORT(0x21);
 
+    /** Frame types by wire value: a lookup that allocates nothing (values() copies its array on each call). */
+    private static final FrameType[] BY_CODE = new FrameType[256];
+
+    static {
+        for (FrameType type : values()) {
+            if (type.code >= 0) {
+                BY_CODE[type.code] = type;
+            }
+        }
+    }
+
     private final int code;
 
     FrameType(int code) {
         this.code = code;
+    }
+
+    /** The frame type for a type byte (0..255), or null if this version does not know it; never allocates. */
+    static FrameType byCode(int code) {
+        return BY_CODE[code & 0xFF];
     }
 
     /** The type byte on the wire (-1 for the preamble). */
@@ -34,11 +50,6 @@ public enum FrameType {
 
     /** The frame type for a type byte, or empty if this version does not know it. */
     public static Optional<FrameType> ofCode(int code) {
-        for (FrameType type : values()) {
-            if (type.code == code) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return code < 0 || code > 0xFF ? Optional.empty() : Optional.ofNullable(BY_CODE[code]);
     }
 }

@@ -11,6 +11,8 @@ final class OutputBuffer {
     private final int maxCapacity;
     private byte[] bytes;
     private int length;
+    /** The view {@link #view()} hands out, reused while the array stays the same (one less object per batch). */
+    private ByteBuffer view;
 
     OutputBuffer(int initialCapacity) {
         this(initialCapacity, Integer.MAX_VALUE - 8);
@@ -35,7 +37,10 @@ final class OutputBuffer {
 
     /** The written bytes, readable from position 0 to {@link #length()}; valid until the next write. */
     ByteBuffer view() {
-        return ByteBuffer.wrap(bytes, 0, length);
+        if (view == null || view.array() != bytes) {
+            view = ByteBuffer.wrap(bytes);
+        }
+        return view.limit(length).position(0);
     }
 
     byte[] toByteArray() {

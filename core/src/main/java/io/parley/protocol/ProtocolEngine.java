@@ -62,6 +62,7 @@ public final class ProtocolEngine {
         this.role = role;
         this.config = config;
         this.decoder = new FrameDecoder(config.receiveLimits());
+        this.decoder.joinFragments();
         this.handshakeDeadline = handshakeDeadline;
         this.state = role == Role.CALLER ? EngineState.IDLE : EngineState.AWAITING_REQUEST;
     }
@@ -388,6 +389,13 @@ public final class ProtocolEngine {
     }
 
     private void data(Frame.Data d) {
+        if (d == FrameDecoder.JOINED_MORE) {
+            return;
+        }
+        if (d == FrameDecoder.JOINED_LAST) {
+            events.add(new ProtocolEvent.MessageReceived(decoder.takeJoined()));
+            return;
+        }
         if (partialMessage == null && !d.more()) {
             events.add(new ProtocolEvent.MessageReceived(d.payload()));
             return;
