@@ -106,7 +106,10 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Ends both directions at once with a reason the peer sees (ABORT, APPLICATION_ABORT): queued data is
-     * discarded and the peer gets {@link ConnectionResetException}. Does nothing once ended.
+     * discarded and the peer gets {@link ConnectionResetException}. Does nothing once the connection ended.
+     *
+     * @throws ClosedException after {@link #close()}: a close that started a graceful end is not turned into
+     *                         a reset
      */
     void abort(String reason) throws IOException;
 }

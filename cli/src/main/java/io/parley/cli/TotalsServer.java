@@ -114,12 +114,21 @@ final class TotalsServer {
         if (!sessions.awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
             List<Connection> left = sessions.snapshot();
             for (Connection connection : left) {
-                connection.abort("the server is shutting down");
+                abortQuietly(connection);
             }
             log.accept("aborted " + left.size() + " session(s) still in progress");
             sessions.awaitNone(AFTER_ABORT);
         }
         log.accept("stopped; running total " + total.current());
+    }
+
+    /** Aborts a session still in progress; one that closed meanwhile refuses, which is fine here. */
+    private void abortQuietly(Connection connection) {
+        try {
+            connection.abort("the server is shutting down");
+        } catch (IOException e) {
+            log.accept("abort of " + connection.remoteAddress() + " at shutdown: " + e.getMessage());
+        }
     }
 
     private void awaitFreeSlot() throws InterruptedIOException {

@@ -56,6 +56,15 @@ public final class FrameDecoder {
         joined = new OutputBuffer(0, limits.maxMessageSize());
     }
 
+    /**
+     * Lets go of the message joined so far: the connection ended, and a message it will never complete must
+     * not stay held (up to the message limit) for as long as the engine is referenced. Called once the
+     * engine is finished with this decoder; it is not fed again.
+     */
+    void dropJoined() {
+        joined = null;
+    }
+
     /** The message joined so far, as an array of exactly its size; joining starts afresh. */
     byte[] takeJoined() {
         byte[] message = joined.toByteArray();

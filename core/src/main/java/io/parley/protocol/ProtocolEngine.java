@@ -448,6 +448,7 @@ public final class ProtocolEngine {
         state = EngineState.CLOSED;
         outcome = indication;
         partialMessage = null;
+        decoder.dropJoined();
         events.add(new ProtocolEvent.Closed(indication));
     }
 

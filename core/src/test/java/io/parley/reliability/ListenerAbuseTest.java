@@ -10,7 +10,6 @@ import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.ReasonCode;
 import io.parley.RequestRejectedException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,8 +82,6 @@ class ListenerAbuseTest {
 
     @ParameterizedTest(name = "a condition {0}")
     @ValueSource(strings = {"throwing an Error", "returning null"})
-    @Disabled("bug: a condition that throws an Error other than AssertionError/LinkageError, or returns null, "
-            + "leaves its request taken but undecided: the caller waits for its whole connect timeout")
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aConditionThatFailsOtherwiseAlsoRejectsAtOnce(String kind) throws Exception {
         conditionFailureRejectsAtOnce(kind);

@@ -5,7 +5,6 @@ import io.parley.ConnectOptions;
 import io.parley.Connection;
 import io.parley.Parley;
 import io.parley.ReasonCode;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,11 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Transport bugs the soak found, pinned down as tests that reproduce them. They are disabled while
- * the transport is being reworked by its owner (enabled, each fails in most runs); docs/reliability.md has
- * each finding and its proposed fix.
- * (The other disabled tests of this issue sit with the behaviour they check: WrongStateTest and
- * ListenerAbuseTest.)
+ * Transport bugs the soak found, pinned down as tests that reproduce them (each failed in most runs before
+ * its fix); docs/reliability.md has each finding and its fix. (The other findings' tests sit with the
+ * behaviour they check: WrongStateTest and ListenerAbuseTest.)
  */
 class TransportFindingsTest {
     private static final int ATTEMPTS = 600;
@@ -38,8 +35,6 @@ class TransportFindingsTest {
      * (WSAECONNRESET). Seen in about 1 in 60 attempts here (1 in 1,400 reset lifecycles of the soak).
      */
     @Test
-    @Disabled("bug: a reset that reaches the writer's send first is reported as an end of stream "
-            + "(ABORTED/TRANSPORT_CLOSED, WSAECONNABORTED) instead of a reset (WSAECONNRESET)")
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aResetWhileSendingIsReportedAsAResetNeverAsAnEndOfStream() throws Exception {
         Map<String, Integer> endings = new TreeMap<>();

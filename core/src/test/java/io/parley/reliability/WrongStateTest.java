@@ -19,7 +19,6 @@ import io.parley.WinsockError;
 import io.parley.WouldBlockException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -52,9 +51,18 @@ class WrongStateTest {
 
     @AfterEach
     void closeAll() throws IOException {
-        client.abort("test over");
-        server.abort("test over");
+        abortUnlessClosed(client);
+        abortUnlessClosed(server);
         listener.close();
+    }
+
+    /** Ends what a test left open; a connection the test closed itself refuses abort() by design. */
+    private static void abortUnlessClosed(Connection connection) throws IOException {
+        try {
+            connection.abort("test over");
+        } catch (ClosedException closedByTheTest) {
+            // closed gracefully by the test: nothing to end
+        }
     }
 
     @Test
@@ -213,8 +221,6 @@ class WrongStateTest {
     }
 
     @Test
-    @Disabled("bug: abort() after close() is accepted and sends ABORT, turning the graceful end close() started "
-            + "into a reset the peer sees (RESET/APPLICATION_ABORT) instead of failing with ClosedException")
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void abortAfterCloseIsRefusedAndDoesNotTurnTheGracefulEndIntoAReset() throws Exception {
         client.send(utf8("before"));

@@ -451,6 +451,7 @@ final class TcpConnection implements Connection {
             if (engine.state() == EngineState.CLOSED) {
                 return;
             }
+            requireNotClosed();
             closedByApp = true;
             inbound.clear();
             engine.abort(ReasonCode.APPLICATION_ABORT, reason);

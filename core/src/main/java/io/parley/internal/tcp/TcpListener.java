@@ -84,10 +84,17 @@ final class TcpListener implements Listener {
             Decision decision;
             try {
                 decision = condition.decide(request.snapshot());
-            } catch (Exception | LinkageError | AssertionError e) {
+                if (decision == null) {
+                    throw new NullPointerException("the condition returned no decision");
+                }
+            } catch (Throwable e) {
+                // Whatever went wrong, the request is decided (rejected) so its caller is not left waiting.
                 LOG.log(System.Logger.Level.WARNING, "condition failed; request from "
                         + request.remoteAddress() + " rejected", e);
                 reject(request, ReasonCode.CONDITION_FAILED, "the callee's condition failed");
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
                 throw new RequestRejectedException(ReasonCode.CONDITION_FAILED, "the condition failed: " + e, e);
             }
             switch (decision) {
