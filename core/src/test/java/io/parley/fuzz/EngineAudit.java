@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.fail;
  *       the state is CLOSED; a graceful Closed only after the peer's DISCONNECT arrived and this side's was
  *       encoded; an end of stream, a reset or a timeout never ends gracefully;</li>
  *   <li>memory stays within the limits: the decoder's frame buffer within its type's limit, a partial message
- *       never holds more than the largest message allowed.</li>
+ *       never holds more than the largest message allowed, and a closed engine holds none.</li>
  * </ol>
  */
 final class EngineAudit {
@@ -399,7 +399,12 @@ final class EngineAudit {
     private void checkMemory() {
         assertThat((long) Internals.decoderBuffer(engine)).as("after %s: decoder buffer", step)
                 .isLessThanOrEqualTo(largestFrameBuffer);
-        assertThat((long) Internals.partialMessage(engine)).as("after %s: partial message buffer", step)
-                .isLessThanOrEqualTo(Math.max(16, limits.maxMessageSize()));
+        // 16: the smallest buffer, whatever the limit; at most one of the two partial-message buffers is used.
+        assertThat((long) Internals.partialMessage(engine)).as("after %s: partial message buffers", step)
+                .isLessThanOrEqualTo(2 * 16 + limits.maxMessageSize());
+        if (engine.state() == EngineState.CLOSED) {
+            assertThat(Internals.partialMessageBytes(engine)).as("after %s: a closed engine holds no partial message",
+                    step).isZero();
+        }
     }
 }

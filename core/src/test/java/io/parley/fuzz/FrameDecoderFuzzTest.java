@@ -40,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>memory is bounded by the limits, not by the declared lengths: the buffer for a frame in progress
  *       is never larger than its type's limit allows, and decoding allocates in proportion to the input
  *       (plus at most a few frame buffers), never in proportion to what a header claims;</li>
- *   <li>every decoded frame encodes to bytes that decode to the same frame.</li>
+ *   <li>every decoded frame encodes to bytes that decode to the same frame;</li>
+ *   <li>decoding as the engine does, fragments joined inside the decoder, gives the same messages, frames and
+ *       violation as joining them outside, whole or in pieces.</li>
  * </ol>
  */
 class FrameDecoderFuzzTest {
@@ -89,6 +91,13 @@ class FrameDecoderFuzzTest {
         assertThat(byteByByte).as("byte by byte vs whole").isEqualTo(whole);
         Frames.Decoded pieces = Frames.decode(limits, stream, pieces(control >>> 2, stream.length));
         assertThat(pieces).as("random pieces vs whole").isEqualTo(whole);
+
+        // As the engine decodes: fragments joined inside the decoder. Same messages, same frames, same errors.
+        Frames.Decoded messages = Frames.decodeMessages(limits, stream, new int[0], false);
+        assertThat(Frames.decodeMessages(limits, stream, new int[0], true)).as("joined vs separate fragments")
+                .isEqualTo(messages);
+        assertThat(Frames.decodeMessages(limits, stream, pieces(control >>> 2, stream.length), true))
+                .as("joined, in random pieces").isEqualTo(messages);
 
         checkLimitsAndMemory(limits, stream);
         checkRoundTrips(limits, stream);

@@ -41,6 +41,48 @@ final class Frames {
     }
 
     /**
+     * Decodes {@code stream} as the engine's decoder does (fragments joined as they are read) or not, and
+     * describes the result the same way for both: messages whole ("MESSAGE hex", however fragmented), other
+     * frames as {@link #describe}. The two modes must agree on every stream.
+     */
+    static Decoded decodeMessages(FrameLimits limits, byte[] stream, int[] pieces, boolean join) {
+        FrameDecoder decoder = new FrameDecoder(limits);
+        if (join) {
+            Internals.joinFragments(decoder);
+        }
+        List<String> items = new ArrayList<>();
+        java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+        int at = 0;
+        int piece = 0;
+        while (at < stream.length) {
+            int size = pieces.length == 0 ? stream.length : Math.max(1, pieces[piece++ % pieces.length]);
+            ByteBuffer in = ByteBuffer.wrap(stream, at, Math.min(size, stream.length - at));
+            try {
+                Frame frame;
+                while ((frame = decoder.next(in)) != null) {
+                    if (join && Internals.isJoinedFragment(frame)) {
+                        if (!((Frame.Data) frame).more()) {
+                            items.add("MESSAGE " + Vectors.HEX.formatHex(Internals.takeJoined(decoder)));
+                        }
+                    } else if (frame instanceof Frame.Data d) {
+                        message.writeBytes(d.payload());
+                        if (!d.more()) {
+                            items.add("MESSAGE " + Vectors.HEX.formatHex(message.toByteArray()));
+                            message.reset();
+                        }
+                    } else {
+                        items.add(describe(frame));
+                    }
+                }
+            } catch (ProtocolViolationException e) {
+                return new Decoded(items, e.reason().name(), in.position() - 1, false);
+            }
+            at = in.position();
+        }
+        return new Decoded(items, null, -1, decoder.isMidFrame());
+    }
+
+    /**
      * Decodes {@code stream} fed in pieces of the given sizes (cycled; the whole stream if empty), recording
      * the index of the byte whose arrival raised a violation.
      */

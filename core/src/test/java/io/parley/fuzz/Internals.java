@@ -1,5 +1,6 @@
 package io.parley.fuzz;
 
+import io.parley.protocol.Frame;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.ProtocolEngine;
 
@@ -20,8 +21,12 @@ final class Internals {
     private static final Field DECODER = field(ProtocolEngine.class, "decoder");
     private static final Field PAYLOAD = field(FrameDecoder.class, "payload");
     private static final Field HEADER_TYPE = field(FrameDecoder.class, "type");
+    private static final Field JOINED_MORE = field(FrameDecoder.class, "JOINED_MORE");
+    private static final Field JOINED_LAST = field(FrameDecoder.class, "JOINED_LAST");
     private static final Field PARTIAL = field(ProtocolEngine.class, "partialMessage");
+    private static final Field JOINED = field(FrameDecoder.class, "joined");
     private static final Field BUFFER_BYTES = field(PARTIAL.getType(), "bytes");
+    private static final Field BUFFER_LENGTH = field(PARTIAL.getType(), "length");
     private static final Object THREADS;
     private static final Method ALLOCATED;
 
@@ -57,15 +62,56 @@ final class Internals {
         return decoderBuffer((FrameDecoder) get(DECODER, engine));
     }
 
-    /** Capacity of the buffer holding the fragments of a message being received (0 between messages). */
+    /**
+     * Capacity of the buffers that hold the fragments of a message being received: the engine's own, and
+     * the one its decoder joins fragments into (the engine asks it to).
+     */
     static int partialMessage(ProtocolEngine engine) {
-        Object buffer = get(PARTIAL, engine);
+        return capacity(get(PARTIAL, engine)) + capacity(get(JOINED, get(DECODER, engine)));
+    }
+
+    /** Bytes of a message received in part and held: the engine's partial message and the decoder's. */
+    static int partialMessageBytes(ProtocolEngine engine) {
+        return length(get(PARTIAL, engine)) + length(get(JOINED, get(DECODER, engine)));
+    }
+
+    private static int capacity(Object buffer) {
         return buffer == null ? 0 : ((byte[]) get(BUFFER_BYTES, buffer)).length;
+    }
+
+    private static int length(Object buffer) {
+        return buffer == null ? 0 : (int) get(BUFFER_LENGTH, buffer);
     }
 
     /** The type byte of the last frame header the engine's decoder read. */
     static int lastHeaderType(ProtocolEngine engine) {
         return (int) get(HEADER_TYPE, get(DECODER, engine));
+    }
+
+    /** Puts a decoder in the mode the engine uses: fragments of a message joined as they are read. */
+    static void joinFragments(FrameDecoder decoder) {
+        invoke(decoder, "joinFragments");
+    }
+
+    /** In that mode: the message joined so far. */
+    static byte[] takeJoined(FrameDecoder decoder) {
+        return (byte[]) invoke(decoder, "takeJoined");
+    }
+
+    /** In that mode: the frame {@code next} returns for a fragment whose bytes went into the joined message. */
+    static boolean isJoinedFragment(Frame frame) {
+        return frame == get(JOINED_MORE, null) || frame == get(JOINED_LAST, null);
+    }
+
+    private static Object invoke(Object target, String method) {
+        try {
+            Method m = target.getClass().getDeclaredMethod(method);
+            m.setAccessible(true);
+            return m.invoke(target);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(target.getClass().getSimpleName() + "." + method + "() is gone: "
+                    + "update io.parley.fuzz.Internals", e);
+        }
     }
 
     /** Bytes this thread allocated so far, or -1 if the JVM cannot tell. */

@@ -60,6 +60,27 @@ class ProtocolFindingsTest {
                 m -> assertThat((long) m.message().length).isEqualTo(limit));
     }
 
+    /**
+     * Finding 3: since fragments are joined inside the decoder, a connection that ended in the middle of a
+     * message (the peer's ABORT between fragments, a reset, a violation) kept the part joined so far, up to
+     * the message limit, for as long as its engine was referenced. Now the engine lets it go when it ends.
+     */
+    @Test
+    @Timeout(30)
+    void anEngineThatEndsInTheMiddleOfAMessageHoldsNoneOfIt() {
+        ProtocolEngine aborted = openCallee(EngineConfig.DEFAULT_LIMITS);
+        aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Data(true, new byte[60_000]))));
+        assertThat(Internals.partialMessageBytes(aborted)).as("held while the message is incomplete").isEqualTo(60_000);
+        aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Abort(9, new byte[0]))));
+        assertThat(aborted.outcome().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
+        assertThat(Internals.partialMessage(aborted)).as("capacity held after the end").isZero();
+
+        ProtocolEngine reset = openCallee(EngineConfig.DEFAULT_LIMITS);
+        reset.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Data(true, new byte[60_000]))));
+        reset.receiveReset("test");
+        assertThat(Internals.partialMessage(reset)).as("capacity held after a reset").isZero();
+    }
+
     /** A callee engine with these limits, its request read and accepted, its output and events consumed. */
     static ProtocolEngine openCallee(FrameLimits limits) {
         ProtocolEngine engine = ProtocolEngine.callee(new EngineConfig(limits, 8), Long.MAX_VALUE);

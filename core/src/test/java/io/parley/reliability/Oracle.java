@@ -44,12 +44,13 @@ final class Oracle {
     }
 
     /**
-     * A reset that reached a side's write first shows its read only an end of stream, so the side reports
+     * A reset that reached a side's write first showed its read only an end of stream, so the side reported
      * ABORTED/TRANSPORT_CLOSED (WSAECONNABORTED) instead of RESET/TRANSPORT_RESET (WSAECONNRESET): a transport
-     * bug, reported and pinned by TransportFindingsTest (disabled until fixed). Until then such a lifecycle is
-     * counted apart ({@link Verdict#known()}) instead of failing the soak; set this to false once it is fixed.
+     * bug the soak found, pinned by TransportFindingsTest and fixed. Set this to true to count such lifecycles
+     * apart ({@link Verdict#known()}) instead of failing the soak, should a transport change bring it back
+     * while it is being fixed.
      */
-    static final boolean TOLERATE_RESET_SEEN_AS_END_OF_STREAM = true;
+    static final boolean TOLERATE_RESET_SEEN_AS_END_OF_STREAM = false;
 
     /** What the oracle found: inconsistencies, and occurrences of known, reported transport bugs. */
     record Verdict(List<String> wrong, List<String> known) {
