@@ -91,7 +91,10 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Completes once the whole connection has ended: {@code GRACEFUL} only when both disconnects crossed and
-     * this side's were written to the transport; otherwise as the connection broke.
+     * this side's were written to the transport; otherwise as the connection broke. For the side whose
+     * disconnect comes second, "crossed" means handed to TCP: protocol v1 does not acknowledge the last
+     * disconnect, so a transport that breaks right after it is seen only by the peer (which then never
+     * reports graceful).
      */
     CompletableFuture<CloseIndication> termination();
 
