@@ -56,7 +56,6 @@ public final class ProtocolEngine {
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
     /** The fragments of the message being received, joined as they arrive; null between messages. */
-    private OutputBuffer partialMessage;
 
     private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
         this.role = role;
@@ -396,22 +395,9 @@ public final class ProtocolEngine {
             events.add(new ProtocolEvent.MessageReceived(decoder.takeJoined()));
             return;
         }
-        if (partialMessage == null && !d.more()) {
-            events.add(new ProtocolEvent.MessageReceived(d.payload()));
-            return;
-        }
-        // Joined as they arrive, not kept as a list: memory stays proportional to the message size even for
-        // a peer that sends it in one-byte (or empty) fragments.
-        if (partialMessage == null) {
-            partialMessage = new OutputBuffer(d.payload().length, config.receiveLimits().maxMessageSize());
-        }
-        partialMessage.put(d.payload());
-        if (d.more()) {
-            return;
-        }
-        byte[] message = partialMessage.toByteArray();
-        partialMessage = null;
-        events.add(new ProtocolEvent.MessageReceived(message));
+        // The decoder joins multi-fragment messages itself (joinFragments), so what is left is a message
+        // in one frame: its payload is the message.
+        events.add(new ProtocolEvent.MessageReceived(d.payload()));
     }
 
     private void violated(ProtocolViolationException e) {
@@ -447,7 +433,6 @@ public final class ProtocolEngine {
     private void finish(CloseIndication indication) {
         state = EngineState.CLOSED;
         outcome = indication;
-        partialMessage = null;
         decoder.dropJoined();
         events.add(new ProtocolEvent.Closed(indication));
     }

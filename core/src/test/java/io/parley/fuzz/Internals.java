@@ -23,10 +23,9 @@ final class Internals {
     private static final Field HEADER_TYPE = field(FrameDecoder.class, "type");
     private static final Field JOINED_MORE = field(FrameDecoder.class, "JOINED_MORE");
     private static final Field JOINED_LAST = field(FrameDecoder.class, "JOINED_LAST");
-    private static final Field PARTIAL = field(ProtocolEngine.class, "partialMessage");
     private static final Field JOINED = field(FrameDecoder.class, "joined");
-    private static final Field BUFFER_BYTES = field(PARTIAL.getType(), "bytes");
-    private static final Field BUFFER_LENGTH = field(PARTIAL.getType(), "length");
+    private static final Field BUFFER_BYTES = field(JOINED.getType(), "bytes");
+    private static final Field BUFFER_LENGTH = field(JOINED.getType(), "length");
     private static final Object THREADS;
     private static final Method ALLOCATED;
 
@@ -62,17 +61,14 @@ final class Internals {
         return decoderBuffer((FrameDecoder) get(DECODER, engine));
     }
 
-    /**
-     * Capacity of the buffers that hold the fragments of a message being received: the engine's own, and
-     * the one its decoder joins fragments into (the engine asks it to).
-     */
+    /** Capacity of the buffer that holds the fragments of a message being received (the decoder joins them). */
     static int partialMessage(ProtocolEngine engine) {
-        return capacity(get(PARTIAL, engine)) + capacity(get(JOINED, get(DECODER, engine)));
+        return capacity(get(JOINED, get(DECODER, engine)));
     }
 
-    /** Bytes of a message received in part and held: the engine's partial message and the decoder's. */
+    /** Bytes of a message received in part and held by the engine's decoder. */
     static int partialMessageBytes(ProtocolEngine engine) {
-        return length(get(PARTIAL, engine)) + length(get(JOINED, get(DECODER, engine)));
+        return length(get(JOINED, get(DECODER, engine)));
     }
 
     private static int capacity(Object buffer) {
