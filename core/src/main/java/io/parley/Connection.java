@@ -52,7 +52,10 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Receives the next whole message, blocking until one arrives; returns null once the peer's
-     * disconnect arrived and every message before it was received (recv()==0, WSAEDISCON).
+     * disconnect arrived and every message before it was received (recv()==0, WSAEDISCON). The receiving
+     * thread reads the socket itself when nobody else does; as with a plain socket on a virtual thread,
+     * interrupting it while it reads closes the connection (aborted) and this throws
+     * {@link java.io.InterruptedIOException}.
      *
      * @throws ConnectionEndedException the connection was reset or aborted before the peer's disconnect
      * @throws ShutdownException        after {@link #receiveDisconnect()}

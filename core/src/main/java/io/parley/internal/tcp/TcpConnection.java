@@ -38,13 +38,22 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A Parley connection over one TCP socket, in either role. One virtual thread reads the socket and feeds
- * the engine from the first byte to the end, so the close indication arrives without anybody receiving;
- * senders only encode into the engine (waiting, up to the send timeout, while the send buffer is full) and
- * a writer virtual thread, started when there is output and none is running, writes everything encoded so
- * far in one system call (coalescing). All engine access is under {@link #lock}.
+ * A Parley connection over one TCP socket, in either role.
+ *
+ * <p>Reading: one thread at a time holds the read permit ({@link #reading}), reads the socket and feeds the
+ * engine. An application thread that receives (or connects) and finds nothing queued reads itself, so a
+ * message costs one wake-up, as with a plain socket. While nobody receives, a background reader does it, so
+ * the close indication arrives without anybody receiving: the callee's from the first byte until the
+ * application receives, and any connection's once it was left unread for {@link #UNREAD_GRACE_NANOS}.
+ *
+ * <p>Time: reads are not timed (a timed read costs a timer per read); {@link #WATCH} ends a handshake whose
+ * deadline passed, which wakes its blocked reader by shutting the input down.
+ *
+ * <p>Writing: senders only encode into the engine (waiting, up to the send timeout, while the send buffer is
+ * full); a quiet connection's sender writes itself, otherwise a writer virtual thread writes everything
+ * encoded so far in one system call (coalescing). All engine access is under {@link #lock}.
  */
-final class TcpConnection implements Connection {
+final class TcpConnection implements Connection, ConnectionWatch.Watched {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
     private static final byte[] EMPTY = new byte[0];
     private static final int READ_BUFFER = 8 * 1024;
@@ -52,13 +61,24 @@ final class TcpConnection implements Connection {
      * What the reader blocks with while the connection is quiet: a blocked read holds its buffer, so an idle
      * connection would otherwise keep 8 KiB (64 KiB after a burst) for nothing. Full reads grow it again.
      */
-    private static final int IDLE_READ_BUFFER = 512;
+    private static final int IDLE_READ_BUFFER = 128;
     private static final int LARGE_READ_BUFFER = 64 * 1024;
     private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
     private static final long INLINE_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
     /** How long an end of stream waits for a write in progress to show whether the peer reset instead. */
     private static final long WRITE_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * How long a background reader blocks at a time while a request that waited long for its decision still
+     * waits: once accepted, it hands reading over to the application's receiving thread when this read ends.
+     */
+    private static final long REQUEST_READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long an open connection may stay unread before it gets a background reader. */
+    private static final long UNREAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final ConnectionWatch WATCH = new ConnectionWatch();
+
+    /** What one read of the socket gave. */
+    private enum ReadOutcome { BYTES, TIMED_OUT, ENDED }
 
     private final Socket socket;
     private final InputStream in;
@@ -67,10 +87,10 @@ final class TcpConnection implements Connection {
     private final ConnectionSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition changed = lock.newCondition();
-    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>(1);
     private final CompletableFuture<CloseIndication> closeIndication = new CompletableFuture<>();
     private final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
-    private final List<Runnable> afterUnlock = new ArrayList<>();
+    private final List<Runnable> afterUnlock = new ArrayList<>(2);
     private final Consumer<TcpConnection> onRequest;
     private final Consumer<TcpConnection> onEnded;
 
@@ -81,7 +101,20 @@ final class TcpConnection implements Connection {
     private boolean writing;
     private long lastWriteEnd = System.nanoTime() - INLINE_IDLE_NANOS - 1;
     private boolean broken;
-    private boolean readerDone;
+    /** The read permit: some thread is reading the socket. */
+    private boolean reading;
+    /** The background reader runs (it holds the permit or is about to take it). */
+    private boolean backgroundReading;
+    /** Application threads waiting in receive() while another thread reads. */
+    private int receiversWaiting;
+    /** The transport's input ended (end of stream or failure): nothing more will be read. */
+    private boolean inputEnded;
+    /** When the permit was last left free with nobody reading. */
+    private long unreadSince;
+    /** Registered with {@link #WATCH}. */
+    private boolean watched;
+    private final ByteBuffer idleReadBuffer = ByteBuffer.allocate(IDLE_READ_BUFFER);
+    private ByteBuffer readBuffer = idleReadBuffer;
     private boolean closedByApp;
     private boolean accepted;
     private boolean deferred;
@@ -118,13 +151,20 @@ final class TcpConnection implements Connection {
         return new TcpConnection(socket, engine, settings, onRequest, onEnded);
     }
 
-    /** Starts a callee's reader. */
+    /**
+     * Starts a callee's reader. It reads until the request is complete and then stops: a request decided
+     * soon is read on from then by the application's receiving thread, and {@link #WATCH} gives one
+     * that waits longer a reader again (to notice a caller that withdraws).
+     */
     void start() {
-        startReader();
-    }
-
-    private void startReader() {
-        Thread.ofVirtual().name("parley-reader-" + socket.getPort()).start(this::readLoop);
+        lock.lock();
+        try {
+            backgroundReading = true;
+            watch();
+            Thread.ofVirtual().name("parley-reader-" + socket.getPort()).start(() -> readInBackground(true));
+        } finally {
+            unlock();
+        }
     }
 
     // ------------------------------------------------------------------ handshake, caller side
@@ -135,23 +175,28 @@ final class TcpConnection implements Connection {
         try {
             callerData = data;
             engine.connect(requestedQos, requestedGroup, data);
+            watch();
         } finally {
             unlock();
         }
-        // Only now: bytes fed to an engine that has not been given CONNECT yet (a server that speaks first,
-        // or closes at once) would end it before connect() and make connect() fail with an unchecked error.
-        startReader();
         flushFromCaller();
         lock.lock();
         try {
+            // The connecting thread reads the answer itself; the engine's deadline bounds each read.
             while (!accepted && ending == null) {
-                changed.await();
+                if (reading) {
+                    changed.await();
+                } else {
+                    readHoldingLock(Long.MAX_VALUE, true);
+                    requireNotInterrupted("connecting");
+                }
             }
             return accepted;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while connecting");
         } finally {
+            leaveUnread();
             unlock();
         }
     }
@@ -346,11 +391,40 @@ final class TcpConnection implements Connection {
                     settleCloseIndication();
                     throw ConnectionEndedException.of(ending);
                 }
-                awaitChange(deadline, "no message within " + timeout.toMillis() + " ms");
+                if (reading || backgroundReading) {
+                    awaitOtherReader(deadline, timeout);
+                } else {
+                    ReadOutcome outcome = readHoldingLock(deadline, true);
+                    requireNotInterrupted("receiving");
+                    if (outcome == ReadOutcome.TIMED_OUT && deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0) {
+                        throw new TimedOutException(noMessageWithin(timeout));
+                    }
+                }
             }
         } finally {
+            leaveUnread();
             unlock();
         }
+    }
+
+    /** Waits while another thread reads; the background reader hands reading over when its read ends. */
+    private void awaitOtherReader(long deadline, Duration timeout) throws IOException {
+        receiversWaiting++;
+        try {
+            awaitChange(deadline, noMessageWithin(timeout));
+        } finally {
+            receiversWaiting--;
+        }
+    }
+
+    private static void requireNotInterrupted(String doing) throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted while " + doing + "; the connection was closed");
+        }
+    }
+
+    private static String noMessageWithin(Duration timeout) {
+        return "no message within " + timeout.toMillis() + " ms";
     }
 
     @Override
@@ -465,51 +539,201 @@ final class TcpConnection implements Connection {
 
     // ------------------------------------------------------------------ reading
 
-    private void readLoop() {
-        byte[] idle = new byte[IDLE_READ_BUFFER];
-        byte[] buffer = idle;
+    /** Starts the background reader unless it runs. Lock held. */
+    private void startBackgroundReader() {
+        if (!backgroundReading) {
+            backgroundReading = true;
+            Thread.ofVirtual().name("parley-reader-" + socket.getPort()).start(() -> readInBackground(false));
+        }
+    }
+
+    /**
+     * The background reader: reads while nobody else does, until the input ends, and hands reading over to
+     * the application as soon as a thread waits in receive() (its next read is then that thread's own).
+     *
+     * @param untilRequest stop once the caller's request is complete (the callee's first reader)
+     */
+    private void readInBackground(boolean untilRequest) {
+        lock.lock();
         try {
-            while (true) {
-                int n;
-                try {
-                    socket.setSoTimeout(readTimeoutMillis());
-                    n = in.read(buffer);
-                } catch (SocketTimeoutException e) {
-                    withEngine(() -> engine.handleTimeout(System.nanoTime()));
-                    flush();
-                    if (isEnded()) {
-                        return;
-                    }
-                    continue;
-                } catch (IOException e) {
-                    withEngine(() -> engine.receiveReset("transport failed: " + e.getMessage()));
-                    return;
-                }
-                if (n < 0) {
-                    awaitWriteSettled(System.nanoTime() + WRITE_SETTLE_NANOS);
-                    withEngine(engine::receiveEndOfStream);
-                    return;
-                }
-                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-                withEngine(() -> engine.receive(bytes));
-                flush();
-                if (isEnded() || !awaitInboundRoom()) {
-                    return;
-                }
-                if (n == buffer.length && buffer.length < LARGE_READ_BUFFER) {
-                    buffer = new byte[buffer == idle ? READ_BUFFER : LARGE_READ_BUFFER];
-                } else if (n < IDLE_READ_BUFFER && buffer != idle) {
-                    buffer = idle; // the burst is over: block with the small buffer again
+            while (!reading && !isInputDone() && receiversWaiting == 0
+                    && !(untilRequest && engine.state() != EngineState.AWAITING_REQUEST)) {
+                ReadOutcome outcome = readHoldingLock(backgroundDeadline(), false);
+                if (outcome == ReadOutcome.ENDED || outcome == ReadOutcome.BYTES && !awaitInboundRoom()) {
+                    break;
                 }
             }
         } finally {
-            lock.lock();
-            try {
-                readerDone = true;
-                changed.signalAll();
-            } finally {
-                unlock();
+            backgroundReading = false;
+            changed.signalAll();
+            leaveUnread();
+            unlock();
+        }
+    }
+
+    /** While a callee's request awaits its decision, the background reader's reads are short. Lock held. */
+    private long backgroundDeadline() {
+        return engine.state() == EngineState.REQUESTED
+                ? System.nanoTime() + REQUEST_READ_SLICE_NANOS
+                : Long.MAX_VALUE;
+    }
+
+    /**
+     * A callee's request waits for its decision: the preamble the engine answered with stays queued, so
+     * that it goes out in one write with the answer (or after {@link #UNREAD_GRACE_NANOS}).
+     */
+    private boolean isAwaitingDecision() {
+        lock.lock();
+        try {
+            return engine.state() == EngineState.REQUESTED;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** True once nothing more is to be read: the input ended or the engine closed. Lock held. */
+    private boolean isInputDone() {
+        return inputEnded || engine.state() == EngineState.CLOSED;
+    }
+
+    /**
+     * Reads the socket once with the read permit, which must be free, and feeds the engine. Lock held once on
+     * entry and on return, released during the read. The read blocks until {@code deadline} at the latest
+     * (and the engine's own deadline).
+     */
+    private ReadOutcome readHoldingLock(long deadline, boolean writeInline) {
+        reading = true;
+        int timeoutMillis = readTimeoutMillis(deadline);
+        ByteBuffer buffer = readBuffer;
+        unlock();
+        ReadOutcome outcome = ReadOutcome.ENDED;
+        try {
+            outcome = readOnce(buffer, timeoutMillis);
+            if (!isAwaitingDecision()) {
+                startWriting(writeInline); // what the engine answered (an abort after a violation, a timeout)
             }
+        } finally {
+            lock.lock();
+            reading = false;
+            changed.signalAll();
+        }
+        return outcome;
+    }
+
+    private ReadOutcome readOnce(ByteBuffer buffer, int timeoutMillis) {
+        int n;
+        try {
+            socket.setSoTimeout(timeoutMillis);
+            n = in.read(buffer.array(), 0, buffer.capacity());
+        } catch (SocketTimeoutException e) {
+            withEngine(() -> engine.handleTimeout(System.nanoTime()));
+            return ReadOutcome.TIMED_OUT;
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Interrupting a virtual thread blocked in a socket read closes the socket: a local abort.
+                reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
+                        "a thread reading the connection was interrupted, which closed it"));
+            }
+            withEngine(() -> {
+                inputEnded = true;
+                engine.receiveReset("transport failed: " + e.getMessage());
+            });
+            return ReadOutcome.ENDED;
+        }
+        if (n < 0) {
+            awaitWriteSettled(System.nanoTime() + WRITE_SETTLE_NANOS);
+            withEngine(() -> {
+                inputEnded = true;
+                engine.receiveEndOfStream();
+            });
+            return ReadOutcome.ENDED;
+        }
+        lock.lock();
+        try {
+            engine.receive(buffer.clear().limit(n));
+            dispatch();
+            resizeReadBuffer(n);
+            return isInputDone() ? ReadOutcome.ENDED : ReadOutcome.BYTES;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Full reads grow the buffer; a short one means the burst is over: block with the small one again. */
+    private void resizeReadBuffer(int lastRead) {
+        if (lastRead == readBuffer.capacity() && readBuffer.capacity() < LARGE_READ_BUFFER) {
+            readBuffer = ByteBuffer.allocate(readBuffer == idleReadBuffer ? READ_BUFFER : LARGE_READ_BUFFER);
+        } else if (lastRead < IDLE_READ_BUFFER && readBuffer != idleReadBuffer) {
+            readBuffer = idleReadBuffer;
+        }
+    }
+
+    /**
+     * Called with the lock held by a thread that stops reading: if the connection is open and nobody else
+     * reads, {@link #WATCH} gives it a background reader unless somebody reads again soon.
+     */
+    private void leaveUnread() {
+        if (isUnread()) {
+            unreadSince = System.nanoTime();
+            watch();
+        }
+    }
+
+    private boolean isUnread() {
+        return !reading && !backgroundReading && receiversWaiting == 0 && !closedByApp && !isInputDone();
+    }
+
+    /** Hands this connection to {@link #WATCH} unless it is watched already. Lock held. */
+    private void watch() {
+        if (!watched) {
+            watched = true;
+            WATCH.watch(this);
+        }
+    }
+
+    private boolean hasHandshakeDeadline() {
+        return engine.deadline() != Long.MAX_VALUE && !isInputDone();
+    }
+
+    @Override
+    public boolean check(long now) {
+        boolean timedOut;
+        boolean covered = false;
+        lock.lock();
+        try {
+            timedOut = hasHandshakeDeadline() && now - engine.deadline() >= 0;
+            if (timedOut) {
+                engine.handleTimeout(now);
+                dispatch();
+            } else if (isUnread() && now - unreadSince >= UNREAD_GRACE_NANOS) {
+                startBackgroundReader();
+                covered = true;
+            }
+            watched = hasHandshakeDeadline() || isUnread();
+        } finally {
+            unlock();
+        }
+        if (timedOut || covered) {
+            flush(); // the engine's answer to the timeout, or a preamble held back for a decision that is slow
+        }
+        if (timedOut) {
+            wakeBlockedReader();
+        }
+        return !watched;
+    }
+
+    /**
+     * After a handshake timeout (the engine ended): a reader blocked in the socket returns at once. Shutting
+     * the input down is the one way to end a blocked read without closing the socket, whose output still
+     * carries the abort.
+     */
+    private void wakeBlockedReader() {
+        try {
+            if (!socket.isClosed() && !socket.isInputShutdown()) {
+                socket.shutdownInput();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "shutting the input of {0} down failed: {1}", socket, e.getMessage());
         }
     }
 
@@ -529,14 +753,7 @@ final class TcpConnection implements Connection {
         }
     }
 
-    private int readTimeoutMillis() {
-        long deadline;
-        lock.lock();
-        try {
-            deadline = engine.deadline();
-        } finally {
-            unlock();
-        }
+    private static int readTimeoutMillis(long deadline) {
         if (deadline == Long.MAX_VALUE) {
             return 0;
         }
@@ -544,9 +761,11 @@ final class TcpConnection implements Connection {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis + 1));
     }
 
-    /** Waits while the application has more unread than the receive buffer; false if the reader should stop. */
+    /**
+     * Waits while the application has more unread than the receive buffer; false if reading should stop.
+     * Lock held.
+     */
     private boolean awaitInboundRoom() {
-        lock.lock();
         try {
             while (inboundBytes > settings.receiveBufferSize() && !closedByApp && ending == null) {
                 changed.await();
@@ -554,17 +773,6 @@ final class TcpConnection implements Connection {
             return true;
         } catch (InterruptedException e) {
             return false;
-        } finally {
-            unlock();
-        }
-    }
-
-    private boolean isEnded() {
-        lock.lock();
-        try {
-            return engine.state() == EngineState.CLOSED;
-        } finally {
-            unlock();
         }
     }
 
@@ -775,7 +983,7 @@ final class TcpConnection implements Connection {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "half-close failed on {0}: {1}", socket, e.getMessage());
             }
-            inTime = awaitReaderDone(deadline);
+            inTime = awaitInputDone(deadline);
         }
         if (inTime && needsDrain()) {
             drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
@@ -846,12 +1054,20 @@ final class TcpConnection implements Connection {
         }
     }
 
-    private boolean awaitReaderDone(long deadline) {
+    /** Waits until nothing more is to be read, reading itself while nobody else does; false after the deadline. */
+    private boolean awaitInputDone(long deadline) {
         lock.lock();
         try {
-            while (!readerDone && engine.state() != EngineState.CLOSED) {
-                if (!awaitUntil(deadline)) {
+            while (!isInputDone()) {
+                if (System.nanoTime() - deadline >= 0) {
                     return false;
+                }
+                if (reading || backgroundReading) {
+                    if (!awaitUntil(deadline)) {
+                        return false;
+                    }
+                } else {
+                    readHoldingLock(deadline, false);
                 }
             }
             return true;
