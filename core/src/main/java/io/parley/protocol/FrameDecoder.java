@@ -25,13 +25,17 @@ public final class FrameDecoder {
     private enum Phase { PREAMBLE, HEADER, PAYLOAD, JOIN, SKIP, FAILED }
 
     /**
-     * What {@link #next} returns, once {@link #joinFragments()} was called, for a fragment of a multi-fragment
-     * message: its bytes went straight into the message being joined (no array per fragment), which
-     * {@link #takeJoined()} hands out after {@link #JOINED_LAST}. For the engine; compared by identity.
+     * What {@link #next} returns in the engine's mode ({@link #deliverMessages()}) for a fragment of a
+     * multi-fragment message: its bytes went straight into the message being joined (no array per fragment,
+     * no frame object per fragment). For the engine; compared by identity.
      */
-    static final Frame.Data JOINED_MORE = new Frame.Data(true, new byte[0]);
-    /** See {@link #JOINED_MORE}: the last fragment of a joined message. */
-    static final Frame.Data JOINED_LAST = new Frame.Data(false, new byte[0]);
+    static final Frame.Data FRAGMENT = new Frame.Data(true, new byte[0]);
+    /**
+     * What {@link #next} returns in the engine's mode for the DATA frame that completes a message (a lone
+     * DATA frame or the last fragment): the message is ready for {@link #takeMessage()}, with no frame
+     * object allocated for it. For the engine; compared by identity.
+     */
+    static final Frame.Data MESSAGE = new Frame.Data(false, new byte[0]);
 
     private final FrameLimits limits;
     private final byte[] head = new byte[WireFormat.PREAMBLE_SIZE];
@@ -50,9 +54,14 @@ public final class FrameDecoder {
     private ProtocolViolationException failure;
     /** Where fragments of multi-fragment messages are joined as they are read; null unless asked for. */
     private OutputBuffer joined;
+    /** In the engine's mode: the message completed by the last {@link #MESSAGE} returned, until taken. */
+    private byte[] message;
 
-    /** From now on, joins the fragments of multi-fragment messages as they arrive (see {@link #JOINED_MORE}). */
-    void joinFragments() {
+    /**
+     * From now on, hands DATA to the engine without frame objects: {@link #FRAGMENT} for a fragment whose
+     * bytes were joined into the message being received, {@link #MESSAGE} once a message is complete.
+     */
+    void deliverMessages() {
         joined = new OutputBuffer(0, limits.maxMessageSize());
     }
 
@@ -63,13 +72,21 @@ public final class FrameDecoder {
      */
     void dropJoined() {
         joined = null;
+        message = null;
+    }
+
+    /** The message completed by the last {@link #MESSAGE} returned; each message is taken once. */
+    byte[] takeMessage() {
+        byte[] taken = message;
+        message = null;
+        return taken;
     }
 
     /** The message joined so far, as an array of exactly its size; joining starts afresh. */
-    byte[] takeJoined() {
-        byte[] message = joined.toByteArray();
+    private byte[] takeJoined() {
+        byte[] whole = joined.toByteArray();
         joined = new OutputBuffer(0, limits.maxMessageSize());
-        return message;
+        return whole;
     }
 
     /** A decoder for a receiver with the given limits. */
@@ -145,7 +162,7 @@ public final class FrameDecoder {
                         return null;
                     }
                     phase = Phase.HEADER;
-                    return (flags & WireFormat.FLAG_MORE) != 0 ? JOINED_MORE : JOINED_LAST;
+                    return joinedFragment();
                 }
                 case SKIP -> {
                     int n = Math.min(in.remaining(), length - payloadFill);
@@ -221,7 +238,7 @@ public final class FrameDecoder {
             // DATA frame still gets its own array below: that array is the message itself.
             if (length == 0) {
                 phase = Phase.HEADER;
-                return (flags & WireFormat.FLAG_MORE) != 0 ? JOINED_MORE : JOINED_LAST;
+                return joinedFragment();
             }
             phase = Phase.JOIN;
             return null;
@@ -296,7 +313,21 @@ public final class FrameDecoder {
         }
     }
 
+    /** A fragment fully joined: the message is ready if it was the last one. */
+    private Frame joinedFragment() {
+        if ((flags & WireFormat.FLAG_MORE) != 0) {
+            return FRAGMENT;
+        }
+        message = takeJoined();
+        return MESSAGE;
+    }
+
     private Frame parse(byte[] bytes) throws ProtocolViolationException {
+        if (known == FrameType.DATA && joined != null) {
+            // A lone DATA frame in the engine's mode: its payload is the message itself.
+            message = bytes;
+            return MESSAGE;
+        }
         return switch (known) {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
             case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);

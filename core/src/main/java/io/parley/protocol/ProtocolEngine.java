@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
  * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
  * received ({@link #receive}), the transport's end ({@link #receiveEndOfStream}, {@link #receiveReset}) and
  * the time ({@link #handleTimeout}); give it commands; take the bytes to send ({@link #takeOutput}) and the
- * events ({@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
+ * events ({@link #pollMessage} then {@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
  *
  * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only an ABORT may follow it),
  * nothing at all after an ABORT or REJECT; every message the peer sent before
@@ -38,7 +38,8 @@ public final class ProtocolEngine {
     private final Role role;
     private final EngineConfig config;
     private final FrameDecoder decoder;
-    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>();
+    /** Events in order; a received message is queued as its bare byte[] (no event object per message). */
+    private final ArrayDeque<Object> events = new ArrayDeque<>();
     private OutputBuffer output = new OutputBuffer(256);
     private OutputBuffer spare = new OutputBuffer(256);
     private boolean outputTaken;
@@ -55,13 +56,12 @@ public final class ProtocolEngine {
     private long peerMaxMessage;
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
-    /** The fragments of the message being received, joined as they arrive; null between messages. */
 
     private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
         this.role = role;
         this.config = config;
         this.decoder = new FrameDecoder(config.receiveLimits());
-        this.decoder.joinFragments();
+        this.decoder.deliverMessages();
         this.handshakeDeadline = handshakeDeadline;
         this.state = role == Role.CALLER ? EngineState.IDLE : EngineState.AWAITING_REQUEST;
     }
@@ -300,9 +300,24 @@ public final class ProtocolEngine {
 
     // ---------------------------------------------------------------- outputs
 
-    /** The next event, or null if there is none. */
+    /** The next event, or null if there is none; a received message comes as {@link ProtocolEvent.MessageReceived}. */
     public ProtocolEvent pollEvent() {
-        return events.poll();
+        Object next = events.poll();
+        return next instanceof byte[] message ? new ProtocolEvent.MessageReceived(message) : (ProtocolEvent) next;
+    }
+
+    /**
+     * If the next event is a received message, removes it and returns the message itself; otherwise returns
+     * null and leaves the next event (if any) queued for {@link #pollEvent}. Events keep their order: a driver
+     * that calls this first, and {@link #pollEvent} whenever it returns null, sees every event in order, with
+     * no event object allocated per message.
+     */
+    public byte[] pollMessage() {
+        if (events.peek() instanceof byte[] message) {
+            events.poll();
+            return message;
+        }
+        return null;
     }
 
     /** Bytes encoded and not yet taken. */
@@ -388,16 +403,10 @@ public final class ProtocolEngine {
     }
 
     private void data(Frame.Data d) {
-        if (d == FrameDecoder.JOINED_MORE) {
-            return;
+        // The decoder delivers messages (deliverMessages): FRAGMENT went into the message being joined.
+        if (d == FrameDecoder.MESSAGE) {
+            events.add(decoder.takeMessage());
         }
-        if (d == FrameDecoder.JOINED_LAST) {
-            events.add(new ProtocolEvent.MessageReceived(decoder.takeJoined()));
-            return;
-        }
-        // The decoder joins multi-fragment messages itself (joinFragments), so what is left is a message
-        // in one frame: its payload is the message.
-        events.add(new ProtocolEvent.MessageReceived(d.payload()));
     }
 
     private void violated(ProtocolViolationException e) {
