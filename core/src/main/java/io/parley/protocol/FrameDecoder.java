@@ -14,7 +14,8 @@ import java.util.Arrays;
  * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
  * boundary decodes to the same frames. Every declared length is checked against the receiver's
  * {@link FrameLimits} before a buffer is allocated for it, so memory per connection stays bounded whatever
- * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating.
+ * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating; the one
+ * extension this version knows, MESSAGE_SIZE, is decoded and checked against the fragments that follow.
  *
  * <p>After a {@link ProtocolViolationException} the decoder is finished: further calls throw the same
  * violation again.
@@ -51,9 +52,11 @@ public final class FrameDecoder {
     private long messageSoFar;
     /** True between a DATA frame with MORE and the last fragment of its message (even if all were empty). */
     private boolean inMessage;
+    /** The size a MESSAGE_SIZE announced, from that frame to the last fragment of its message; else -1. */
+    private long announced = -1;
     private ProtocolViolationException failure;
     /** Where fragments of multi-fragment messages are joined as they are read; null unless asked for. */
-    private OutputBuffer joined;
+    private MessageAssembly joined;
     /** In the engine's mode: the message completed by the last {@link #MESSAGE} returned, until taken. */
     private byte[] message;
 
@@ -62,7 +65,7 @@ public final class FrameDecoder {
      * bytes were joined into the message being received, {@link #MESSAGE} once a message is complete.
      */
     void deliverMessages() {
-        joined = new OutputBuffer(0, limits.maxMessageSize());
+        joined = new MessageAssembly(limits.maxMessageSize());
     }
 
     /**
@@ -80,13 +83,6 @@ public final class FrameDecoder {
         byte[] taken = message;
         message = null;
         return taken;
-    }
-
-    /** The message joined so far, as an array of exactly its size; joining starts afresh. */
-    private byte[] takeJoined() {
-        byte[] whole = joined.toByteArray();
-        joined = new OutputBuffer(0, limits.maxMessageSize());
-        return whole;
     }
 
     /** A decoder for a receiver with the given limits. */
@@ -236,6 +232,9 @@ public final class FrameDecoder {
                 && (continuesMessage || (flags & WireFormat.FLAG_MORE) != 0)) {
             // A fragment of a multi-fragment message (empty ones too) goes into the joined message; a lone
             // DATA frame still gets its own array below: that array is the message itself.
+            if (!continuesMessage && announced >= 0) {
+                joined.announce(announced);
+            }
             if (length == 0) {
                 phase = Phase.HEADER;
                 return joinedFragment();
@@ -255,6 +254,9 @@ public final class FrameDecoder {
     private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
         if (inMessage && known != FrameType.DATA && known != FrameType.ABORT) {
             throw violation(known + " frame in the middle of a fragmented message");
+        }
+        if (announced >= 0 && known != FrameType.DATA && known != FrameType.ABORT) {
+            throw violation(known + " frame between a MESSAGE_SIZE and the message it announces");
         }
         switch (known) {
             case CONNECT -> {
@@ -281,13 +283,26 @@ public final class FrameDecoder {
                 }
             }
             case DATA -> {
-                if (messageSoFar + length > limits.maxMessageSize()) {
+                long total = messageSoFar + length;
+                if (total > limits.maxMessageSize()) {
                     throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "message of at least "
-                            + (messageSoFar + length) + " bytes exceeds the advertised limit of "
-                            + limits.maxMessageSize());
+                            + total + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
                 }
                 inMessage = (flags & WireFormat.FLAG_MORE) != 0;
-                messageSoFar = inMessage ? messageSoFar + length : 0;
+                if (announced >= 0 && (inMessage ? total > announced : total != announced)) {
+                    throw violation("message of " + (inMessage ? "at least " : "") + total
+                            + " bytes, but its MESSAGE_SIZE announced " + announced);
+                }
+                messageSoFar = inMessage ? total : 0;
+                if (!inMessage) {
+                    announced = -1;
+                }
+            }
+            case MESSAGE_SIZE -> {
+                if (length != WireFormat.MESSAGE_SIZE_LENGTH) {
+                    throw violation("MESSAGE_SIZE payload of " + length + " bytes, expected "
+                            + WireFormat.MESSAGE_SIZE_LENGTH);
+                }
             }
             case DISCONNECT -> {
                 if (length > limits.maxDisconnectData()) {
@@ -318,7 +333,7 @@ public final class FrameDecoder {
         if ((flags & WireFormat.FLAG_MORE) != 0) {
             return FRAGMENT;
         }
-        message = takeJoined();
+        message = joined.take();
         return MESSAGE;
     }
 
@@ -330,6 +345,7 @@ public final class FrameDecoder {
         }
         return switch (known) {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
+            case MESSAGE_SIZE -> messageSize(u32(bytes, 0));
             case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);
             case REJECT -> new Frame.Reject(u16(bytes, 0), tail(bytes, 2));
             case ABORT -> new Frame.Abort(u16(bytes, 0), tail(bytes, 2));
@@ -337,6 +353,15 @@ public final class FrameDecoder {
             case ACCEPT -> parseAccept(bytes);
             default -> throw violation("unexpected frame type " + known);
         };
+    }
+
+    private Frame.MessageSize messageSize(long size) throws ProtocolViolationException {
+        if (size > limits.maxMessageSize()) {
+            throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "announced message of " + size
+                    + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
+        }
+        announced = size;
+        return new Frame.MessageSize(size);
     }
 
     private Frame.Connect parseConnect(byte[] b) throws ProtocolViolationException {

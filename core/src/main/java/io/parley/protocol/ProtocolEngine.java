@@ -263,6 +263,10 @@ public final class ProtocolEngine {
                     + " bytes exceeds the peer's limit of " + peerMaxMessage);
         }
         int fragment = config.maxFragmentSize();
+        if (size > fragment) {
+            // More than one DATA frame: announce the size so the receiver allocates the message once.
+            FrameEncoder.messageSize(size, output);
+        }
         do {
             int count = Math.min(fragment, message.remaining());
             FrameEncoder.data(message.remaining() > count, message, count, output);
@@ -377,6 +381,9 @@ public final class ProtocolEngine {
                     text(r.reasonData())));
             case Frame.Pending p -> events.add(new ProtocolEvent.Deferred());
             case Frame.Data d -> data(d);
+            case Frame.MessageSize m -> {
+                // Nothing to do here: the decoder sizes the message it joins and checks the fragments.
+            }
             case Frame.Disconnect d -> {
                 peerClosed = d.closed();
                 events.add(new ProtocolEvent.PeerDisconnected(d.data(), d.closed()));

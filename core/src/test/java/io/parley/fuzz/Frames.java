@@ -31,6 +31,7 @@ final class Frames {
             case Frame.Reject r -> "REJECT " + r.reasonCode() + " " + Vectors.HEX.formatHex(r.reasonData());
             case Frame.Pending p -> "PENDING";
             case Frame.Data d -> "DATA more=" + d.more() + " " + Vectors.HEX.formatHex(d.payload());
+            case Frame.MessageSize m -> "MESSAGE_SIZE " + m.size();
             case Frame.Disconnect d -> "DISCONNECT closed=" + d.closed() + " " + Vectors.HEX.formatHex(d.data());
             case Frame.Abort a -> "ABORT " + a.reasonCode() + " " + Vectors.HEX.formatHex(a.reasonData());
         };
