@@ -40,8 +40,14 @@ public final class ProtocolEngine {
     private final FrameDecoder decoder;
     /** Events in order; a received message is queued as its bare byte[] (no event object per message). */
     private final ArrayDeque<Object> events = new ArrayDeque<>();
-    private OutputBuffer output = new OutputBuffer(256);
-    private OutputBuffer spare = new OutputBuffer(256);
+    /**
+     * Where commands encode; allocated on first use. A second buffer ({@code spare}) exists only once output
+     * was encoded while a batch was taken: until then the released batch's buffer is reused, so an engine
+     * holds at most one buffer unless its driver writes and encodes at the same time.
+     */
+    private OutputBuffer output;
+    /** The taken batch's buffer while {@link #outputTaken}; afterwards the second buffer, if one exists. */
+    private OutputBuffer spare;
     private boolean outputTaken;
     private final long handshakeDeadline;
     private EngineState state;
@@ -91,9 +97,23 @@ public final class ProtocolEngine {
         return outcome;
     }
 
-    /** The connection request (callee, from REQUESTED on), or null. */
+    /** The connection request (callee, from REQUESTED on, until {@link #forgetRequest()}), or null. */
     public Frame.Connect request() {
         return request;
+    }
+
+    /**
+     * Lets go of the connection request once the driver has read what it needs from it: {@link #request()}
+     * returns null from then on. Without this call the request (with its caller data) stays held for as
+     * long as the engine is referenced.
+     *
+     * @throws IllegalStateException while the request waits for a decision (REQUESTED): accepting needs it
+     */
+    public void forgetRequest() {
+        if (state == EngineState.REQUESTED) {
+            throw new IllegalStateException("the request waits for a decision");
+        }
+        request = null;
     }
 
     /** The largest message the peer accepts (known once the handshake is done). */
@@ -203,10 +223,10 @@ public final class ProtocolEngine {
                     + " bytes exceeds the protocol's maximum of " + WireFormat.MAX_USER_DATA);
         }
         FrameLimits own = config.receiveLimits();
-        FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+        FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
         preambleSent = true;
         FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
-                qos, group, callerData), output);
+                qos, group, callerData), out());
         requestedQos = qos;
         state = EngineState.CONNECTING;
     }
@@ -225,7 +245,7 @@ public final class ProtocolEngine {
         }
         FrameLimits own = config.receiveLimits();
         FrameEncoder.encode(new Frame.Accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos, group,
-                calleeData), output);
+                calleeData), out());
         state = EngineState.OPEN;
     }
 
@@ -237,7 +257,7 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "reason data of " + reasonData.length
                     + " bytes exceeds " + WireFormat.MAX_REASON_DATA);
         }
-        FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), output);
+        FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), out());
         finish(new CloseIndication(CloseIndication.Kind.REFUSED, reason, text(reasonData)));
     }
 
@@ -245,7 +265,7 @@ public final class ProtocolEngine {
     public void defer(long now) {
         require(Command.DECIDE, WinsockError.WSAENOTCONN);
         if (lastPendingSent == Long.MIN_VALUE || now - lastPendingSent >= PENDING_INTERVAL_NANOS) {
-            FrameEncoder.encode(new Frame.Pending(), output);
+            FrameEncoder.encode(new Frame.Pending(), out());
             lastPendingSent = now;
         }
     }
@@ -265,11 +285,11 @@ public final class ProtocolEngine {
         int fragment = config.maxFragmentSize();
         if (size > fragment) {
             // More than one DATA frame: announce the size so the receiver allocates the message once.
-            FrameEncoder.messageSize(size, output);
+            FrameEncoder.messageSize(size, out());
         }
         do {
             int count = Math.min(fragment, message.remaining());
-            FrameEncoder.data(message.remaining() > count, message, count, output);
+            FrameEncoder.data(message.remaining() > count, message, count, out());
         } while (message.hasRemaining());
     }
 
@@ -282,7 +302,7 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
                     + " bytes exceeds the peer's limit of " + limit);
         }
-        FrameEncoder.encode(new Frame.Disconnect(closing, data), output);
+        FrameEncoder.encode(new Frame.Disconnect(closing, data), out());
         if (state == EngineState.RECEIVE_CLOSED) {
             finish(CloseIndication.GRACEFUL);
         } else {
@@ -326,7 +346,7 @@ public final class ProtocolEngine {
 
     /** Bytes encoded and not yet taken. */
     public int pendingOutput() {
-        return output.length();
+        return output == null ? 0 : output.length();
     }
 
     /**
@@ -334,7 +354,7 @@ public final class ProtocolEngine {
      * the previous batch was not released yet). The buffer stays valid until {@link #releaseOutput()}.
      */
     public ByteBuffer takeOutput() {
-        if (outputTaken || output.length() == 0) {
+        if (outputTaken || output == null || output.length() == 0) {
             return null;
         }
         OutputBuffer taken = output;
@@ -346,8 +366,23 @@ public final class ProtocolEngine {
 
     /** Says the driver has written the last taken batch; its buffer is reused. */
     public void releaseOutput() {
+        if (!outputTaken) {
+            return;
+        }
         spare.clear();
         outputTaken = false;
+        if (output == null) {
+            // Nothing was encoded meanwhile: the released buffer takes the next output; no second one is made.
+            output = spare;
+            spare = null;
+        }
+    }
+
+    private OutputBuffer out() {
+        if (output == null) {
+            output = new OutputBuffer(256);
+        }
+        return output;
     }
 
     // ---------------------------------------------------------------- internals
@@ -400,7 +435,7 @@ public final class ProtocolEngine {
 
     private void preamble(Frame.Preamble p) throws ProtocolViolationException {
         if (role == Role.CALLEE) {
-            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
             preambleSent = true;
         }
         if (p.minVersion() > WireFormat.VERSION || p.maxVersion() < WireFormat.VERSION) {
@@ -424,7 +459,7 @@ public final class ProtocolEngine {
             // The caller could not know our caller-data limit: refuse rather than call it a violation. Only
             // for CONNECT: any other frame over its limit here is a violation like any other (ABORT).
             byte[] detail = clip(e.getMessage().getBytes(StandardCharsets.UTF_8));
-            FrameEncoder.encode(new Frame.Reject(reason.code(), detail), output);
+            FrameEncoder.encode(new Frame.Reject(reason.code(), detail), out());
             finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));
             return;
         }
@@ -440,10 +475,10 @@ public final class ProtocolEngine {
         if (!preambleSent) {
             // A callee that has not read the caller's preamble has not sent its own: without it the ABORT
             // would read as a foreign protocol. (A caller sends its preamble with CONNECT.)
-            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
             preambleSent = true;
         }
-        FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), output);
+        FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), out());
     }
 
     private void finish(CloseIndication indication) {

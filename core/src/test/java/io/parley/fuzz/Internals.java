@@ -20,6 +20,8 @@ import java.lang.reflect.Method;
 final class Internals {
     private static final Field DECODER = field(ProtocolEngine.class, "decoder");
     private static final Field PAYLOAD = field(FrameDecoder.class, "payload");
+    private static final Field OUTPUT = field(ProtocolEngine.class, "output");
+    private static final Field SPARE = field(ProtocolEngine.class, "spare");
     private static final Field HEADER_TYPE = field(FrameDecoder.class, "type");
     private static final Field FRAGMENT = field(FrameDecoder.class, "FRAGMENT");
     private static final Field MESSAGE = field(FrameDecoder.class, "MESSAGE");
@@ -59,6 +61,11 @@ final class Internals {
     /** Capacity of the decoder buffer of an engine. */
     static int decoderBuffer(ProtocolEngine engine) {
         return decoderBuffer((FrameDecoder) get(DECODER, engine));
+    }
+
+    /** How many output buffers the engine holds (0, 1 or 2). */
+    static int outputBuffers(ProtocolEngine engine) {
+        return (get(OUTPUT, engine) == null ? 0 : 1) + (get(SPARE, engine) == null ? 0 : 1);
     }
 
     /** Capacity of the buffer that holds the fragments of a message being received (the decoder joins them). */

@@ -390,6 +390,65 @@ class ProtocolEngineTest {
     }
 
     @Nested
+    class OutputBuffers {
+        @Test
+        void aFreshEngineHasNoOutputAndReleasingWithoutATakeIsHarmless() {
+            ProtocolEngine caller = Engines.caller();
+            assertThat(caller.pendingOutput()).isZero();
+            assertThat(caller.takeOutput()).isNull();
+            caller.releaseOutput();
+            caller.connect(null, null, new byte[0]);
+            assertThat(outputFrames(caller, true)).hasSize(2);
+        }
+
+        @Test
+        void theReleasedBatchsBufferTakesTheNextOutputWhenNothingWasEncodedMeanwhile() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.send(ByteBuffer.wrap(new byte[] {1}));
+            ByteBuffer first = caller.takeOutput();
+            caller.releaseOutput();
+            caller.send(ByteBuffer.wrap(new byte[] {2}));
+            ByteBuffer second = caller.takeOutput();
+            assertThat(second).as("the same buffer (and view) again").isSameAs(first);
+            byte[] bytes = new byte[second.remaining()];
+            second.get(bytes);
+            caller.releaseOutput();
+            assertThat(bytes).isEqualTo(bytes(new Frame.Data(false, new byte[] {2})));
+        }
+
+        @Test
+        void afterOutputWasEncodedDuringATakeBatchesAlternateInOrder() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.send(ByteBuffer.wrap(new byte[] {0}));
+            ByteBuffer taken = caller.takeOutput();
+            for (byte i = 1; i < 6; i++) {
+                caller.send(ByteBuffer.wrap(new byte[] {i}));
+                byte[] bytes = new byte[taken.remaining()];
+                taken.get(bytes);
+                caller.releaseOutput();
+                assertThat(bytes).isEqualTo(bytes(new Frame.Data(false, new byte[] {(byte) (i - 1)})));
+                taken = caller.takeOutput();
+            }
+            caller.releaseOutput();
+            assertThat(caller.takeOutput()).isNull();
+        }
+    }
+
+    @Nested
+    class Request {
+        @Test
+        void theRequestIsHeldUntilForgottenAfterTheDecision() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            assertThatThrownBy(callee::forgetRequest).isInstanceOf(IllegalStateException.class);
+            callee.accept(new byte[0], null, null);
+            assertThat(callee.request()).as("still readable after accepting").isNotNull();
+            callee.forgetRequest();
+            assertThat(callee.request()).isNull();
+            assertThat(callee.state()).isEqualTo(EngineState.OPEN);
+        }
+    }
+
+    @Nested
     class Teardown {
 
         @Test
