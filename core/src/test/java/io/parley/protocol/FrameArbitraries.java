@@ -97,7 +97,8 @@ final class FrameArbitraries {
     /** Any single frame of any type except the preamble. */
     static Arbitrary<Frame> anyFrame() {
         return Arbitraries.oneOf(connect(), accept(), reject(), Arbitraries.just(new Frame.Pending()), data(),
-                disconnect(), abort(), Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new));
+                disconnect(), abort(),
+                Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new));
     }
 
     /**
