@@ -72,6 +72,10 @@ def data(payload=b"", more=False):
     return frame(0x10, 0x01 if more else 0, payload)
 
 
+def message_size(size):
+    return frame(0x81, 0, struct.pack(">I", size))
+
+
 def disconnect(payload=b"", closed=False):
     return frame(0x20, 0x01 if closed else 0, payload)
 
@@ -132,6 +136,18 @@ def d_abort(reason, payload=b""):
 
 def d_data(payload=b"", more=False):
     return "DATA more=%d data=%s" % (int(more), payload.hex())
+
+
+def d_message_size(size):
+    return "MESSAGE_SIZE size=%d" % size
+
+
+def d_sent(message, fragment=8):
+    """How a sender frames one message in fragments of at most FRAGMENT bytes: MESSAGE_SIZE first when the
+    message needs more than one DATA frame (section 4.9), then the DATA frames."""
+    parts = [message[i:i + fragment] for i in range(0, len(message), fragment)] or [b""]
+    items = [d_message_size(len(message))] if len(parts) > 1 else []
+    return " | ".join(items + [d_data(part, i < len(parts) - 1) for i, part in enumerate(parts)])
 
 
 def d_disconnect(payload=b"", closed=False):
@@ -269,6 +285,46 @@ def frame_rows():
         d_data(b"", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
     ok("data-incomplete", data(b"hello")[:6], "partial", canonical=False)
 
+    # MESSAGE_SIZE (an ignorable extension that this version knows: section 4.9)
+    ok("message-size", message_size(5), d_message_size(5))
+    ok("message-size-then-fragments", message_size(5) + data(b"hel", True) + data(b"lo"),
+       " | ".join([d_message_size(5), d_data(b"hel", True), d_data(b"lo")]))
+    ok("message-size-at-limit", message_size(32) + data(b"a" * 16, True) + data(b"b" * 16),
+       " | ".join([d_message_size(32), d_data(b"a" * 16, True), d_data(b"b" * 16)]))
+    ok("message-size-one-frame-message", message_size(2) + data(b"hi"), d_message_size(2) + " | " + d_data(b"hi"))
+    ok("message-size-zero-empty-fragments", message_size(0) + data(b"", True) + data(),
+       " | ".join([d_message_size(0), d_data(b"", True), d_data()]))
+    ok("message-size-covers-one-message", message_size(2) + data(b"hi") + data(b"abc"),
+       " | ".join([d_message_size(2), d_data(b"hi"), d_data(b"abc")]))
+    ok("message-size-then-abort", message_size(5) + abort(9), d_message_size(5) + " | " + d_abort(9))
+    ok("message-size-unknown-extension-before-first-fragment",
+       message_size(2) + frame(0x90, 0, b"z") + data(b"h", True) + data(b"i"),
+       " | ".join([d_message_size(2), d_data(b"h", True), d_data(b"i")]), canonical=False)
+    ok("message-size-unknown-flags-ignored", frame(0x81, 0xFF, struct.pack(">I", 1)) + data(b"x"),
+       d_message_size(1) + " | " + d_data(b"x"), canonical=False)
+    bad("message-size-length-3", frame(0x81, 0, bytes(3)), err("PROTOCOL_VIOLATION", 3))
+    bad("message-size-length-5", frame(0x81, 0, bytes(5)), err("PROTOCOL_VIOLATION", 3))
+    bad("message-size-empty", frame(0x81, 0, b""), err("PROTOCOL_VIOLATION", 3))
+    bad("message-size-over-limit", message_size(33), err("MESSAGE_TOO_LARGE", 7))
+    bad("message-size-u32-max", message_size(0xFFFFFFFF), err("MESSAGE_TOO_LARGE", 7))
+    first = message_size(4) + data(b"abc", True)
+    bad("message-size-fragments-exceed-it", first + data(b"de"),
+        d_message_size(4) + " | " + d_data(b"abc", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+    first = message_size(6) + data(b"abc", True)
+    bad("message-size-fragments-fall-short", first + data(b"de"),
+        d_message_size(6) + " | " + d_data(b"abc", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+    bad("message-size-one-frame-message-short", message_size(3) + data(b"hi"),
+        d_message_size(3) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+    bad("message-size-one-frame-message-long", message_size(1) + data(b"hi"),
+        d_message_size(1) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+    bad("message-size-twice", message_size(4) + message_size(4),
+        d_message_size(4) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+    bad("message-size-then-disconnect", message_size(4) + disconnect(),
+        d_message_size(4) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+    first = data(b"ab", True)
+    bad("message-size-between-fragments", first + message_size(4),
+        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+
     # DISCONNECT
     ok("disconnect-empty", disconnect(), d_disconnect())
     ok("disconnect-data", disconnect(b"total=25"), d_disconnect(b"total=25"))
@@ -372,8 +428,11 @@ def engine_rows():
         "CONNECTING", [])
     row("caller-send-fragmented", "caller",
         ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:" + hx(bytes(range(20))),
-         "out:" + " | ".join([d_data(bytes(range(8)), True), d_data(bytes(range(8, 16)), True),
-                              d_data(bytes(range(16, 20)))])],
+         "out:" + d_sent(bytes(range(20)))],
+        "OPEN", ["Accepted:"])
+    row("caller-send-two-fragments-exactly", "caller",
+        ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:" + hx(bytes(range(8))), "out:" + d_sent(bytes(range(8))),
+         "send:" + hx(bytes(range(9))), "out:" + d_sent(bytes(range(9)))],
         "OPEN", ["Accepted:"])
     row("caller-send-empty-message", "caller",
         ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:", "out:" + d_data()], "OPEN", ["Accepted:"])
@@ -495,6 +554,28 @@ def engine_rows():
     row("open-message-over-limit", "callee",
         OPENED + ["in:" + hx(data(bytes(16), True) + data(bytes(17))), "out:" + ab(8)],
         "CLOSED", [REQ_EV, "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("open-message-size-then-fragments", "callee",
+        OPENED + ["in:" + hx(message_size(5) + data(b"hel", True) + data(b"lo")), "out:"],
+        "OPEN", [REQ_EV, "MessageReceived:68656c6c6f"])
+    row("open-message-size-while-send-closed", "callee",
+        OPENED + ["disconnect:", "in:" + hx(message_size(9) + data(bytes(8), True) + data(b"x")),
+                  "out:" + d_disconnect()],
+        "SEND_CLOSED", [REQ_EV, "MessageReceived:000000000000000078"])
+    row("open-message-size-mismatch", "callee",
+        OPENED + ["in:" + hx(message_size(6) + data(b"hel", True) + data(b"lo")), "out:" + ab(7)],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("open-message-size-over-limit", "callee",
+        OPENED + ["in:" + hx(message_size(33)), "out:" + ab(8)],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("open-message-size-wrong-length", "callee",
+        OPENED + ["in:" + hx(frame(0x81, 0, bytes(2))), "out:" + ab(7)],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("open-message-size-after-peer-disconnect", "callee",
+        OPENED + ["in:" + hx(disconnect() + message_size(1)), "out:" + ab(7)],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-message-size-before-request", "callee",
+        ["in:" + hx(P + message_size(1)), "out:" + d_preamble() + " | " + ab(7)],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("open-disconnect-data-over-limit", "callee",
         OPENED + ["in:" + hx(disconnect(bytes(17))), "out:" + ab(13)],
         "CLOSED", [REQ_EV, "Closed:ABORTED/DATA_TOO_LARGE"])
@@ -550,6 +631,7 @@ FRAMES_HEADER = """\
 #               REJECT reason=CODE/NAME data=HEX     (NAME: UNSPECIFIED for codes the version does not know)
 #               PENDING
 #               DATA more=0|1 data=HEX
+#               MESSAGE_SIZE size=N
 #               DISCONNECT closed=0|1 data=HEX
 #               ABORT reason=CODE/NAME data=HEX
 #             S and R are flow specs: TokenRate,TokenBucketSize,PeakBandwidth,Latency,DelayVariation,

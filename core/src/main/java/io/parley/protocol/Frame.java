@@ -85,6 +85,17 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * The size of the next message, all its fragments together: an extension frame sent just before the
+     * first fragment, so that the receiver can allocate the message once.
+     */
+    record MessageSize(long size) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.MESSAGE_SIZE;
+        }
+    }
+
     /** The end of the sender's sending direction, with disconnect data; {@code closed}: the sender closed. */
     record Disconnect(boolean closed, byte[] data) implements Frame {
         @Override

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
  * boundary decodes to the same frames. Every declared length is checked against the receiver's
  * {@link FrameLimits} before a buffer is allocated for it, so memory per connection stays bounded whatever
- * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating.
+ * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating; the one
+ * extension this version knows, MESSAGE_SIZE, is decoded and checked against the fragments that follow.
  *
  * <p>After a {@link ProtocolViolationException} the decoder is finished: further calls throw the same
  * violation again.
@@ -25,13 +26,17 @@ public final class FrameDecoder {
     private enum Phase { PREAMBLE, HEADER, PAYLOAD, JOIN, SKIP, FAILED }
 
     /**
-     * What {@link #next} returns, once {@link #joinFragments()} was called, for a fragment of a multi-fragment
-     * message: its bytes went straight into the message being joined (no array per fragment), which
-     * {@link #takeJoined()} hands out after {@link #JOINED_LAST}. For the engine; compared by identity.
+     * What {@link #next} returns in the engine's mode ({@link #deliverMessages()}) for a fragment of a
+     * multi-fragment message: its bytes went straight into the message being joined (no array per fragment,
+     * no frame object per fragment). For the engine; compared by identity.
      */
-    static final Frame.Data JOINED_MORE = new Frame.Data(true, new byte[0]);
-    /** See {@link #JOINED_MORE}: the last fragment of a joined message. */
-    static final Frame.Data JOINED_LAST = new Frame.Data(false, new byte[0]);
+    static final Frame.Data FRAGMENT = new Frame.Data(true, new byte[0]);
+    /**
+     * What {@link #next} returns in the engine's mode for the DATA frame that completes a message (a lone
+     * DATA frame or the last fragment): the message is ready for {@link #takeMessage()}, with no frame
+     * object allocated for it. For the engine; compared by identity.
+     */
+    static final Frame.Data MESSAGE = new Frame.Data(false, new byte[0]);
 
     private final FrameLimits limits;
     private final byte[] head = new byte[WireFormat.PREAMBLE_SIZE];
@@ -47,13 +52,20 @@ public final class FrameDecoder {
     private long messageSoFar;
     /** True between a DATA frame with MORE and the last fragment of its message (even if all were empty). */
     private boolean inMessage;
+    /** The size a MESSAGE_SIZE announced, from that frame to the last fragment of its message; else -1. */
+    private long announced = -1;
     private ProtocolViolationException failure;
     /** Where fragments of multi-fragment messages are joined as they are read; null unless asked for. */
-    private OutputBuffer joined;
+    private MessageAssembly joined;
+    /** In the engine's mode: the message completed by the last {@link #MESSAGE} returned, until taken. */
+    private byte[] message;
 
-    /** From now on, joins the fragments of multi-fragment messages as they arrive (see {@link #JOINED_MORE}). */
-    void joinFragments() {
-        joined = new OutputBuffer(0, limits.maxMessageSize());
+    /**
+     * From now on, hands DATA to the engine without frame objects: {@link #FRAGMENT} for a fragment whose
+     * bytes were joined into the message being received, {@link #MESSAGE} once a message is complete.
+     */
+    void deliverMessages() {
+        joined = new MessageAssembly(limits.maxMessageSize());
     }
 
     /**
@@ -63,13 +75,14 @@ public final class FrameDecoder {
      */
     void dropJoined() {
         joined = null;
+        message = null;
     }
 
-    /** The message joined so far, as an array of exactly its size; joining starts afresh. */
-    byte[] takeJoined() {
-        byte[] message = joined.toByteArray();
-        joined = new OutputBuffer(0, limits.maxMessageSize());
-        return message;
+    /** The message completed by the last {@link #MESSAGE} returned; each message is taken once. */
+    byte[] takeMessage() {
+        byte[] taken = message;
+        message = null;
+        return taken;
     }
 
     /** A decoder for a receiver with the given limits. */
@@ -145,7 +158,7 @@ public final class FrameDecoder {
                         return null;
                     }
                     phase = Phase.HEADER;
-                    return (flags & WireFormat.FLAG_MORE) != 0 ? JOINED_MORE : JOINED_LAST;
+                    return joinedFragment();
                 }
                 case SKIP -> {
                     int n = Math.min(in.remaining(), length - payloadFill);
@@ -219,9 +232,12 @@ public final class FrameDecoder {
                 && (continuesMessage || (flags & WireFormat.FLAG_MORE) != 0)) {
             // A fragment of a multi-fragment message (empty ones too) goes into the joined message; a lone
             // DATA frame still gets its own array below: that array is the message itself.
+            if (!continuesMessage && announced >= 0) {
+                joined.announce(announced);
+            }
             if (length == 0) {
                 phase = Phase.HEADER;
-                return (flags & WireFormat.FLAG_MORE) != 0 ? JOINED_MORE : JOINED_LAST;
+                return joinedFragment();
             }
             phase = Phase.JOIN;
             return null;
@@ -238,6 +254,9 @@ public final class FrameDecoder {
     private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
         if (inMessage && known != FrameType.DATA && known != FrameType.ABORT) {
             throw violation(known + " frame in the middle of a fragmented message");
+        }
+        if (announced >= 0 && known != FrameType.DATA && known != FrameType.ABORT) {
+            throw violation(known + " frame between a MESSAGE_SIZE and the message it announces");
         }
         switch (known) {
             case CONNECT -> {
@@ -264,13 +283,26 @@ public final class FrameDecoder {
                 }
             }
             case DATA -> {
-                if (messageSoFar + length > limits.maxMessageSize()) {
+                long total = messageSoFar + length;
+                if (total > limits.maxMessageSize()) {
                     throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "message of at least "
-                            + (messageSoFar + length) + " bytes exceeds the advertised limit of "
-                            + limits.maxMessageSize());
+                            + total + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
                 }
                 inMessage = (flags & WireFormat.FLAG_MORE) != 0;
-                messageSoFar = inMessage ? messageSoFar + length : 0;
+                if (announced >= 0 && (inMessage ? total > announced : total != announced)) {
+                    throw violation("message of " + (inMessage ? "at least " : "") + total
+                            + " bytes, but its MESSAGE_SIZE announced " + announced);
+                }
+                messageSoFar = inMessage ? total : 0;
+                if (!inMessage) {
+                    announced = -1;
+                }
+            }
+            case MESSAGE_SIZE -> {
+                if (length != WireFormat.MESSAGE_SIZE_LENGTH) {
+                    throw violation("MESSAGE_SIZE payload of " + length + " bytes, expected "
+                            + WireFormat.MESSAGE_SIZE_LENGTH);
+                }
             }
             case DISCONNECT -> {
                 if (length > limits.maxDisconnectData()) {
@@ -296,9 +328,24 @@ public final class FrameDecoder {
         }
     }
 
+    /** A fragment fully joined: the message is ready if it was the last one. */
+    private Frame joinedFragment() {
+        if ((flags & WireFormat.FLAG_MORE) != 0) {
+            return FRAGMENT;
+        }
+        message = joined.take();
+        return MESSAGE;
+    }
+
     private Frame parse(byte[] bytes) throws ProtocolViolationException {
+        if (known == FrameType.DATA && joined != null) {
+            // A lone DATA frame in the engine's mode: its payload is the message itself.
+            message = bytes;
+            return MESSAGE;
+        }
         return switch (known) {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
+            case MESSAGE_SIZE -> messageSize(u32(bytes, 0));
             case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);
             case REJECT -> new Frame.Reject(u16(bytes, 0), tail(bytes, 2));
             case ABORT -> new Frame.Abort(u16(bytes, 0), tail(bytes, 2));
@@ -306,6 +353,15 @@ public final class FrameDecoder {
             case ACCEPT -> parseAccept(bytes);
             default -> throw violation("unexpected frame type " + known);
         };
+    }
+
+    private Frame.MessageSize messageSize(long size) throws ProtocolViolationException {
+        if (size > limits.maxMessageSize()) {
+            throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "announced message of " + size
+                    + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
+        }
+        announced = size;
+        return new Frame.MessageSize(size);
     }
 
     private Frame.Connect parseConnect(byte[] b) throws ProtocolViolationException {

@@ -31,6 +31,7 @@ public final class FrameEncoder {
             case Frame.Reject r -> reasonFrame(FrameType.REJECT, r.reasonCode(), r.reasonData(), out);
             case Frame.Pending p -> header(FrameType.PENDING, 0, 0, out);
             case Frame.Data d -> data(d.more(), ByteBuffer.wrap(d.payload()), d.payload().length, out);
+            case Frame.MessageSize m -> messageSize(m.size(), out);
             case Frame.Disconnect d -> {
                 header(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0, d.data().length, out);
                 out.put(d.data());
@@ -49,6 +50,12 @@ public final class FrameEncoder {
     static void data(boolean more, ByteBuffer src, int count, OutputBuffer out) {
         header(FrameType.DATA, more ? WireFormat.FLAG_MORE : 0, count, out);
         out.put(src, count);
+    }
+
+    /** A MESSAGE_SIZE frame announcing a message of {@code size} bytes. */
+    static void messageSize(long size, OutputBuffer out) {
+        header(FrameType.MESSAGE_SIZE, 0, WireFormat.MESSAGE_SIZE_LENGTH, out);
+        out.u32(checkRange(size, 0xFFFF_FFFFL, "size"));
     }
 
     private static void connect(Frame.Connect c, OutputBuffer out) {

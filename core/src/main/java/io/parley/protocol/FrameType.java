@@ -2,7 +2,7 @@ package io.parley.protocol;
 
 import java.util.Optional;
 
-/** The frame types of protocol version 1 with their wire values. */
+/** The frame types of protocol version 1 with their wire values, and the extension types this version knows. */
 public enum FrameType {
     /** Not a frame: the stream's opening bytes. Listed so the state table can name it. */
     PREAMBLE(-1),
@@ -19,7 +19,9 @@ public enum FrameType {
     /** Either way: the sender ends its sending direction, with disconnect data. */
     DISCONNECT(0x20),
     /** Either way: the sender ends both directions at once, with a reason. */
-    ABORT(0x21);
+    ABORT(0x21),
+    /** Either way: the size of the next message, before its first fragment (an ignorable extension type). */
+    MESSAGE_SIZE(0x81);
 
     /** Frame types by wire value: a lookup that allocates nothing (values() copies its array on each call). */
     private static final FrameType[] BY_CODE = new FrameType[256];

@@ -8,23 +8,15 @@ import java.util.Arrays;
  * one encoding call).
  */
 final class OutputBuffer {
-    private final int maxCapacity;
+    /** The largest array a JVM reliably allocates. */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
     private byte[] bytes;
     private int length;
     /** The view {@link #view()} hands out, reused while the array stays the same (one less object per batch). */
     private ByteBuffer view;
 
     OutputBuffer(int initialCapacity) {
-        this(initialCapacity, Integer.MAX_VALUE - 8);
-    }
-
-    /**
-     * A buffer that never grows beyond {@code maxCapacity} bytes (the caller never writes more): growth by
-     * doubling would otherwise let a buffer hold up to twice what it may ever contain.
-     */
-    OutputBuffer(int initialCapacity, long maxCapacity) {
-        this.maxCapacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, maxCapacity));
-        bytes = new byte[Math.min(this.maxCapacity, Math.max(16, initialCapacity))];
+        bytes = new byte[Math.max(16, initialCapacity)];
     }
 
     int length() {
@@ -87,7 +79,7 @@ final class OutputBuffer {
         if (needed > bytes.length) {
             // In long: doubling past 1 GiB must not overflow (an overflow grew by exactly what was needed,
             // copying the whole buffer again for every write).
-            long doubled = Math.min(maxCapacity, 2L * bytes.length);
+            long doubled = Math.min(MAX_CAPACITY, 2L * bytes.length);
             bytes = Arrays.copyOf(bytes, (int) Math.max(needed, doubled));
         }
     }

@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
  * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
  * received ({@link #receive}), the transport's end ({@link #receiveEndOfStream}, {@link #receiveReset}) and
  * the time ({@link #handleTimeout}); give it commands; take the bytes to send ({@link #takeOutput}) and the
- * events ({@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
+ * events ({@link #pollMessage} then {@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
  *
  * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only an ABORT may follow it),
  * nothing at all after an ABORT or REJECT; every message the peer sent before
@@ -38,9 +38,16 @@ public final class ProtocolEngine {
     private final Role role;
     private final EngineConfig config;
     private final FrameDecoder decoder;
-    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>();
-    private OutputBuffer output = new OutputBuffer(256);
-    private OutputBuffer spare = new OutputBuffer(256);
+    /** Events in order; a received message is queued as its bare byte[] (no event object per message). */
+    private final ArrayDeque<Object> events = new ArrayDeque<>();
+    /**
+     * Where commands encode; allocated on first use. A second buffer ({@code spare}) exists only once output
+     * was encoded while a batch was taken: until then the released batch's buffer is reused, so an engine
+     * holds at most one buffer unless its driver writes and encodes at the same time.
+     */
+    private OutputBuffer output;
+    /** The taken batch's buffer while {@link #outputTaken}; afterwards the second buffer, if one exists. */
+    private OutputBuffer spare;
     private boolean outputTaken;
     private final long handshakeDeadline;
     private EngineState state;
@@ -55,13 +62,12 @@ public final class ProtocolEngine {
     private long peerMaxMessage;
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
-    /** The fragments of the message being received, joined as they arrive; null between messages. */
 
     private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
         this.role = role;
         this.config = config;
         this.decoder = new FrameDecoder(config.receiveLimits());
-        this.decoder.joinFragments();
+        this.decoder.deliverMessages();
         this.handshakeDeadline = handshakeDeadline;
         this.state = role == Role.CALLER ? EngineState.IDLE : EngineState.AWAITING_REQUEST;
     }
@@ -91,9 +97,23 @@ public final class ProtocolEngine {
         return outcome;
     }
 
-    /** The connection request (callee, from REQUESTED on), or null. */
+    /** The connection request (callee, from REQUESTED on, until {@link #forgetRequest()}), or null. */
     public Frame.Connect request() {
         return request;
+    }
+
+    /**
+     * Lets go of the connection request once the driver has read what it needs from it: {@link #request()}
+     * returns null from then on. Without this call the request (with its caller data) stays held for as
+     * long as the engine is referenced.
+     *
+     * @throws IllegalStateException while the request waits for a decision (REQUESTED): accepting needs it
+     */
+    public void forgetRequest() {
+        if (state == EngineState.REQUESTED) {
+            throw new IllegalStateException("the request waits for a decision");
+        }
+        request = null;
     }
 
     /** The largest message the peer accepts (known once the handshake is done). */
@@ -203,10 +223,10 @@ public final class ProtocolEngine {
                     + " bytes exceeds the protocol's maximum of " + WireFormat.MAX_USER_DATA);
         }
         FrameLimits own = config.receiveLimits();
-        FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+        FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
         preambleSent = true;
         FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
-                qos, group, callerData), output);
+                qos, group, callerData), out());
         requestedQos = qos;
         state = EngineState.CONNECTING;
     }
@@ -225,7 +245,7 @@ public final class ProtocolEngine {
         }
         FrameLimits own = config.receiveLimits();
         FrameEncoder.encode(new Frame.Accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos, group,
-                calleeData), output);
+                calleeData), out());
         state = EngineState.OPEN;
     }
 
@@ -237,7 +257,7 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "reason data of " + reasonData.length
                     + " bytes exceeds " + WireFormat.MAX_REASON_DATA);
         }
-        FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), output);
+        FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), out());
         finish(new CloseIndication(CloseIndication.Kind.REFUSED, reason, text(reasonData)));
     }
 
@@ -245,7 +265,7 @@ public final class ProtocolEngine {
     public void defer(long now) {
         require(Command.DECIDE, WinsockError.WSAENOTCONN);
         if (lastPendingSent == Long.MIN_VALUE || now - lastPendingSent >= PENDING_INTERVAL_NANOS) {
-            FrameEncoder.encode(new Frame.Pending(), output);
+            FrameEncoder.encode(new Frame.Pending(), out());
             lastPendingSent = now;
         }
     }
@@ -263,9 +283,13 @@ public final class ProtocolEngine {
                     + " bytes exceeds the peer's limit of " + peerMaxMessage);
         }
         int fragment = config.maxFragmentSize();
+        if (size > fragment) {
+            // More than one DATA frame: announce the size so the receiver allocates the message once.
+            FrameEncoder.messageSize(size, out());
+        }
         do {
             int count = Math.min(fragment, message.remaining());
-            FrameEncoder.data(message.remaining() > count, message, count, output);
+            FrameEncoder.data(message.remaining() > count, message, count, out());
         } while (message.hasRemaining());
     }
 
@@ -278,7 +302,7 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
                     + " bytes exceeds the peer's limit of " + limit);
         }
-        FrameEncoder.encode(new Frame.Disconnect(closing, data), output);
+        FrameEncoder.encode(new Frame.Disconnect(closing, data), out());
         if (state == EngineState.RECEIVE_CLOSED) {
             finish(CloseIndication.GRACEFUL);
         } else {
@@ -300,14 +324,29 @@ public final class ProtocolEngine {
 
     // ---------------------------------------------------------------- outputs
 
-    /** The next event, or null if there is none. */
+    /** The next event, or null if there is none; a received message comes as {@link ProtocolEvent.MessageReceived}. */
     public ProtocolEvent pollEvent() {
-        return events.poll();
+        Object next = events.poll();
+        return next instanceof byte[] message ? new ProtocolEvent.MessageReceived(message) : (ProtocolEvent) next;
+    }
+
+    /**
+     * If the next event is a received message, removes it and returns the message itself; otherwise returns
+     * null and leaves the next event (if any) queued for {@link #pollEvent}. Events keep their order: a driver
+     * that calls this first, and {@link #pollEvent} whenever it returns null, sees every event in order, with
+     * no event object allocated per message.
+     */
+    public byte[] pollMessage() {
+        if (events.peek() instanceof byte[] message) {
+            events.poll();
+            return message;
+        }
+        return null;
     }
 
     /** Bytes encoded and not yet taken. */
     public int pendingOutput() {
-        return output.length();
+        return output == null ? 0 : output.length();
     }
 
     /**
@@ -315,7 +354,7 @@ public final class ProtocolEngine {
      * the previous batch was not released yet). The buffer stays valid until {@link #releaseOutput()}.
      */
     public ByteBuffer takeOutput() {
-        if (outputTaken || output.length() == 0) {
+        if (outputTaken || output == null || output.length() == 0) {
             return null;
         }
         OutputBuffer taken = output;
@@ -327,8 +366,23 @@ public final class ProtocolEngine {
 
     /** Says the driver has written the last taken batch; its buffer is reused. */
     public void releaseOutput() {
+        if (!outputTaken) {
+            return;
+        }
         spare.clear();
         outputTaken = false;
+        if (output == null) {
+            // Nothing was encoded meanwhile: the released buffer takes the next output; no second one is made.
+            output = spare;
+            spare = null;
+        }
+    }
+
+    private OutputBuffer out() {
+        if (output == null) {
+            output = new OutputBuffer(256);
+        }
+        return output;
     }
 
     // ---------------------------------------------------------------- internals
@@ -362,6 +416,9 @@ public final class ProtocolEngine {
                     text(r.reasonData())));
             case Frame.Pending p -> events.add(new ProtocolEvent.Deferred());
             case Frame.Data d -> data(d);
+            case Frame.MessageSize m -> {
+                // Nothing to do here: the decoder sizes the message it joins and checks the fragments.
+            }
             case Frame.Disconnect d -> {
                 peerClosed = d.closed();
                 events.add(new ProtocolEvent.PeerDisconnected(d.data(), d.closed()));
@@ -378,7 +435,7 @@ public final class ProtocolEngine {
 
     private void preamble(Frame.Preamble p) throws ProtocolViolationException {
         if (role == Role.CALLEE) {
-            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
             preambleSent = true;
         }
         if (p.minVersion() > WireFormat.VERSION || p.maxVersion() < WireFormat.VERSION) {
@@ -388,16 +445,10 @@ public final class ProtocolEngine {
     }
 
     private void data(Frame.Data d) {
-        if (d == FrameDecoder.JOINED_MORE) {
-            return;
+        // The decoder delivers messages (deliverMessages): FRAGMENT went into the message being joined.
+        if (d == FrameDecoder.MESSAGE) {
+            events.add(decoder.takeMessage());
         }
-        if (d == FrameDecoder.JOINED_LAST) {
-            events.add(new ProtocolEvent.MessageReceived(decoder.takeJoined()));
-            return;
-        }
-        // The decoder joins multi-fragment messages itself (joinFragments), so what is left is a message
-        // in one frame: its payload is the message.
-        events.add(new ProtocolEvent.MessageReceived(d.payload()));
     }
 
     private void violated(ProtocolViolationException e) {
@@ -408,7 +459,7 @@ public final class ProtocolEngine {
             // The caller could not know our caller-data limit: refuse rather than call it a violation. Only
             // for CONNECT: any other frame over its limit here is a violation like any other (ABORT).
             byte[] detail = clip(e.getMessage().getBytes(StandardCharsets.UTF_8));
-            FrameEncoder.encode(new Frame.Reject(reason.code(), detail), output);
+            FrameEncoder.encode(new Frame.Reject(reason.code(), detail), out());
             finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));
             return;
         }
@@ -424,10 +475,10 @@ public final class ProtocolEngine {
         if (!preambleSent) {
             // A callee that has not read the caller's preamble has not sent its own: without it the ABORT
             // would read as a foreign protocol. (A caller sends its preamble with CONNECT.)
-            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, output);
+            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
             preambleSent = true;
         }
-        FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), output);
+        FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), out());
     }
 
     private void finish(CloseIndication indication) {

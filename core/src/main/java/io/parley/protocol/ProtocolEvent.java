@@ -22,7 +22,7 @@ public sealed interface ProtocolEvent {
     record Accepted(Qos grantedQos, Group group, byte[] calleeData) implements ProtocolEvent {
     }
 
-    /** A whole message arrived. */
+    /** A whole message arrived ({@link ProtocolEngine#pollMessage} hands it over without this wrapper). */
     record MessageReceived(byte[] message) implements ProtocolEvent {
     }
 

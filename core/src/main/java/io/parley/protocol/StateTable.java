@@ -22,9 +22,10 @@ final class StateTable {
         row(EngineState.AWAITING_REQUEST, EnumSet.of(FrameType.PREAMBLE, FrameType.CONNECT, FrameType.ABORT),
                 EnumSet.of(Command.ABORT));
         row(EngineState.REQUESTED, EnumSet.of(FrameType.ABORT), EnumSet.of(Command.DECIDE, Command.ABORT));
-        row(EngineState.OPEN, EnumSet.of(FrameType.DATA, FrameType.DISCONNECT, FrameType.ABORT),
+        row(EngineState.OPEN, EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT, FrameType.ABORT),
                 EnumSet.of(Command.SEND, Command.SEND_DISCONNECT, Command.ABORT));
-        row(EngineState.SEND_CLOSED, EnumSet.of(FrameType.DATA, FrameType.DISCONNECT, FrameType.ABORT),
+        row(EngineState.SEND_CLOSED,
+                EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT, FrameType.ABORT),
                 EnumSet.of(Command.ABORT));
         row(EngineState.RECEIVE_CLOSED, EnumSet.of(FrameType.ABORT),
                 EnumSet.of(Command.SEND, Command.SEND_DISCONNECT, Command.ABORT));

@@ -33,10 +33,10 @@ import static org.assertj.core.api.Assertions.fail;
  *   <li>a command leaves only as {@link IllegalCommandException}, and then changes nothing: same state, no
  *       byte encoded, no event;</li>
  *   <li>the output is always a valid Parley stream in a legal order: one preamble first; a caller's CONNECT
- *       right after it and once; no ACCEPT, REJECT or PENDING from a caller, no CONNECT from a callee; no DATA
- *       or DISCONNECT before the connection opened; one DISCONNECT at most and after it only an ABORT; nothing
- *       after an ABORT or a REJECT; a REJECT before the request arrived only for a CONNECT whose caller data
- *       is over the limit;</li>
+ *       right after it and once; no ACCEPT, REJECT or PENDING from a caller, no CONNECT from a callee; no DATA,
+ *       MESSAGE_SIZE or DISCONNECT before the connection opened; one DISCONNECT at most and after it only an
+ *       ABORT; nothing after an ABORT or a REJECT; a REJECT before the request arrived only for a CONNECT whose
+ *       caller data is over the limit;</li>
  *   <li>events come in a legal order, each within the limits: at most one request, one acceptance and one
  *       peer disconnect; no message after the peer's disconnect; Closed exactly once, last, and exactly when
  *       the state is CLOSED; a graceful Closed only after the peer's DISCONNECT arrived and this side's was
@@ -296,6 +296,7 @@ final class EngineAudit {
                 check(!acceptSent, frame, "PENDING before the decision");
             }
             case Frame.Data d -> check(isOpen(), frame, "DATA only once open");
+            case Frame.MessageSize m -> check(isOpen(), frame, "MESSAGE_SIZE only once open");
             case Frame.Disconnect d -> {
                 check(isOpen(), frame, "DISCONNECT only once open");
                 disconnectSent = true;

@@ -155,6 +155,8 @@ class FrameDecoderFuzzTest {
                                 message = 0;
                             }
                         }
+                        case Frame.MessageSize m ->
+                                assertThat(m.size()).as("announced size").isLessThanOrEqualTo(limits.maxMessageSize());
                         case Frame.Preamble p -> {
                         }
                         case Frame.Pending p -> {

@@ -31,6 +31,7 @@ final class Frames {
             case Frame.Reject r -> "REJECT " + r.reasonCode() + " " + Vectors.HEX.formatHex(r.reasonData());
             case Frame.Pending p -> "PENDING";
             case Frame.Data d -> "DATA more=" + d.more() + " " + Vectors.HEX.formatHex(d.payload());
+            case Frame.MessageSize m -> "MESSAGE_SIZE " + m.size();
             case Frame.Disconnect d -> "DISCONNECT closed=" + d.closed() + " " + Vectors.HEX.formatHex(d.data());
             case Frame.Abort a -> "ABORT " + a.reasonCode() + " " + Vectors.HEX.formatHex(a.reasonData());
         };
@@ -48,7 +49,7 @@ final class Frames {
     static Decoded decodeMessages(FrameLimits limits, byte[] stream, int[] pieces, boolean join) {
         FrameDecoder decoder = new FrameDecoder(limits);
         if (join) {
-            Internals.joinFragments(decoder);
+            Internals.deliverMessages(decoder);
         }
         List<String> items = new ArrayList<>();
         java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
@@ -60,9 +61,9 @@ final class Frames {
             try {
                 Frame frame;
                 while ((frame = decoder.next(in)) != null) {
-                    if (join && Internals.isJoinedFragment(frame)) {
+                    if (join && Internals.isMessageDelivery(frame)) {
                         if (!((Frame.Data) frame).more()) {
-                            items.add("MESSAGE " + Vectors.HEX.formatHex(Internals.takeJoined(decoder)));
+                            items.add("MESSAGE " + Vectors.HEX.formatHex(Internals.takeMessage(decoder)));
                         }
                     } else if (frame instanceof Frame.Data d) {
                         message.writeBytes(d.payload());

@@ -20,9 +20,11 @@ import java.lang.reflect.Method;
 final class Internals {
     private static final Field DECODER = field(ProtocolEngine.class, "decoder");
     private static final Field PAYLOAD = field(FrameDecoder.class, "payload");
+    private static final Field OUTPUT = field(ProtocolEngine.class, "output");
+    private static final Field SPARE = field(ProtocolEngine.class, "spare");
     private static final Field HEADER_TYPE = field(FrameDecoder.class, "type");
-    private static final Field JOINED_MORE = field(FrameDecoder.class, "JOINED_MORE");
-    private static final Field JOINED_LAST = field(FrameDecoder.class, "JOINED_LAST");
+    private static final Field FRAGMENT = field(FrameDecoder.class, "FRAGMENT");
+    private static final Field MESSAGE = field(FrameDecoder.class, "MESSAGE");
     private static final Field JOINED = field(FrameDecoder.class, "joined");
     private static final Field BUFFER_BYTES = field(JOINED.getType(), "bytes");
     private static final Field BUFFER_LENGTH = field(JOINED.getType(), "length");
@@ -61,6 +63,11 @@ final class Internals {
         return decoderBuffer((FrameDecoder) get(DECODER, engine));
     }
 
+    /** How many output buffers the engine holds (0, 1 or 2). */
+    static int outputBuffers(ProtocolEngine engine) {
+        return (get(OUTPUT, engine) == null ? 0 : 1) + (get(SPARE, engine) == null ? 0 : 1);
+    }
+
     /** Capacity of the buffer that holds the fragments of a message being received (the decoder joins them). */
     static int partialMessage(ProtocolEngine engine) {
         return capacity(get(JOINED, get(DECODER, engine)));
@@ -84,19 +91,25 @@ final class Internals {
         return (int) get(HEADER_TYPE, get(DECODER, engine));
     }
 
-    /** Puts a decoder in the mode the engine uses: fragments of a message joined as they are read. */
-    static void joinFragments(FrameDecoder decoder) {
-        invoke(decoder, "joinFragments");
+    /**
+     * Puts a decoder in the mode the engine uses: fragments of a message joined as they are read, messages
+     * handed over without frame objects.
+     */
+    static void deliverMessages(FrameDecoder decoder) {
+        invoke(decoder, "deliverMessages");
     }
 
-    /** In that mode: the message joined so far. */
-    static byte[] takeJoined(FrameDecoder decoder) {
-        return (byte[]) invoke(decoder, "takeJoined");
+    /** In that mode: the message completed by the last {@link #isMessageDelivery} frame. */
+    static byte[] takeMessage(FrameDecoder decoder) {
+        return (byte[]) invoke(decoder, "takeMessage");
     }
 
-    /** In that mode: the frame {@code next} returns for a fragment whose bytes went into the joined message. */
-    static boolean isJoinedFragment(Frame frame) {
-        return frame == get(JOINED_MORE, null) || frame == get(JOINED_LAST, null);
+    /**
+     * In that mode: true for what {@code next} returns instead of a DATA frame (its {@code more()} says whether
+     * the message is complete).
+     */
+    static boolean isMessageDelivery(Frame frame) {
+        return frame == get(FRAGMENT, null) || frame == get(MESSAGE, null);
     }
 
     private static Object invoke(Object target, String method) {

@@ -141,7 +141,7 @@ class CodecPropertiesTest {
     @Provide
     Arbitrary<FrameType> knownTypes() {
         return Arbitraries.of(FrameType.CONNECT, FrameType.ACCEPT, FrameType.REJECT, FrameType.PENDING, FrameType.DATA,
-                FrameType.DISCONNECT, FrameType.ABORT);
+                FrameType.DISCONNECT, FrameType.ABORT, FrameType.MESSAGE_SIZE);
     }
 
     @Provide
@@ -159,6 +159,7 @@ class CodecPropertiesTest {
             case REJECT, ABORT -> length < 2 || length - 2 > 1024 ? ReasonCode.PROTOCOL_VIOLATION : null;
             case PENDING -> null;
             case DATA -> length > limits.maxMessageSize() ? ReasonCode.MESSAGE_TOO_LARGE : null;
+            case MESSAGE_SIZE -> length != 4 ? ReasonCode.PROTOCOL_VIOLATION : null;
             case DISCONNECT -> length > limits.maxDisconnectData() ? ReasonCode.DATA_TOO_LARGE : null;
             case PREAMBLE -> throw new AssertionError();
         };

@@ -505,6 +505,8 @@ class EngineModelTest {
                     switch (frame) {
                         case Frame.Data d -> assertThat(p.emittedDisconnect)
                                 .as("%s sent DATA after its DISCONNECT", p.side).isFalse();
+                        case Frame.MessageSize m -> assertThat(p.emittedDisconnect)
+                                .as("%s sent MESSAGE_SIZE after its DISCONNECT", p.side).isFalse();
                         case Frame.Disconnect d -> {
                             assertThat(p.emittedDisconnect).as("%s sent a second DISCONNECT", p.side).isFalse();
                             p.emittedDisconnect = true;

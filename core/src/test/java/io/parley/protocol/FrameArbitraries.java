@@ -97,20 +97,25 @@ final class FrameArbitraries {
     /** Any single frame of any type except the preamble. */
     static Arbitrary<Frame> anyFrame() {
         return Arbitraries.oneOf(connect(), accept(), reject(), Arbitraries.just(new Frame.Pending()), data(),
-                disconnect(), abort());
+                disconnect(), abort(),
+                Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new));
     }
 
     /**
-     * A frame sequence a decoder accepts: messages are whole (fragments with MORE, then one without), and only
-     * ABORT appears between the fragments of a message.
+     * A frame sequence a decoder accepts: messages are whole (fragments with MORE, then one without), some
+     * announced by a MESSAGE_SIZE of their exact size, and only ABORT appears between the fragments of a message.
      */
     static Arbitrary<List<Frame>> validSequence() {
-        Arbitrary<List<Frame>> message = bytes(2000).list().ofMaxSize(4).map(parts -> {
+        Arbitrary<List<Frame>> message = Combinators.combine(bytes(2000).list().ofMaxSize(4),
+                Arbitraries.of(true, false)).as((parts, announce) -> {
             List<Frame> fragments = new ArrayList<>();
+            if (announce) {
+                fragments.add(new Frame.MessageSize(parts.stream().mapToLong(part -> part.length).sum()));
+            }
             for (int i = 0; i < parts.size(); i++) {
                 fragments.add(new Frame.Data(i < parts.size() - 1, parts.get(i)));
             }
-            if (fragments.isEmpty()) {
+            if (parts.isEmpty()) {
                 fragments.add(new Frame.Data(false, new byte[0]));
             }
             return fragments;

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.parley.protocol.Engines.PREAMBLE;
@@ -285,7 +286,7 @@ class ProtocolEngineTest {
             assertMessageSize(() -> caller.send(message), caller);
             assertThat(message.remaining()).isEqualTo(33);
             caller.send(ByteBuffer.allocate(32));
-            assertThat(outputFrames(caller, false)).hasSize(4);
+            assertThat(outputFrames(caller, false)).as("MESSAGE_SIZE and four fragments").hasSize(5);
         }
 
         @Test
@@ -348,8 +349,12 @@ class ProtocolEngineTest {
         void aMessageIsSentInFragmentsOfTheConfiguredSize(int size) {
             ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
             caller.send(ByteBuffer.allocate(size));
-            List<Frame> frames = outputFrames(caller, false);
+            List<Frame> frames = new ArrayList<>(outputFrames(caller, false));
             int expected = Math.max(1, (size + 7) / 8);
+            if (expected > 1) {
+                assertThat(frames.removeFirst()).as("a message of several fragments is announced")
+                        .isEqualTo(new Frame.MessageSize(size));
+            }
             assertThat(frames).hasSize(expected);
             for (int i = 0; i < expected; i++) {
                 Frame.Data data = (Frame.Data) frames.get(i);
@@ -381,6 +386,65 @@ class ProtocolEngineTest {
             caller.releaseOutput();
             assertThat(firstBytes).isEqualTo(bytes(new Frame.Data(false, new byte[] {1})));
             assertThat(output(caller)).isEqualTo(bytes(new Frame.Data(false, new byte[] {2})));
+        }
+    }
+
+    @Nested
+    class OutputBuffers {
+        @Test
+        void aFreshEngineHasNoOutputAndReleasingWithoutATakeIsHarmless() {
+            ProtocolEngine caller = Engines.caller();
+            assertThat(caller.pendingOutput()).isZero();
+            assertThat(caller.takeOutput()).isNull();
+            caller.releaseOutput();
+            caller.connect(null, null, new byte[0]);
+            assertThat(outputFrames(caller, true)).hasSize(2);
+        }
+
+        @Test
+        void theReleasedBatchsBufferTakesTheNextOutputWhenNothingWasEncodedMeanwhile() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.send(ByteBuffer.wrap(new byte[] {1}));
+            ByteBuffer first = caller.takeOutput();
+            caller.releaseOutput();
+            caller.send(ByteBuffer.wrap(new byte[] {2}));
+            ByteBuffer second = caller.takeOutput();
+            assertThat(second).as("the same buffer (and view) again").isSameAs(first);
+            byte[] bytes = new byte[second.remaining()];
+            second.get(bytes);
+            caller.releaseOutput();
+            assertThat(bytes).isEqualTo(bytes(new Frame.Data(false, new byte[] {2})));
+        }
+
+        @Test
+        void afterOutputWasEncodedDuringATakeBatchesAlternateInOrder() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.send(ByteBuffer.wrap(new byte[] {0}));
+            ByteBuffer taken = caller.takeOutput();
+            for (byte i = 1; i < 6; i++) {
+                caller.send(ByteBuffer.wrap(new byte[] {i}));
+                byte[] bytes = new byte[taken.remaining()];
+                taken.get(bytes);
+                caller.releaseOutput();
+                assertThat(bytes).isEqualTo(bytes(new Frame.Data(false, new byte[] {(byte) (i - 1)})));
+                taken = caller.takeOutput();
+            }
+            caller.releaseOutput();
+            assertThat(caller.takeOutput()).isNull();
+        }
+    }
+
+    @Nested
+    class Request {
+        @Test
+        void theRequestIsHeldUntilForgottenAfterTheDecision() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            assertThatThrownBy(callee::forgetRequest).isInstanceOf(IllegalStateException.class);
+            callee.accept(new byte[0], null, null);
+            assertThat(callee.request()).as("still readable after accepting").isNotNull();
+            callee.forgetRequest();
+            assertThat(callee.request()).isNull();
+            assertThat(callee.state()).isEqualTo(EngineState.OPEN);
         }
     }
 

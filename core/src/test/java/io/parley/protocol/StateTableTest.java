@@ -40,8 +40,10 @@ class StateTableTest {
                     FrameType.ABORT, CLOSED),
             AWAITING_REQUEST, Map.of(FrameType.CONNECT, REQUESTED, FrameType.ABORT, CLOSED),
             REQUESTED, Map.of(FrameType.ABORT, CLOSED),
-            OPEN, Map.of(FrameType.DATA, OPEN, FrameType.DISCONNECT, RECEIVE_CLOSED, FrameType.ABORT, CLOSED),
-            SEND_CLOSED, Map.of(FrameType.DATA, SEND_CLOSED, FrameType.DISCONNECT, CLOSED, FrameType.ABORT, CLOSED),
+            OPEN, Map.of(FrameType.DATA, OPEN, FrameType.MESSAGE_SIZE, OPEN, FrameType.DISCONNECT, RECEIVE_CLOSED,
+                    FrameType.ABORT, CLOSED),
+            SEND_CLOSED, Map.of(FrameType.DATA, SEND_CLOSED, FrameType.MESSAGE_SIZE, SEND_CLOSED,
+                    FrameType.DISCONNECT, CLOSED, FrameType.ABORT, CLOSED),
             RECEIVE_CLOSED, Map.of(FrameType.ABORT, CLOSED));
 
     static Stream<Arguments> reachableStates() {
@@ -77,6 +79,10 @@ class StateTableTest {
         }
         assertThat(engine.state()).isEqualTo(next);
         assertThat(sent).as("a legal inbound frame is not answered").isEmpty();
+        if (type == FrameType.MESSAGE_SIZE) {
+            assertThat(events).as("an announced size is no event").isEmpty();
+            return;
+        }
         ProtocolEvent last = events.getLast();
         switch (type) {
             case ACCEPT -> assertThat(last).isInstanceOf(ProtocolEvent.Accepted.class);
@@ -230,6 +236,7 @@ class StateTableTest {
             case REJECT -> new Frame.Reject(ReasonCode.REFUSED.code(), new byte[0]);
             case PENDING -> new Frame.Pending();
             case DATA -> new Frame.Data(false, new byte[] {'x'});
+            case MESSAGE_SIZE -> new Frame.MessageSize(1);
             case DISCONNECT -> new Frame.Disconnect(false, new byte[0]);
             case ABORT -> new Frame.Abort(ReasonCode.APPLICATION_ABORT.code(), new byte[0]);
             case PREAMBLE -> new Frame.Preamble(1, 1);

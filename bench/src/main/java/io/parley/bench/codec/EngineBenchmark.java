@@ -2,7 +2,6 @@ package io.parley.bench.codec;
 
 import io.parley.bench.harness.Payloads;
 import io.parley.protocol.EngineConfig;
-import io.parley.protocol.EngineState;
 import io.parley.protocol.Frame;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.ProtocolEngine;
@@ -26,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The codec and the state machine alone, no I/O: two engines in the OPEN state back to back, one 64-byte
  * message (one DATA frame) per operation. Run with {@code -prof gc} for the bytes allocated per operation;
- * the target is that sending and receiving allocate nothing but the received message itself.
+ * the target is that sending and receiving allocate nothing but the received message itself (80 bytes for a
+ * 64-byte array), which {@link #sendAndReceive64PollMessage} shows.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -44,15 +44,9 @@ public class EngineBenchmark {
     /** Opens the two engines and encodes the frame the decoding benchmarks read. */
     @Setup
     public void open() throws ProtocolViolationException {
-        caller = ProtocolEngine.caller(EngineConfig.DEFAULTS, Long.MAX_VALUE);
-        callee = ProtocolEngine.callee(EngineConfig.DEFAULTS, Long.MAX_VALUE);
-        caller.connect(null, null, Payloads.CALLER_DATA);
-        transfer(caller, callee);
-        require(callee.pollEvent() instanceof ProtocolEvent.ConnectRequested, "no request");
-        callee.accept(Payloads.CALLEE_DATA, null, null);
-        transfer(callee, caller);
-        require(caller.pollEvent() instanceof ProtocolEvent.Accepted, "not accepted");
-        require(caller.state() == EngineState.OPEN && callee.state() == EngineState.OPEN, "engines not open");
+        EnginePair pair = EnginePair.open(EngineConfig.DEFAULTS);
+        caller = pair.caller();
+        callee = pair.callee();
         message = ByteBuffer.wrap(Payloads.pattern(64, 5));
         caller.send(message.clear());
         ByteBuffer encoded = caller.takeOutput();
@@ -63,7 +57,7 @@ public class EngineBenchmark {
         decoder = new FrameDecoder(EngineConfig.DEFAULT_LIMITS);
         ByteBuffer preamble = ByteBuffer.allocate(WireFormat.PREAMBLE_SIZE)
                 .put(WireFormat.MAGIC).put((byte) WireFormat.VERSION).put((byte) WireFormat.VERSION).flip();
-        require(decoder.next(preamble) instanceof Frame.Preamble, "no preamble");
+        EnginePair.require(decoder.next(preamble) instanceof Frame.Preamble, "no preamble");
     }
 
     /** Encoding: the engine frames one message and hands the bytes out. */
@@ -91,21 +85,18 @@ public class EngineBenchmark {
         return callee.pollEvent();
     }
 
+    /** Both, taking the received message with pollMessage: no event object, only the message itself. */
+    @Benchmark
+    public byte[] sendAndReceive64PollMessage() {
+        caller.send(message.clear());
+        callee.receive(caller.takeOutput());
+        caller.releaseOutput();
+        return callee.pollMessage();
+    }
+
     /** The frame decoder alone on one DATA frame. */
     @Benchmark
     public Frame frameDecoder64() throws ProtocolViolationException {
         return decoder.next(frame.clear());
-    }
-
-    private static void transfer(ProtocolEngine from, ProtocolEngine to) {
-        ByteBuffer bytes = from.takeOutput();
-        to.receive(bytes);
-        from.releaseOutput();
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalStateException(message);
-        }
     }
 }

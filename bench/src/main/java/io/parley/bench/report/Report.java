@@ -157,8 +157,9 @@ public final class Report {
 
     private void codecTarget(StringBuilder md, List<Chart.Bar> bars) {
         String label = "64-byte send + receive allocates only the message";
-        JmhResults.Benchmark sendReceive = codec.stream().filter(b -> b.name().endsWith("sendAndReceive64"))
-                .findFirst().orElse(null);
+        // The pollMessage variant: the event wrapper that pollEvent adds is the driver's choice, not the codec's.
+        JmhResults.Benchmark sendReceive = codec.stream()
+                .filter(b -> b.name().endsWith("sendAndReceive64PollMessage")).findFirst().orElse(null);
         Double allocated = sendReceive == null ? null : sendReceive.secondary().get("gc.alloc.rate.norm");
         if (allocated == null) {
             md.append("| ").append(label).append(" | not measured | | |\n");
@@ -166,7 +167,7 @@ public final class Report {
         }
         boolean met = allocated <= MESSAGE_ITSELF + 0.5;
         String text = String.format(Locale.ROOT, "%.0f B/op (message: %.0f B)", allocated, MESSAGE_ITSELF);
-        md.append("| ").append(label).append(" (engine, JMH) | ").append(text).append(" | | ")
+        md.append("| ").append(label).append(" (engine, JMH, pollMessage) | ").append(text).append(" | | ")
                 .append(met ? "met" : "**missed**").append(" |\n");
         bars.add(new Chart.Bar("64-byte send+receive allocation", MESSAGE_ITSELF / Math.max(1, allocated), met, text));
     }
