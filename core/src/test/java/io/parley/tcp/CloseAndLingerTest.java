@@ -338,6 +338,40 @@ class CloseAndLingerTest {
         }
     }
 
+    /** An abort while another thread is parked in its own read ends that receive at once; the peer sees a reset. */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void abortEndsAReceiveParkedInItsOwnReadWhileThePeerIsSilent() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            LoopbackFixture.Pair pair = f.pair();
+            CompletableFuture<byte[]> receiving = receiveWhenParked(pair.client());
+            pair.client().abort("enough");
+            assertThat(Await.failure(receiving)).isInstanceOf(ClosedException.class);
+            assertThatThrownBy(() -> pair.server().receive(Await.BOUND)).isInstanceOf(ConnectionResetException.class);
+            assertThat(Await.result(pair.client().termination()).kind()).isEqualTo(CloseIndication.Kind.ABORTED);
+        }
+    }
+
+    /**
+     * L1 with a receive in progress on another thread: the receiving thread is parked in its own read of the
+     * socket (nobody else reads), and the peer neither sends nor closes. close() must still end that receive
+     * at once, and the graceful close completes when the peer closes.
+     */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void closeEndsAReceiveParkedInItsOwnReadWhileThePeerIsSilent() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            LoopbackFixture.Pair pair = f.pair();
+            CompletableFuture<byte[]> receiving = receiveWhenParked(pair.client());
+            pair.client().close();
+            assertThat(Await.failure(receiving)).isInstanceOf(ClosedException.class);
+            assertThat(pair.server().receive(Await.BOUND)).isNull();
+            pair.server().close();
+            assertThat(Await.result(pair.client().termination())).isEqualTo(CloseIndication.GRACEFUL);
+            assertThat(Await.result(pair.server().termination())).isEqualTo(CloseIndication.GRACEFUL);
+        }
+    }
+
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void afterCloseEveryCallFailsWithClosedAndClosingAgainDoesNothing() throws Exception {
@@ -354,5 +388,19 @@ class CloseAndLingerTest {
             assertThatThrownBy(() -> pair.client().receiveDisconnect()).isInstanceOf(ClosedException.class);
             assertThat(pair.server().receive(Await.BOUND)).isNull();
         }
+    }
+
+    /** Starts a receive on its own thread and returns once that thread is parked in it. */
+    private static CompletableFuture<byte[]> receiveWhenParked(Connection connection) throws InterruptedException {
+        CompletableFuture<byte[]> receiving = new CompletableFuture<>();
+        Thread receiver = Thread.ofVirtual().start(() -> {
+            try {
+                receiving.complete(connection.receive());
+            } catch (Throwable t) {
+                receiving.completeExceptionally(t);
+            }
+        });
+        Await.until("the receiver is parked", () -> receiver.getState() == Thread.State.WAITING);
+        return receiving;
     }
 }

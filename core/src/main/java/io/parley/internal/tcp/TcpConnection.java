@@ -256,6 +256,7 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
             }
             engine.accept(data, grantedQos, joined);
             callerData = engine.request().callerData();
+            engine.forgetRequest(); // an open connection keeps only what it reports
             calleeData = data;
             qos = grantedQos;
             group = joined;
@@ -788,15 +789,17 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
 
     /** Moves the engine's events into this connection's state. Called with the lock held. */
     private void dispatch() {
-        ProtocolEvent event;
-        while ((event = engine.pollEvent()) != null) {
+        while (true) {
+            byte[] message;
+            while ((message = engine.pollMessage()) != null) {
+                queueInbound(message);
+            }
+            ProtocolEvent event = engine.pollEvent();
+            if (event == null) {
+                break;
+            }
             switch (event) {
-                case ProtocolEvent.MessageReceived m -> {
-                    if (!closedByApp && !disconnectTaken) {
-                        inbound.add(m.message());
-                        inboundBytes += m.message().length;
-                    }
-                }
+                case ProtocolEvent.MessageReceived m -> queueInbound(m.message());
                 case ProtocolEvent.PeerDisconnected d -> {
                     peerDisconnectData = d.data();
                     afterUnlock.add(() -> closeIndication.complete(CloseIndication.GRACEFUL));
@@ -813,6 +816,13 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
             }
         }
         changed.signalAll();
+    }
+
+    private void queueInbound(byte[] message) {
+        if (!closedByApp && !disconnectTaken) {
+            inbound.add(message);
+            inboundBytes += message.length;
+        }
     }
 
     private void ended(CloseIndication indication) {
@@ -1022,6 +1032,16 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
     }
 
     private void drainInput(long deadline) {
+        lock.lock();
+        try {
+            if (reading) {
+                // A thread parked in its read has nothing unread behind it: closing cannot reset, and it wakes it.
+                return;
+            }
+            reading = true;
+        } finally {
+            unlock();
+        }
         byte[] sink = new byte[READ_BUFFER];
         try {
             while (true) {
@@ -1036,6 +1056,13 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.TRACE, "drain ended on {0}: {1}", socket, e.getMessage());
+        } finally {
+            lock.lock();
+            try {
+                reading = false;
+            } finally {
+                unlock();
+            }
         }
     }
 
