@@ -25,6 +25,8 @@ import java.util.ArrayDeque;
 public final class ProtocolEngine {
     /** The least time between two PENDING frames for the same request. */
     public static final long PENDING_INTERVAL_NANOS = 1_000_000_000L;
+    /** The first output buffer's size: a handshake's frames fit; it grows with the first larger send. */
+    private static final int INITIAL_OUTPUT = 64;
     private static final byte[] EMPTY = new byte[0];
 
     /** Which end of the connection an engine is. */
@@ -39,7 +41,7 @@ public final class ProtocolEngine {
     private final EngineConfig config;
     private final FrameDecoder decoder;
     /** Events in order; a received message is queued as its bare byte[] (no event object per message). */
-    private final ArrayDeque<Object> events = new ArrayDeque<>();
+    private final ArrayDeque<Object> events = new ArrayDeque<>(4);
     /**
      * Where commands encode; allocated on first use. A second buffer ({@code spare}) exists only once output
      * was encoded while a batch was taken: until then the released batch's buffer is reused, so an engine
@@ -380,7 +382,7 @@ public final class ProtocolEngine {
 
     private OutputBuffer out() {
         if (output == null) {
-            output = new OutputBuffer(256);
+            output = new OutputBuffer(INITIAL_OUTPUT);
         }
         return output;
     }

@@ -30,8 +30,10 @@ final class Notes {
               round trip or lifecycle, both sides together: what write coalescing and thread hand-offs change.
             - **idle**: the server runs alone in a child JVM with a fixed, pre-touched 1 GiB heap; *heap B/conn* is
               the live heap after full collections, *native B/conn* the growth of resident memory (which, the heap
-              being pre-touched, is memory outside the heap), *total* their sum; *open s* is the time to open all
-              10,000 connections (64 connecting threads) until the server had accepted the last.
+              being pre-touched, is memory outside the heap), *total* their sum; both grow from a baseline taken
+              after 1,000 connections were opened and closed, so that classes and compiled code, loaded once, do not
+              count as memory per connection; *open s* is the time to open all 10,000 connections (64 connecting
+              threads) until the server had accepted the last.
             - **flood**: 1,000 stalled connections (half send nothing, half send the first half of their
               implementation's opening bytes) are held all the time; every server closes a connection whose request
               has not arrived within 2 s, and it is opened again at once (*silent reopened*; *silent held (min)* is

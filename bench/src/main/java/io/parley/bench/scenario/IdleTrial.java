@@ -26,12 +26,15 @@ import java.util.function.Supplier;
  * a child JVM ({@link IdleServer}) with a pre-touched fixed heap, so its live heap after a full GC and its
  * resident memory outside the heap can be measured before and after; the clients run here. Figures: heap and
  * native bytes per connection (server side), and the time to open them all (until the server accepted the
- * last). Each run is a fresh child, so runs cannot share warm state; the duration is not used.
+ * last). Each run is a fresh child, so runs cannot share warm state; the duration is not used. Before the
+ * baseline, {@value #WARM_UP_CONNECTIONS} connections are opened and closed, so that what is loaded and
+ * compiled once (classes, code) is not counted as memory per connection, for every implementation alike.
  */
 public final class IdleTrial implements Trial {
     /** Connections opened and held. */
     public static final int CONNECTIONS = 10_000;
     private static final int CONNECTORS = 64;
+    private static final int WARM_UP_CONNECTIONS = 1_000;
 
     private final Impl impl;
     private final Supplier<HandshakePeer> peers;
@@ -48,13 +51,16 @@ public final class IdleTrial implements Trial {
         try (var in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
              var out = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
              HandshakePeer peer = peers.get()) {
-            int port = (int) expect(in, "PORT")[0];
+            var address = new InetSocketAddress(io.parley.bench.harness.Loopback.ADDRESS, (int) expect(in, "PORT")[0]);
+            closeAll(open(peer, address, WARM_UP_CONNECTIONS));
+            out.println("await " + WARM_UP_CONNECTIONS);
+            expect(in, "ACCEPTED");
             out.println("baseline");
             long[] before = expect(in, "MEMORY");
             long start = System.nanoTime();
-            List<AutoCloseable> connections = open(peer, new InetSocketAddress(io.parley.bench.harness.Loopback.ADDRESS, port));
-            out.println("await " + CONNECTIONS);
-            long accepted = expect(in, "ACCEPTED")[0];
+            List<AutoCloseable> connections = open(peer, address, CONNECTIONS);
+            out.println("await " + (WARM_UP_CONNECTIONS + CONNECTIONS));
+            long accepted = expect(in, "ACCEPTED")[0] - WARM_UP_CONNECTIONS;
             long openNanos = System.nanoTime() - start;
             CountMismatchException.check("idle connections (clients vs server)", connections.size(), accepted);
             out.println("measure");
@@ -75,12 +81,12 @@ public final class IdleTrial implements Trial {
         }
     }
 
-    private static List<AutoCloseable> open(HandshakePeer peer, InetSocketAddress address) throws Exception {
-        List<AutoCloseable> connections = Collections.synchronizedList(new ArrayList<>(CONNECTIONS));
+    private static List<AutoCloseable> open(HandshakePeer peer, InetSocketAddress address, int total) throws Exception {
+        List<AutoCloseable> connections = Collections.synchronizedList(new ArrayList<>(total));
         FailureLatch failures = new FailureLatch();
-        int each = CONNECTIONS / CONNECTORS;
+        int each = total / CONNECTORS;
         List<Thread> threads = Threads.start("idle-connect", CONNECTORS, failures, index -> {
-            int count = index < CONNECTIONS % CONNECTORS ? each + 1 : each;
+            int count = index < total % CONNECTORS ? each + 1 : each;
             for (int i = 0; i < count && !failures.failed(); i++) {
                 connections.add(peer.connect(address));
             }
