@@ -896,8 +896,9 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
                 return;
             }
             writing = true;
+            // After this side's disconnect nothing can follow to coalesce with, so it is written at once.
             inline = mayWriteInline && settings.sendTimeout().isZero()
-                    && System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS;
+                    && (engine.isSendingDone() || System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS);
         } finally {
             unlock();
         }
@@ -985,7 +986,7 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
      */
     private boolean finishGracefully(long deadline) {
         boolean inTime = awaitFlushed(deadline);
-        if (inTime) {
+        if (inTime && !isFinishedAndFlushed()) { // when finished, closing sends the FIN: one system call less
             try {
                 if (!socket.isOutputShutdown() && !socket.isClosed()) {
                     socket.shutdownOutput();
