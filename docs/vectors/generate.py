@@ -76,6 +76,10 @@ def message_size(size):
     return frame(0x81, 0, struct.pack(">I", size))
 
 
+def close_seen():
+    return frame(0x82, 0, b"")
+
+
 def disconnect(payload=b"", closed=False):
     return frame(0x20, 0x01 if closed else 0, payload)
 
@@ -148,6 +152,9 @@ def d_sent(message, fragment=8):
     parts = [message[i:i + fragment] for i in range(0, len(message), fragment)] or [b""]
     items = [d_message_size(len(message))] if len(parts) > 1 else []
     return " | ".join(items + [d_data(part, i < len(parts) - 1) for i, part in enumerate(parts)])
+
+
+D_CLOSE_SEEN = "CLOSE_SEEN"
 
 
 def d_disconnect(payload=b"", closed=False):
@@ -324,6 +331,21 @@ def frame_rows():
     first = data(b"ab", True)
     bad("message-size-between-fragments", first + message_size(4),
         d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+
+    # CLOSE_SEEN (an ignorable extension that this version knows: section 4.10)
+    ok("close-seen", close_seen(), D_CLOSE_SEEN)
+    ok("close-seen-unknown-flags-ignored", frame(0x82, 0xFF, b""), D_CLOSE_SEEN, canonical=False)
+    ok("close-seen-between-fragments", data(b"ab", True) + close_seen() + data(b"cd"),
+       " | ".join([d_data(b"ab", True), D_CLOSE_SEEN, d_data(b"cd")]))
+    ok("close-seen-after-message-size", message_size(2) + close_seen() + data(b"hi"),
+       " | ".join([d_message_size(2), D_CLOSE_SEEN, d_data(b"hi")]))
+    ok("close-seen-twice", close_seen() + close_seen(), D_CLOSE_SEEN + " | " + D_CLOSE_SEEN)
+    bad("close-seen-with-payload", frame(0x82, 0, b"x"), err("PROTOCOL_VIOLATION", 3))
+    bad("close-seen-huge-declared-length", struct.pack(">BBH", 0x82, 0, 0xFFFF), err("PROTOCOL_VIOLATION", 3))
+    first = data(b"ab", True)
+    bad("close-seen-with-payload-between-fragments", first + frame(0x82, 0, b"xy"),
+        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+    row("close-seen-before-preamble", "stream", close_seen() + preamble(), err("NOT_PARLEY", 0), False)
 
     # DISCONNECT
     ok("disconnect-empty", disconnect(), d_disconnect())
@@ -580,8 +602,49 @@ def engine_rows():
         OPENED + ["in:" + hx(disconnect(bytes(17))), "out:" + ab(13)],
         "CLOSED", [REQ_EV, "Closed:ABORTED/DATA_TOO_LARGE"])
     row("open-peer-closed-refuses-sends", "callee",
-        OPENED + ["in:" + hx(disconnect(b"", True)), "send:61!WSAESHUTDOWN", "disconnect:", "out:" + d_disconnect()],
+        OPENED + ["in:" + hx(disconnect(b"", True)), "send:61!WSAESHUTDOWN", "disconnect:",
+                  "out:" + D_CLOSE_SEEN + " | " + d_disconnect()],
         "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+    # CLOSE_SEEN (section 4.10): sent at once for a DISCONNECT with CLOSED that arrives while this side may
+    # still send; never otherwise. Received, it changes nothing in any state.
+    row("open-peer-closed-answered-with-close-seen", "callee",
+        OPENED + ["in:" + hx(data(b"x") + disconnect(b"bye", True)), "out:" + D_CLOSE_SEEN],
+        "RECEIVE_CLOSED", [REQ_EV, "MessageReceived:78", "PeerDisconnected/closed:627965"])
+    row("caller-peer-closed-answered-with-close-seen", "caller",
+        ["connect", "in:" + hx(P + ACC + disconnect(b"", True)), "out:" + C_OUT + " | " + D_CLOSE_SEEN,
+         "send:61!WSAESHUTDOWN", "disconnect:", "out:" + d_disconnect()],
+        "CLOSED", ["Accepted:", "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("open-peer-disconnect-without-closed-no-close-seen", "callee",
+        OPENED + ["in:" + hx(disconnect(b"t")), "out:"],
+        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:74"])
+    row("send-closed-peer-closed-no-close-seen", "callee",
+        OPENED + ["disconnect:", "out:" + d_disconnect(), "in:" + hx(disconnect(b"", True)), "out:"],
+        "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("close-seen-ignored-while-connecting", "caller",
+        ["connect", "in:" + hx(P + close_seen()), "out:" + C_OUT, "in:" + hx(close_seen() + ACC)],
+        "OPEN", ["Accepted:"])
+    row("close-seen-ignored-awaiting-request", "callee",
+        ["in:" + hx(P + close_seen()), "out:" + d_preamble()], "AWAITING_REQUEST", [])
+    row("close-seen-ignored-while-requested", "callee",
+        ["in:" + hx(REQ + close_seen()), "out:" + d_preamble()], "REQUESTED", [REQ_EV])
+    row("close-seen-ignored-while-open", "callee",
+        OPENED + ["in:" + hx(close_seen() + data(b"he", True) + close_seen() + data(b"llo")), "out:"],
+        "OPEN", [REQ_EV, "MessageReceived:68656c6c6f"])
+    row("close-seen-ignored-after-message-size", "callee",
+        OPENED + ["in:" + hx(message_size(2) + close_seen() + data(b"hi")), "out:"],
+        "OPEN", [REQ_EV, "MessageReceived:6869"])
+    row("close-seen-received-after-own-close", "callee",
+        OPENED + ["close:", "out:" + d_disconnect(b"", True), "in:" + hx(close_seen()), "out:"],
+        "SEND_CLOSED", [REQ_EV])
+    row("close-seen-ignored-while-receive-closed", "callee",
+        OPENED + ["in:" + hx(disconnect() + close_seen()), "out:", "send:61", "out:" + d_data(b"a")],
+        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:"])
+    row("close-seen-ignored-when-closed", "callee",
+        OPENED + ["in:" + hx(disconnect()), "disconnect:", "in:" + hx(close_seen()), "out:" + d_disconnect()],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("close-seen-with-payload", "callee",
+        OPENED + ["in:" + hx(frame(0x82, 0, b"x")), "out:" + ab(7)],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("closed-refuses-commands", "callee",
         OPENED + ["in:" + hx(disconnect()), "disconnect:", "send:61!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN",
                   "accept!WSAESHUTDOWN"],
@@ -632,6 +695,7 @@ FRAMES_HEADER = """\
 #               PENDING
 #               DATA more=0|1 data=HEX
 #               MESSAGE_SIZE size=N
+#               CLOSE_SEEN
 #               DISCONNECT closed=0|1 data=HEX
 #               ABORT reason=CODE/NAME data=HEX
 #             S and R are flow specs: TokenRate,TokenBucketSize,PeakBandwidth,Latency,DelayVariation,
@@ -658,6 +722,7 @@ ENGINE_HEADER = """\
 #   defer:MS              callee: defer at time MS
 #   send:HEX              send one message
 #   disconnect:HEX        send DISCONNECT with that data (CLOSED flag clear)
+#   close:HEX             send DISCONNECT with that data and the CLOSED flag set
 #   abort:REASON          abort with that reason code
 #   in:HEX                the transport delivers these bytes
 #   eos                   the transport's inbound direction ends (FIN)

@@ -96,6 +96,17 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * The sender received the peer's DISCONNECT with CLOSED, and so everything the peer sent before it: an
+     * extension frame that lets the peer complete its close without waiting for this side's end.
+     */
+    record CloseSeen() implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.CLOSE_SEEN;
+        }
+    }
+
     /** The end of the sender's sending direction, with disconnect data; {@code closed}: the sender closed. */
     record Disconnect(boolean closed, byte[] data) implements Frame {
         @Override

@@ -14,8 +14,9 @@ import java.util.Arrays;
  * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
  * boundary decodes to the same frames. Every declared length is checked against the receiver's
  * {@link FrameLimits} before a buffer is allocated for it, so memory per connection stays bounded whatever
- * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating; the one
- * extension this version knows, MESSAGE_SIZE, is decoded and checked against the fragments that follow.
+ * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating; the
+ * extensions this version knows are decoded: MESSAGE_SIZE, checked against the fragments that follow, and
+ * CLOSE_SEEN, which may come anywhere after the preamble.
  *
  * <p>After a {@link ProtocolViolationException} the decoder is finished: further calls throw the same
  * violation again.
@@ -252,10 +253,13 @@ public final class FrameDecoder {
     }
 
     private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
-        if (inMessage && known != FrameType.DATA && known != FrameType.ABORT) {
+        // CLOSE_SEEN may come anywhere, as an unknown extension frame may: a receiver that skips it must not
+        // read the stream differently from one that knows it.
+        boolean interposable = known == FrameType.DATA || known == FrameType.ABORT || known == FrameType.CLOSE_SEEN;
+        if (inMessage && !interposable) {
             throw violation(known + " frame in the middle of a fragmented message");
         }
-        if (announced >= 0 && known != FrameType.DATA && known != FrameType.ABORT) {
+        if (announced >= 0 && !interposable) {
             throw violation(known + " frame between a MESSAGE_SIZE and the message it announces");
         }
         switch (known) {
@@ -304,6 +308,11 @@ public final class FrameDecoder {
                             + WireFormat.MESSAGE_SIZE_LENGTH);
                 }
             }
+            case CLOSE_SEEN -> {
+                if (length != 0) {
+                    throw violation("CLOSE_SEEN payload of " + length + " bytes, expected none");
+                }
+            }
             case DISCONNECT -> {
                 if (length > limits.maxDisconnectData()) {
                     throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "disconnect data of "
@@ -346,6 +355,7 @@ public final class FrameDecoder {
         return switch (known) {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
             case MESSAGE_SIZE -> messageSize(u32(bytes, 0));
+            case CLOSE_SEEN -> new Frame.CloseSeen();
             case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);
             case REJECT -> new Frame.Reject(u16(bytes, 0), tail(bytes, 2));
             case ABORT -> new Frame.Abort(u16(bytes, 0), tail(bytes, 2));

@@ -32,6 +32,7 @@ public final class FrameEncoder {
             case Frame.Pending p -> header(FrameType.PENDING, 0, 0, out);
             case Frame.Data d -> data(d.more(), ByteBuffer.wrap(d.payload()), d.payload().length, out);
             case Frame.MessageSize m -> messageSize(m.size(), out);
+            case Frame.CloseSeen c -> header(FrameType.CLOSE_SEEN, 0, 0, out);
             case Frame.Disconnect d -> {
                 header(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0, d.data().length, out);
                 out.put(d.data());

@@ -21,7 +21,9 @@ public enum FrameType {
     /** Either way: the sender ends both directions at once, with a reason. */
     ABORT(0x21),
     /** Either way: the size of the next message, before its first fragment (an ignorable extension type). */
-    MESSAGE_SIZE(0x81);
+    MESSAGE_SIZE(0x81),
+    /** Either way: the sender received the peer's DISCONNECT with CLOSED (an ignorable extension type). */
+    CLOSE_SEEN(0x82);
 
     /** Frame types by wire value: a lookup that allocates nothing (values() copies its array on each call). */
     private static final FrameType[] BY_CODE = new FrameType[256];

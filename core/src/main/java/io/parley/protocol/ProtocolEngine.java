@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
  * events ({@link #pollMessage} then {@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
  *
  * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only an ABORT may follow it),
+ * one CLOSE_SEEN exactly when a DISCONNECT with CLOSED arrives before the local one,
  * nothing at all after an ABORT or REJECT; every message the peer sent before
  * its DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; an end of stream or reset
  * without both DISCONNECTs is reported as aborted or reset, never as graceful; a peer's protocol violation
@@ -57,6 +58,7 @@ public final class ProtocolEngine {
     private boolean receivedAnything;
     private boolean peerEnded;
     private boolean peerClosed;
+    private boolean closeSeen;
     private boolean preambleSent;
     private Qos requestedQos;
     private long lastPendingSent = Long.MIN_VALUE;
@@ -141,6 +143,14 @@ public final class ProtocolEngine {
     /** True if the peer's DISCONNECT said it closed: whatever is sent to it now is discarded. */
     public boolean isPeerClosed() {
         return peerClosed;
+    }
+
+    /**
+     * True once the peer said (CLOSE_SEEN) that it received this side's DISCONNECT, and so everything sent
+     * before it: a driver that closed may complete its close without waiting for the peer's DISCONNECT.
+     */
+    public boolean isCloseSeen() {
+        return closeSeen;
     }
 
     /** The deadline (nanos) by which {@link #handleTimeout} must be called, or Long.MAX_VALUE for none. */
@@ -428,6 +438,15 @@ public final class ProtocolEngine {
                     finish(CloseIndication.GRACEFUL);
                 } else {
                     state = EngineState.RECEIVE_CLOSED;
+                    if (d.closed()) {
+                        FrameEncoder.encode(new Frame.CloseSeen(), out());
+                    }
+                }
+            }
+            case Frame.CloseSeen c -> {
+                // Only an answer to this side's DISCONNECT says anything; elsewhere it is ignored.
+                if (state == EngineState.SEND_CLOSED) {
+                    closeSeen = true;
                 }
             }
             case Frame.Abort a -> finish(new CloseIndication(CloseIndication.Kind.RESET, a.reason(),

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Which inbound frames and which local commands are legal in which state (docs/protocol.md, "State
  * machine"). An inbound frame outside its row is a protocol violation; a command outside its row is an
- * {@link IllegalCommandException}. CLOSED ignores every inbound frame.
+ * {@link IllegalCommandException}. CLOSED ignores every inbound frame. CLOSE_SEEN is legal in every state
+ * that reads frames: like an unknown extension frame, it never breaks the sequence.
  */
 final class StateTable {
     private static final Map<EngineState, Set<FrameType>> INBOUND = new EnumMap<>(EngineState.class);
@@ -16,18 +17,19 @@ final class StateTable {
 
     static {
         row(EngineState.IDLE, EnumSet.noneOf(FrameType.class), EnumSet.of(Command.CONNECT, Command.ABORT));
-        row(EngineState.CONNECTING,
-                EnumSet.of(FrameType.PREAMBLE, FrameType.ACCEPT, FrameType.REJECT, FrameType.PENDING, FrameType.ABORT),
+        row(EngineState.CONNECTING, EnumSet.of(FrameType.PREAMBLE, FrameType.ACCEPT, FrameType.REJECT,
+                FrameType.PENDING, FrameType.ABORT, FrameType.CLOSE_SEEN), EnumSet.of(Command.ABORT));
+        row(EngineState.AWAITING_REQUEST,
+                EnumSet.of(FrameType.PREAMBLE, FrameType.CONNECT, FrameType.ABORT, FrameType.CLOSE_SEEN),
                 EnumSet.of(Command.ABORT));
-        row(EngineState.AWAITING_REQUEST, EnumSet.of(FrameType.PREAMBLE, FrameType.CONNECT, FrameType.ABORT),
-                EnumSet.of(Command.ABORT));
-        row(EngineState.REQUESTED, EnumSet.of(FrameType.ABORT), EnumSet.of(Command.DECIDE, Command.ABORT));
-        row(EngineState.OPEN, EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT, FrameType.ABORT),
+        row(EngineState.REQUESTED, EnumSet.of(FrameType.ABORT, FrameType.CLOSE_SEEN),
+                EnumSet.of(Command.DECIDE, Command.ABORT));
+        row(EngineState.OPEN, EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT,
+                        FrameType.ABORT, FrameType.CLOSE_SEEN),
                 EnumSet.of(Command.SEND, Command.SEND_DISCONNECT, Command.ABORT));
-        row(EngineState.SEND_CLOSED,
-                EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT, FrameType.ABORT),
-                EnumSet.of(Command.ABORT));
-        row(EngineState.RECEIVE_CLOSED, EnumSet.of(FrameType.ABORT),
+        row(EngineState.SEND_CLOSED, EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT,
+                FrameType.ABORT, FrameType.CLOSE_SEEN), EnumSet.of(Command.ABORT));
+        row(EngineState.RECEIVE_CLOSED, EnumSet.of(FrameType.ABORT, FrameType.CLOSE_SEEN),
                 EnumSet.of(Command.SEND, Command.SEND_DISCONNECT, Command.ABORT));
         row(EngineState.CLOSED, EnumSet.noneOf(FrameType.class), EnumSet.noneOf(Command.class));
     }

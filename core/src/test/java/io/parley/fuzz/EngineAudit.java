@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.fail;
  *   <li>the output is always a valid Parley stream in a legal order: one preamble first; a caller's CONNECT
  *       right after it and once; no ACCEPT, REJECT or PENDING from a caller, no CONNECT from a callee; no DATA,
  *       MESSAGE_SIZE or DISCONNECT before the connection opened; one DISCONNECT at most and after it only an
- *       ABORT; nothing after an ABORT or a REJECT; a REJECT before the request arrived only for a CONNECT whose
- *       caller data is over the limit;</li>
+ *       ABORT; one CLOSE_SEEN at most, only after a DISCONNECT with CLOSED arrived; nothing after an ABORT or
+ *       a REJECT; a REJECT before the request arrived only for a CONNECT whose caller data is over the limit;</li>
  *   <li>events come in a legal order, each within the limits: at most one request, one acceptance and one
  *       peer disconnect; no message after the peer's disconnect; Closed exactly once, last, and exactly when
  *       the state is CLOSED; a graceful Closed only after the peer's DISCONNECT arrived and this side's was
@@ -59,6 +59,7 @@ final class EngineAudit {
     private boolean acceptSent;
     private boolean disconnectSent;
     private boolean terminalSent;
+    private boolean closeSeenSent;
     private final long largestFrameBuffer;
     private ByteBuffer held;
     private long now;
@@ -68,6 +69,7 @@ final class EngineAudit {
     private boolean acceptedEvent;
     private boolean acceptedLocally;
     private boolean peerDisconnected;
+    private boolean peerClosed;
     private boolean disconnectCommanded;
     private CloseIndication closed;
 
@@ -301,6 +303,11 @@ final class EngineAudit {
                 check(isOpen(), frame, "DISCONNECT only once open");
                 disconnectSent = true;
             }
+            case Frame.CloseSeen c -> {
+                check(peerClosed, frame, "CLOSE_SEEN only after a DISCONNECT with CLOSED arrived");
+                check(!closeSeenSent, frame, "one CLOSE_SEEN");
+                closeSeenSent = true;
+            }
             case Frame.Abort a -> {
                 check(!ReasonCode.ofWire(a.reasonCode()).isLocalOnly(), frame, "local-only reasons are never sent");
                 terminalSent = true;
@@ -356,6 +363,7 @@ final class EngineAudit {
                     assertThat(peerDisconnected).as(what + ": one peer disconnect").isFalse();
                     assertThat(d.data().length).as(what).isLessThanOrEqualTo(limits.maxDisconnectData());
                     peerDisconnected = true;
+                    peerClosed = d.peerClosed();
                 }
                 case ProtocolEvent.Closed c -> {
                     closed = c.indication();

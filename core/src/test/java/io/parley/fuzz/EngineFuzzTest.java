@@ -97,6 +97,7 @@ class EngineFuzzTest {
                     }
                     case "send" -> w.op(EngineScript.Op.SEND).data(Vectors.HEX.parseHex(arg));
                     case "disconnect" -> w.op(EngineScript.Op.DISCONNECT).u8(0).data(Vectors.HEX.parseHex(arg));
+                    case "close" -> w.op(EngineScript.Op.DISCONNECT).u8(1).data(Vectors.HEX.parseHex(arg));
                     case "abort" -> w.op(EngineScript.Op.ABORT).reason(ReasonCode.valueOf(arg));
                     case "in" -> w.op(EngineScript.Op.IN_BYTES).data(Vectors.HEX.parseHex(arg)).u8(0);
                     case "eos" -> w.op(EngineScript.Op.EOS);

@@ -161,6 +161,8 @@ class FrameDecoderFuzzTest {
                         }
                         case Frame.Pending p -> {
                         }
+                        case Frame.CloseSeen c -> {
+                        }
                     }
                 }
             } catch (ProtocolViolationException e) {

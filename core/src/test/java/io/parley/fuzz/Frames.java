@@ -32,6 +32,7 @@ final class Frames {
             case Frame.Pending p -> "PENDING";
             case Frame.Data d -> "DATA more=" + d.more() + " " + Vectors.HEX.formatHex(d.payload());
             case Frame.MessageSize m -> "MESSAGE_SIZE " + m.size();
+            case Frame.CloseSeen c -> "CLOSE_SEEN";
             case Frame.Disconnect d -> "DISCONNECT closed=" + d.closed() + " " + Vectors.HEX.formatHex(d.data());
             case Frame.Abort a -> "ABORT " + a.reasonCode() + " " + Vectors.HEX.formatHex(a.reasonData());
         };

@@ -141,7 +141,7 @@ class CodecPropertiesTest {
     @Provide
     Arbitrary<FrameType> knownTypes() {
         return Arbitraries.of(FrameType.CONNECT, FrameType.ACCEPT, FrameType.REJECT, FrameType.PENDING, FrameType.DATA,
-                FrameType.DISCONNECT, FrameType.ABORT, FrameType.MESSAGE_SIZE);
+                FrameType.DISCONNECT, FrameType.ABORT, FrameType.MESSAGE_SIZE, FrameType.CLOSE_SEEN);
     }
 
     @Provide
@@ -160,6 +160,7 @@ class CodecPropertiesTest {
             case PENDING -> null;
             case DATA -> length > limits.maxMessageSize() ? ReasonCode.MESSAGE_TOO_LARGE : null;
             case MESSAGE_SIZE -> length != 4 ? ReasonCode.PROTOCOL_VIOLATION : null;
+            case CLOSE_SEEN -> length != 0 ? ReasonCode.PROTOCOL_VIOLATION : null;
             case DISCONNECT -> length > limits.maxDisconnectData() ? ReasonCode.DATA_TOO_LARGE : null;
             case PREAMBLE -> throw new AssertionError();
         };

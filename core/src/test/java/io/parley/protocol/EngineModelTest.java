@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.fail;
  * and resets, the passing of time — with the documented guarantees checked after every step:
  * <ul>
  *   <li>each engine's output is a valid Parley stream with no DATA or DISCONNECT after its own DISCONNECT and
- *       nothing after its ABORT or REJECT (D1), and PENDING at most once a second (A5);</li>
+ *       nothing after its ABORT or REJECT (D1), and PENDING at most once a second (A5); it sends one CLOSE_SEEN
+ *       exactly when a DISCONNECT with CLOSED reaches it while its own DISCONNECT is not sent;</li>
  *   <li>every message sent before the sender's DISCONNECT arrives, whole, in order, exactly once, before
  *       PeerDisconnected, which carries the disconnect data (D2, P2);</li>
  *   <li>Closed comes exactly once and last; the state is CLOSED exactly when it has come;</li>
@@ -196,6 +197,7 @@ class EngineModelTest {
         // What it emitted (from the audit of its output).
         boolean emittedDisconnect;
         boolean emittedFinal;
+        boolean emittedCloseSeen;
         long lastPending = Long.MIN_VALUE;
         ReasonCode lastAbortReason;
 
@@ -492,7 +494,12 @@ class EngineModelTest {
                     p.inFlight.writeBytes(bytes);
                 }
             }
+            boolean disconnectedBefore = p.peerDisconnected;
             drain(p);
+            if (!disconnectedBefore && p.peerClosing) {
+                assertThat(p.emittedCloseSeen).as("%s answered a DISCONNECT with CLOSED with CLOSE_SEEN (its own"
+                        + " DISCONNECT sent: %s)", p.side, p.disconnectData != null).isEqualTo(p.disconnectData == null);
+            }
         }
 
         void audit(Peer p, byte[] bytes) {
@@ -510,6 +517,13 @@ class EngineModelTest {
                         case Frame.Disconnect d -> {
                             assertThat(p.emittedDisconnect).as("%s sent a second DISCONNECT", p.side).isFalse();
                             p.emittedDisconnect = true;
+                        }
+                        case Frame.CloseSeen c -> {
+                            assertThat(p.emittedDisconnect).as("%s sent CLOSE_SEEN after its DISCONNECT", p.side)
+                                    .isFalse();
+                            assertThat(p.emittedCloseSeen).as("%s sent a second CLOSE_SEEN", p.side).isFalse();
+                            assertThat(p.engine.isPeerClosed()).as("%s sent CLOSE_SEEN unasked", p.side).isTrue();
+                            p.emittedCloseSeen = true;
                         }
                         case Frame.Abort a -> {
                             p.emittedFinal = true;

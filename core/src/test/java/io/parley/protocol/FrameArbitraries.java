@@ -98,16 +98,18 @@ final class FrameArbitraries {
     static Arbitrary<Frame> anyFrame() {
         return Arbitraries.oneOf(connect(), accept(), reject(), Arbitraries.just(new Frame.Pending()), data(),
                 disconnect(), abort(),
-                Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new));
+                Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new),
+                Arbitraries.just(new Frame.CloseSeen()));
     }
 
     /**
      * A frame sequence a decoder accepts: messages are whole (fragments with MORE, then one without), some
-     * announced by a MESSAGE_SIZE of their exact size, and only ABORT appears between the fragments of a message.
+     * announced by a MESSAGE_SIZE of their exact size, and only CLOSE_SEEN appears inside a message (before its
+     * last DATA frame: after its MESSAGE_SIZE or between its fragments).
      */
     static Arbitrary<List<Frame>> validSequence() {
         Arbitrary<List<Frame>> message = Combinators.combine(bytes(2000).list().ofMaxSize(4),
-                Arbitraries.of(true, false)).as((parts, announce) -> {
+                Arbitraries.of(true, false), Arbitraries.of(true, false)).as((parts, announce, closeSeen) -> {
             List<Frame> fragments = new ArrayList<>();
             if (announce) {
                 fragments.add(new Frame.MessageSize(parts.stream().mapToLong(part -> part.length).sum()));
@@ -118,10 +120,14 @@ final class FrameArbitraries {
             if (parts.isEmpty()) {
                 fragments.add(new Frame.Data(false, new byte[0]));
             }
+            if (closeSeen) {
+                fragments.add(fragments.size() - 1, new Frame.CloseSeen());
+            }
             return fragments;
         });
         Arbitrary<List<Frame>> single = Arbitraries.oneOf(connect(), accept(), reject(),
-                Arbitraries.just(new Frame.Pending()), disconnect(), abort()).map(List::of);
+                Arbitraries.just(new Frame.Pending()), disconnect(), abort(), Arbitraries.just(new Frame.CloseSeen()))
+                .map(List::of);
         return Arbitraries.frequencyOf(Tuple.of(3, message), Tuple.of(2, single))
                 .list().ofMaxSize(8)
                 .map(groups -> groups.stream().flatMap(List::stream).toList());

@@ -38,6 +38,7 @@ final class FrameText {
             case Frame.Pending p -> "PENDING";
             case Frame.Data d -> "DATA more=" + bit(d.more()) + " data=" + Hex.of(d.payload());
             case Frame.MessageSize m -> "MESSAGE_SIZE size=" + m.size();
+            case Frame.CloseSeen c -> "CLOSE_SEEN";
             case Frame.Disconnect d -> "DISCONNECT closed=" + bit(d.closed()) + " data=" + Hex.of(d.data());
             case Frame.Abort a -> "ABORT reason=" + a.reasonCode() + "/" + a.reason()
                     + (withReasonData ? " data=" + Hex.of(a.reasonData()) : "");

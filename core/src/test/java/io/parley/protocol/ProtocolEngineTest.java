@@ -464,6 +464,49 @@ class ProtocolEngineTest {
         }
 
         @Test
+        void aDisconnectWithClosedWhileSendingIsOpenIsAnsweredAtOnceWithOneCloseSeen() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(true, new byte[0]))));
+            assertThat(outputFrames(caller, false)).containsExactly(new Frame.CloseSeen());
+            assertThat(caller.state()).isEqualTo(EngineState.RECEIVE_CLOSED);
+            caller.sendDisconnect(new byte[0], false);
+            assertThat(outputFrames(caller, false)).singleElement().isInstanceOf(Frame.Disconnect.class);
+        }
+
+        @Test
+        void noCloseSeenAnswersADisconnectWithoutClosedOrOneThatArrivesAfterTheLocalDisconnect() {
+            ProtocolEngine open = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            open.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
+            assertThat(output(open)).isEmpty();
+            ProtocolEngine sendClosed = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.SEND_CLOSED);
+            sendClosed.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(true, new byte[0]))));
+            assertThat(output(sendClosed)).as("its own DISCONNECT already said so").isEmpty();
+            assertThat(sendClosed.outcome()).isEqualTo(CloseIndication.GRACEFUL);
+        }
+
+        @Test
+        void aCloseSeenTellsTheSideThatClosedItsDisconnectArrivedAndChangesNothingElse() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            callee.sendDisconnect(new byte[0], true);
+            output(callee);
+            assertThat(callee.isCloseSeen()).isFalse();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.CloseSeen())));
+            assertThat(callee.isCloseSeen()).isTrue();
+            assertThat(callee.state()).isEqualTo(EngineState.SEND_CLOSED);
+            assertThat(events(callee)).isEmpty();
+            assertThat(output(callee)).isEmpty();
+        }
+
+        @Test
+        void aCloseSeenThatAnswersNoDisconnectOfThisSideIsIgnored() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.CloseSeen(), new Frame.Data(false, new byte[] {1}))));
+            assertThat(callee.isCloseSeen()).isFalse();
+            assertThat(callee.state()).isEqualTo(EngineState.OPEN);
+            assertThat(callee.pollMessage()).containsExactly(1);
+        }
+
+        @Test
         void anEndOfStreamInTheMiddleOfAFrameIsAnAbortNotAGracefulEnd() {
             ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.SEND_CLOSED);
             byte[] disconnect = bytes(new Frame.Disconnect(false, new byte[] {1, 2}));

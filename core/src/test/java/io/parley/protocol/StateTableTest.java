@@ -34,17 +34,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StateTableTest {
 
-    /** Inbound frames legal in each state and where they lead (docs/protocol.md, inbound table). */
+    /**
+     * Inbound frames legal in each state and where they lead (docs/protocol.md, inbound table). CLOSE_SEEN is
+     * legal in every state that reads frames and leads nowhere.
+     */
     private static final Map<EngineState, Map<FrameType, EngineState>> LEGAL = Map.of(
             CONNECTING, Map.of(FrameType.ACCEPT, OPEN, FrameType.REJECT, CLOSED, FrameType.PENDING, CONNECTING,
-                    FrameType.ABORT, CLOSED),
-            AWAITING_REQUEST, Map.of(FrameType.CONNECT, REQUESTED, FrameType.ABORT, CLOSED),
-            REQUESTED, Map.of(FrameType.ABORT, CLOSED),
+                    FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, CONNECTING),
+            AWAITING_REQUEST, Map.of(FrameType.CONNECT, REQUESTED, FrameType.ABORT, CLOSED,
+                    FrameType.CLOSE_SEEN, AWAITING_REQUEST),
+            REQUESTED, Map.of(FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, REQUESTED),
             OPEN, Map.of(FrameType.DATA, OPEN, FrameType.MESSAGE_SIZE, OPEN, FrameType.DISCONNECT, RECEIVE_CLOSED,
-                    FrameType.ABORT, CLOSED),
+                    FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, OPEN),
             SEND_CLOSED, Map.of(FrameType.DATA, SEND_CLOSED, FrameType.MESSAGE_SIZE, SEND_CLOSED,
-                    FrameType.DISCONNECT, CLOSED, FrameType.ABORT, CLOSED),
-            RECEIVE_CLOSED, Map.of(FrameType.ABORT, CLOSED));
+                    FrameType.DISCONNECT, CLOSED, FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, SEND_CLOSED),
+            RECEIVE_CLOSED, Map.of(FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, RECEIVE_CLOSED));
 
     static Stream<Arguments> reachableStates() {
         return Stream.of(
@@ -79,8 +83,8 @@ class StateTableTest {
         }
         assertThat(engine.state()).isEqualTo(next);
         assertThat(sent).as("a legal inbound frame is not answered").isEmpty();
-        if (type == FrameType.MESSAGE_SIZE) {
-            assertThat(events).as("an announced size is no event").isEmpty();
+        if (type == FrameType.MESSAGE_SIZE || type == FrameType.CLOSE_SEEN) {
+            assertThat(events).as("an announced size or a seen close is no event").isEmpty();
             return;
         }
         ProtocolEvent last = events.getLast();
@@ -237,6 +241,7 @@ class StateTableTest {
             case PENDING -> new Frame.Pending();
             case DATA -> new Frame.Data(false, new byte[] {'x'});
             case MESSAGE_SIZE -> new Frame.MessageSize(1);
+            case CLOSE_SEEN -> new Frame.CloseSeen();
             case DISCONNECT -> new Frame.Disconnect(false, new byte[0]);
             case ABORT -> new Frame.Abort(ReasonCode.APPLICATION_ABORT.code(), new byte[0]);
             case PREAMBLE -> new Frame.Preamble(1, 1);

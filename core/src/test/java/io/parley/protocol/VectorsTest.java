@@ -214,6 +214,7 @@ class VectorsTest {
                 case "defer" -> engine.defer(Long.parseLong(arg) * MS);
                 case "send" -> engine.send(ByteBuffer.wrap(Hex.parse(arg)));
                 case "disconnect" -> engine.sendDisconnect(Hex.parse(arg), false);
+                case "close" -> engine.sendDisconnect(Hex.parse(arg), true);
                 case "abort" -> engine.abort(ReasonCode.valueOf(arg), "vector");
                 case "in" -> engine.receive(ByteBuffer.wrap(Hex.parse(arg)));
                 case "eos" -> engine.receiveEndOfStream();
