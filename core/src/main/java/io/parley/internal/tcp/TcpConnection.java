@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * A Parley connection over one TCP socket, in either role.
@@ -90,9 +89,9 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>(1);
     private final CompletableFuture<CloseIndication> closeIndication = new CompletableFuture<>();
     private final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
-    private final List<Runnable> afterUnlock = new ArrayList<>(2);
-    private final Consumer<TcpConnection> onRequest;
-    private final Consumer<TcpConnection> onEnded;
+    /** What runs once the lock is free (future completions, callbacks); made when first needed. */
+    private List<Runnable> afterUnlock;
+    private final CalleeEvents events;
 
     private long inboundBytes;
     private byte[] peerDisconnectData;
@@ -125,30 +124,28 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
     private Group group;
 
     private TcpConnection(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
-                          Consumer<TcpConnection> onRequest, Consumer<TcpConnection> onEnded) throws IOException {
+                          CalleeEvents events) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.engine = engine;
         this.settings = settings;
-        this.onRequest = onRequest;
-        this.onEnded = onEnded;
+        this.events = events;
     }
 
-    /** A caller's connection on a connected socket; its reader starts with {@link #awaitAccept}. */
+    /** A caller's connection on a connected socket; it reads from {@link #awaitAccept} on. */
     static TcpConnection caller(Socket socket, ProtocolEngine engine, ConnectionSettings settings) throws IOException {
-        return new TcpConnection(socket, engine, settings, c -> { }, c -> { });
+        return new TcpConnection(socket, engine, settings, CalleeEvents.NONE);
     }
 
     /**
      * A callee's connection on an accepted socket, not started yet: once {@link #start()}ed, its reader runs
-     * the handshake, then calls {@code onRequest} once the whole request arrived, and {@code onEnded} when the
-     * connection ends. (Started separately so the listener can register it before either callback can run.)
+     * the handshake, then tells {@code events} once the whole request arrived, and again when the connection
+     * ends. (Started separately so the listener can register it before either event can come.)
      */
     static TcpConnection callee(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
-                                Consumer<TcpConnection> onRequest, Consumer<TcpConnection> onEnded)
-            throws IOException {
-        return new TcpConnection(socket, engine, settings, onRequest, onEnded);
+                                CalleeEvents events) throws IOException {
+        return new TcpConnection(socket, engine, settings, events);
     }
 
     /**
@@ -802,10 +799,10 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
                 case ProtocolEvent.MessageReceived m -> queueInbound(m.message());
                 case ProtocolEvent.PeerDisconnected d -> {
                     peerDisconnectData = d.data();
-                    afterUnlock.add(() -> closeIndication.complete(CloseIndication.GRACEFUL));
+                    runAfterUnlock(() -> closeIndication.complete(CloseIndication.GRACEFUL));
                 }
                 case ProtocolEvent.Closed c -> ended(c.indication());
-                case ProtocolEvent.ConnectRequested r -> afterUnlock.add(() -> onRequest.accept(this));
+                case ProtocolEvent.ConnectRequested r -> runAfterUnlock(() -> events.requestArrived(this));
                 case ProtocolEvent.Accepted a -> {
                     accepted = true;
                     calleeData = a.calleeData();
@@ -829,12 +826,12 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
         ending = indication;
         if (!indication.isGraceful()) {
             broken = broken || indication.kind() == CloseIndication.Kind.RESET;
-            afterUnlock.add(() -> {
+            runAfterUnlock(() -> {
                 closeIndication.complete(indication);
                 termination.complete(indication);
             });
         }
-        afterUnlock.add(() -> onEnded.accept(this));
+        runAfterUnlock(() -> events.ended(this));
     }
 
     /**
@@ -846,20 +843,28 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
     private void settleCloseIndication() {
         CloseIndication indication = peerDisconnectData != null ? CloseIndication.GRACEFUL : ending;
         if (indication != null) {
-            afterUnlock.add(() -> closeIndication.complete(indication));
+            runAfterUnlock(() -> closeIndication.complete(indication));
         }
     }
 
     /** Unlocks, then runs what had to wait for the lock to be free (future completions, callbacks). */
     private void unlock() {
-        if (afterUnlock.isEmpty() || lock.getHoldCount() > 1) {
+        if (afterUnlock == null || lock.getHoldCount() > 1) {
             lock.unlock();
             return;
         }
-        List<Runnable> actions = new ArrayList<>(afterUnlock);
-        afterUnlock.clear();
+        List<Runnable> actions = afterUnlock;
+        afterUnlock = null;
         lock.unlock();
         actions.forEach(Runnable::run);
+    }
+
+    /** Runs {@code action} once the lock is released. Lock held. */
+    private void runAfterUnlock(Runnable action) {
+        if (afterUnlock == null) {
+            afterUnlock = new ArrayList<>(2);
+        }
+        afterUnlock.add(action);
     }
 
     // ------------------------------------------------------------------ writing
@@ -955,7 +960,7 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
         } else if (ending.isGraceful()) {
             CloseIndication lost = new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail);
             ending = lost;
-            afterUnlock.add(() -> termination.complete(lost));
+            runAfterUnlock(() -> termination.complete(lost));
         }
     }
 
@@ -972,7 +977,7 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
     /** Called with the lock held, once nothing is left to write. */
     private void completeTerminationIfFlushed() {
         if (ending != null && ending.isGraceful() && engine.pendingOutput() == 0) {
-            afterUnlock.add(() -> termination.complete(CloseIndication.GRACEFUL));
+            runAfterUnlock(() -> termination.complete(CloseIndication.GRACEFUL));
         }
     }
 
@@ -1009,7 +1014,7 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
         try {
             CloseIndication outcome = ending != null ? ending : new CloseIndication(CloseIndication.Kind.ABORTED,
                     ReasonCode.TRANSPORT_CLOSED, "closed before the peer's disconnect arrived");
-            afterUnlock.add(() -> {
+            runAfterUnlock(() -> {
                 closeIndication.complete(outcome);
                 termination.complete(outcome);
             });
@@ -1120,7 +1125,7 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
                 }
                 ended(indication);
             }
-            afterUnlock.add(() -> {
+            runAfterUnlock(() -> {
                 closeIndication.complete(indication);
                 termination.complete(indication);
             });

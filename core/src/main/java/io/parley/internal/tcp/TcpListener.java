@@ -37,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue is full). Accepting threads take requests from the head of the queue; a deferred request goes back
  * to the head, so the next accept presents it again.
  */
-final class TcpListener implements Listener {
+final class TcpListener implements Listener, CalleeEvents {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
     private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
     private static final int MAX_ACCEPT_FAILURES = 50;
@@ -195,7 +195,7 @@ final class TcpListener implements Listener {
                 socket.setTcpNoDelay(true);
                 long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
                 TcpConnection connection = TcpConnection.callee(socket, ProtocolEngine.callee(engineConfig, deadline),
-                        options.settings(), this::requestArrived, this::ended);
+                        options.settings(), this);
                 // Registered before its reader starts: a connection that ends at once must find itself here,
                 // or ended() would not release it and its socket would stay open.
                 unclaimed.add(connection);
@@ -224,8 +224,9 @@ final class TcpListener implements Listener {
         }
     }
 
-    /** Called by a connection's reader once its whole request arrived. */
-    private void requestArrived(TcpConnection request) {
+    /** Queues the request for accept(), or refuses it when the queue is full or the listener closing. */
+    @Override
+    public void requestArrived(TcpConnection request) {
         String refusal = null;
         ReasonCode reason = null;
         lock.lock();
@@ -249,8 +250,9 @@ final class TcpListener implements Listener {
         }
     }
 
-    /** Called when a connection ends; one that never reached the application is released here. */
-    private void ended(TcpConnection connection) {
+    /** Releases a connection that ended before it reached the application. */
+    @Override
+    public void ended(TcpConnection connection) {
         if (unclaimed.remove(connection)) {
             lock.lock();
             try {
