@@ -2,6 +2,7 @@ package io.parley;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a caller sends with its connection request and how long it waits (WSAConnect's lpCallerData,
@@ -9,6 +10,7 @@ import java.util.Objects;
  */
 public final class ConnectOptions {
     private final byte[] callerData;
+    private final byte[] firstMessage;
     private final Qos qos;
     private final Group group;
     private final Duration connectTimeout;
@@ -16,6 +18,7 @@ public final class ConnectOptions {
 
     private ConnectOptions(Builder b) {
         this.callerData = b.callerData.clone();
+        this.firstMessage = b.firstMessage == null ? null : b.firstMessage.clone();
         this.qos = b.qos;
         this.group = b.group;
         this.connectTimeout = b.connectTimeout;
@@ -35,6 +38,14 @@ public final class ConnectOptions {
     /** The caller data (a copy), possibly empty. */
     public byte[] callerData() {
         return callerData.clone();
+    }
+
+    /**
+     * The message sent with the request, before the callee decides (a copy), if any: see
+     * {@link Builder#firstMessage(byte[])}.
+     */
+    public Optional<byte[]> firstMessage() {
+        return Optional.ofNullable(firstMessage).map(byte[]::clone);
     }
 
     /** The requested QoS, or null for none. */
@@ -60,6 +71,7 @@ public final class ConnectOptions {
     /** Builds {@link ConnectOptions}. */
     public static final class Builder {
         private byte[] callerData = new byte[0];
+        private byte[] firstMessage;
         private Qos qos;
         private Group group;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -71,6 +83,18 @@ public final class ConnectOptions {
         /** Caller data sent with the request (copied). */
         public Builder callerData(byte[] value) {
             this.callerData = value.clone();
+            return this;
+        }
+
+        /**
+         * A first message (copied) sent right behind the request, in the same flight, so that a connection
+         * that starts with a request needs one round trip less. The callee's application receives it as the
+         * connection's first message once it accepts; a refusal discards it. The callee counts it together
+         * with the caller data against its caller-data limit (over it, the request is refused with
+         * DATA_TOO_LARGE); this side refuses locally what exceeds its own caller-data limit. Null for none.
+         */
+        public Builder firstMessage(byte[] value) {
+            this.firstMessage = value == null ? null : value.clone();
             return this;
         }
 

@@ -166,12 +166,18 @@ final class TcpConnection implements Connection, ConnectionWatch.Watched {
 
     // ------------------------------------------------------------------ handshake, caller side
 
-    /** Sends the request and waits for the decision; true if accepted, else {@link #ending()} says why. */
-    boolean awaitAccept(Qos requestedQos, Group requestedGroup, byte[] data) throws IOException {
+    /**
+     * Sends the request (and the first message, if not null, in the same write) and waits for the decision;
+     * true if accepted, else {@link #ending()} says why.
+     */
+    boolean awaitAccept(Qos requestedQos, Group requestedGroup, byte[] data, byte[] firstMessage) throws IOException {
         lock.lock();
         try {
             callerData = data;
             engine.connect(requestedQos, requestedGroup, data);
+            if (firstMessage != null) {
+                engine.send(ByteBuffer.wrap(firstMessage));
+            }
             watch();
         } finally {
             unlock();

@@ -52,10 +52,12 @@ public final class TcpTransport implements Transport {
     @Override
     public Connection connect(SocketAddress address, ConnectOptions options) throws IOException {
         byte[] callerData = options.callerData();
+        byte[] firstMessage = options.firstMessage().orElse(null);
         int limit = options.settings().limits().maxCallerData();
-        if (callerData.length > limit) {
-            throw new MessageTooLargeException("caller data of " + callerData.length
-                    + " bytes exceeds the limit of " + limit + "; nothing was sent");
+        long requestBytes = callerData.length + (firstMessage == null ? 0L : firstMessage.length);
+        if (requestBytes > limit) {
+            throw new MessageTooLargeException("caller data and first message of " + requestBytes
+                    + " bytes exceed the caller-data limit of " + limit + "; nothing was sent");
         }
         long timeoutNanos = options.connectTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
@@ -78,7 +80,7 @@ public final class TcpTransport implements Transport {
         TcpConnection connection = TcpConnection.caller(socket, engine, options.settings());
         boolean accepted = false;
         try {
-            accepted = connection.awaitAccept(options.qos(), options.group(), callerData);
+            accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);
         } finally {
             if (!accepted) {
                 connection.discard();

@@ -1,0 +1,116 @@
+package io.parley.tcp;
+
+import io.parley.Condition;
+import io.parley.ConnectOptions;
+import io.parley.Connection;
+import io.parley.ConnectionRefusedException;
+import io.parley.ConnectionSettings;
+import io.parley.Decision;
+import io.parley.Limits;
+import io.parley.ListenOptions;
+import io.parley.MessageTooLargeException;
+import io.parley.ReasonCode;
+import io.parley.RequestDeferredException;
+import io.parley.WinsockError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The first message sent with the connection request (ConnectOptions.firstMessage): the caller's data of
+ * WSAConnect [C1] extended by one message that travels in the same flight, delivered only once accepted.
+ */
+class FirstMessageTest {
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ConnectOptions withFirst(String callerData, byte[] first) {
+        return ConnectOptions.builder().callerData(utf8(callerData)).firstMessage(first).build();
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theFirstMessageIsTheCalleesFirstMessageAheadOfLaterSends() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            LoopbackFixture.Pair pair = f.pair(withFirst("hello", utf8("request-1")), Condition.acceptAll());
+            pair.client().send(utf8("request-2"));
+            assertThat(pair.server().receive(Await.BOUND)).isEqualTo(utf8("request-1"));
+            assertThat(pair.server().receive(Await.BOUND)).isEqualTo(utf8("request-2"));
+            assertThat(pair.server().callerData()).isEqualTo(utf8("hello"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anEmptyFirstMessageIsAMessage() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            LoopbackFixture.Pair pair = f.pair(withFirst("", new byte[0]), Condition.acceptAll());
+            assertThat(pair.server().receive(Await.BOUND)).isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRefusalDiscardsTheFirstMessage() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> refused = f.connectAsync(withFirst("refuse-me", utf8("lost")));
+            f.listener.accept(request -> Decision.reject("no"), Await.BOUND);
+            assertThat(Await.failure(refused)).isInstanceOf(ConnectionRefusedException.class);
+            LoopbackFixture.Pair next = f.pair(withFirst("next", utf8("kept")), Condition.acceptAll());
+            assertThat(next.server().receive(Await.BOUND)).isEqualTo(utf8("kept"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDeferredRequestKeepsItsFirstMessageUntilAccepted() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            AtomicInteger presented = new AtomicInteger();
+            Condition deferOnce = request -> presented.getAndIncrement() == 0 ? Decision.defer() : Decision.accept();
+            CompletableFuture<Connection> client = f.connectAsync(withFirst("patient", utf8("held")));
+            assertThatThrownBy(() -> f.listener.accept(deferOnce, Await.BOUND)).isInstanceOf(RequestDeferredException.class);
+            Connection server = f.track(f.listener.accept(deferOnce, Await.BOUND));
+            Await.result(client);
+            assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("held"));
+        }
+    }
+
+    /** The callee counts caller data and first message against its caller-data limit, as for caller data. */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void overTheCalleesCallerDataLimitTheRequestIsRefusedWithDataTooLarge() throws Exception {
+        Limits small = Limits.DEFAULTS.withMaxCallerData(100);
+        try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder()
+                .settings(ConnectionSettings.DEFAULTS.withLimits(small)).build())) {
+            CompletableFuture<Connection> over = f.connectAsync(withFirst("0123456789", new byte[91]));
+            assertThat(Await.failure(over)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
+                assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
+            });
+            LoopbackFixture.Pair fits = f.pair(withFirst("0123456789", new byte[90]), Condition.acceptAll());
+            assertThat(fits.server().receive(Await.BOUND)).hasSize(90);
+        }
+    }
+
+    @Test
+    void overTheCallersOwnCallerDataLimitNothingIsSent() throws Exception {
+        Limits small = Limits.DEFAULTS.withMaxCallerData(100);
+        ConnectOptions over = ConnectOptions.builder().callerData(new byte[50]).firstMessage(new byte[51])
+                .settings(ConnectionSettings.DEFAULTS.withLimits(small)).build();
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            assertThatThrownBy(() -> f.connect(over)).isInstanceOfSatisfying(MessageTooLargeException.class,
+                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
+            // Requests are queued in order: had the refused one been sent, it would be accepted first.
+            LoopbackFixture.Pair sentinel = f.pair(withFirst("sentinel", utf8("x")), Condition.acceptAll());
+            assertThat(sentinel.server().callerData()).isEqualTo(utf8("sentinel"));
+        }
+    }
+}
