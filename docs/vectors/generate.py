@@ -156,6 +156,16 @@ def d_sent(message, fragment=8):
 
 D_CLOSE_SEEN = "CLOSE_SEEN"
 
+# Section 4.5: what each early message costs, beyond its size, against the callee's caller-data limit, and
+# the protocol's maximum caller data, which bounds caller data and early messages together at the caller.
+EARLY_OVERHEAD = 4
+MAX_USER_DATA = 61440
+
+
+def early_cost(caller_data, *messages):
+    """What a callee charges to its caller-data limit for a request and its early messages."""
+    return len(caller_data) + sum(len(m) + EARLY_OVERHEAD for m in messages)
+
 
 def d_disconnect(payload=b"", closed=False):
     return "DISCONNECT closed=%d data=%s" % (int(closed), payload.hex())
@@ -444,10 +454,27 @@ def engine_rows():
         "CLOSED", ["Deferred", "Closed:ABORTED/TIMED_OUT"])
     row("caller-end-of-stream-unanswered", "caller", ["connect", "eos", "out:" + C_OUT],
         "CLOSED", ["Closed:ABORTED/TRANSPORT_CLOSED"])
+    # Sending is legal from CONNECTING on (early messages, section 4.5); a DISCONNECT still needs OPEN.
     row("caller-commands-before-open", "caller",
-        ["send:61!WSAENOTCONN", "disconnect:!WSAENOTCONN", "connect", "connect!WSAEISCONN", "send:61!WSAENOTCONN",
+        ["send:61!WSAENOTCONN", "disconnect:!WSAENOTCONN", "connect", "connect!WSAEISCONN",
          "disconnect:!WSAENOTCONN", "accept!WSAENOTCONN", "out:" + C_OUT],
         "CONNECTING", [])
+    nine = bytes(range(9))
+    row("caller-early-messages-follow-connect", "caller",
+        ["connect:6869", "send:616263", "send:" + hx(nine),
+         "out:" + d_preamble() + " | " + d_connect(data=b"hi") + " | " + d_data(b"abc") + " | " + d_sent(nine),
+         "in:" + hx(P + ACC), "send:78", "out:" + d_data(b"x")],
+        "OPEN", ["Accepted:"])
+    biggest = MAX_USER_DATA - EARLY_OVERHEAD
+    row("caller-early-send-over-protocol-maximum", "caller",
+        ["connect", "send-zeros:%d!WSAEMSGSIZE" % (biggest + 1), "send-zeros:%d" % biggest, "send:!WSAEMSGSIZE"],
+        "CONNECTING", [])
+    row("caller-early-send-while-deferred", "caller",
+        ["connect", "in:" + hx(P + pending()), "send:61", "out:" + C_OUT + " | " + d_data(b"a"), "in:" + hx(ACC)],
+        "OPEN", ["Deferred", "Accepted:"])
+    row("caller-early-messages-refused-with-the-request", "caller",
+        ["connect", "send:61", "in:" + hx(P + reject(13)), "out:" + C_OUT + " | " + d_data(b"a")],
+        "CLOSED", ["Closed:REFUSED/DATA_TOO_LARGE"])
     row("caller-send-fragmented", "caller",
         ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:" + hx(bytes(range(20))),
          "out:" + d_sent(bytes(range(20)))],
@@ -514,8 +541,47 @@ def engine_rows():
         "REQUESTED", ["ConnectRequested:616c696365"])
     row("callee-caller-withdraws", "callee", ["in:" + hx(REQ + abort(11))],
         "CLOSED", ["ConnectRequested:616c696365", "Closed:RESET/WITHDRAWN"])
+    # Early messages (section 4.5): legal in REQUESTED, reported after the request, charged with the caller
+    # data to the callee's caller-data limit (16 here) until it accepts.
+    assert early_cost(b"alice", b"x") <= LIMITS["maxCallerData"]
     row("callee-data-while-requested", "callee",
-        ["in:" + hx(REQ + data(b"x")), "out:" + d_preamble() + " | " + ab(7)],
+        ["in:" + hx(REQ + data(b"x")), "out:" + d_preamble()],
+        "REQUESTED", ["ConnectRequested:616c696365", "MessageReceived:78"])
+    assert early_cost(b"alice", b"ab", b"") == 15
+    row("callee-early-messages-then-accept", "callee",
+        ["in:" + hx(REQ + data(b"ab") + data()), "accept", "out:" + d_preamble() + " | " + d_accept(),
+         "in:" + hx(data(bytes(16)))],
+        "OPEN", ["ConnectRequested:616c696365", "MessageReceived:6162", "MessageReceived:",
+                 "MessageReceived:" + hx(bytes(16))])
+    assert early_cost(b"", nine) <= LIMITS["maxCallerData"]
+    row("callee-early-fragmented-message", "callee",
+        ["in:" + hx(P + connect() + message_size(9) + data(nine[:8], True) + data(nine[8:])), "out:" + d_preamble()],
+        "REQUESTED", ["ConnectRequested:", "MessageReceived:" + hx(nine)])
+    assert early_cost(b"alice", b"abcdef") == 15 and early_cost(b"alice", b"abcdef", b"x") > 16
+    row("callee-early-messages-over-limit", "callee",
+        ["in:" + hx(REQ + data(b"abcdef") + data(b"x")[:4]), "out:" + d_preamble() + " | " + rj(13)],
+        "CLOSED", ["ConnectRequested:616c696365", "MessageReceived:616263646566", "Closed:ABORTED/DATA_TOO_LARGE"])
+    assert early_cost(b"", bytes(8) + bytes(5)) > 16
+    row("callee-early-fragments-over-limit", "callee",
+        ["in:" + hx(P + connect() + data(bytes(8), True) + data(bytes(5))[:4]), "out:" + d_preamble() + " | " + rj(13)],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/DATA_TOO_LARGE"])
+    assert early_cost(b"alice", bytes(8)) > 16
+    row("callee-early-message-size-over-limit", "callee",
+        ["in:" + hx(REQ + message_size(8)), "out:" + d_preamble() + " | " + rj(13)],
+        "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/DATA_TOO_LARGE"])
+    row("callee-early-message-over-max-message", "callee",
+        ["in:" + hx(REQ + data(bytes(33))[:4]), "out:" + d_preamble() + " | " + rj(8)],
+        "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("callee-early-message-then-reject", "callee",
+        ["in:" + hx(REQ + data(b"x")), "reject:REFUSED", "out:" + d_preamble() + " | " + rj(1)],
+        "CLOSED", ["ConnectRequested:616c696365", "MessageReceived:78", "Closed:REFUSED/REFUSED"])
+    assert early_cost(b"alice", b"ab") <= 16 < early_cost(b"alice", b"ab", b"xy")
+    row("callee-early-messages-while-deferred", "callee",
+        ["in:" + hx(REQ), "defer:0", "in:" + hx(data(b"ab")), "defer:1000", "in:" + hx(data(b"xy")),
+         "out:" + " | ".join([d_preamble(), "PENDING", "PENDING", rj(13)])],
+        "CLOSED", ["ConnectRequested:616c696365", "MessageReceived:6162", "Closed:ABORTED/DATA_TOO_LARGE"])
+    row("callee-disconnect-while-requested", "callee",
+        ["in:" + hx(REQ + disconnect()), "out:" + d_preamble() + " | " + ab(7)],
         "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("callee-data-before-connect", "callee", ["in:" + hx(P + data(b"x")), "out:" + d_preamble() + " | " + ab(7)],
         "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
@@ -721,6 +787,7 @@ ENGINE_HEADER = """\
 #   reject:REASON         callee: reject with that reason code, no reason data
 #   defer:MS              callee: defer at time MS
 #   send:HEX              send one message
+#   send-zeros:N          send one message of N zero bytes
 #   disconnect:HEX        send DISCONNECT with that data (CLOSED flag clear)
 #   close:HEX             send DISCONNECT with that data and the CLOSED flag set
 #   abort:REASON          abort with that reason code

@@ -4,11 +4,17 @@ package io.parley.protocol;
 public enum EngineState {
     /** Caller: nothing sent yet. */
     IDLE,
-    /** Caller: preamble and CONNECT sent, waiting for ACCEPT or REJECT (PENDING may come first). */
+    /**
+     * Caller: preamble and CONNECT sent, waiting for ACCEPT or REJECT (PENDING may come first); early
+     * messages may be sent.
+     */
     CONNECTING,
     /** Callee: waiting for the caller's preamble and CONNECT. */
     AWAITING_REQUEST,
-    /** Callee: the request arrived; the application has not decided it yet (or deferred it). */
+    /**
+     * Callee: the request arrived; the application has not decided it yet (or deferred it). Early messages
+     * from the caller are received.
+     */
     REQUESTED,
     /** Both directions open. */
     OPEN,

@@ -55,6 +55,11 @@ public final class FrameDecoder {
     private boolean inMessage;
     /** The size a MESSAGE_SIZE announced, from that frame to the last fragment of its message; else -1. */
     private long announced = -1;
+    /**
+     * While a callee holds a request: how many bytes early messages may still take (each costs its size plus
+     * {@link WireFormat#EARLY_MESSAGE_OVERHEAD}); -1 when no early budget applies.
+     */
+    private long earlyRoom = -1;
     private ProtocolViolationException failure;
     /** Where fragments of multi-fragment messages are joined as they are read; null unless asked for. */
     private MessageAssembly joined;
@@ -84,6 +89,20 @@ public final class FrameDecoder {
         byte[] taken = message;
         message = null;
         return taken;
+    }
+
+    /**
+     * From now on, charges every DATA frame to an early budget of {@code room} bytes, as a callee does
+     * between the request and its answer: over it, the DATA header (or a MESSAGE_SIZE announcing more than
+     * fits) fails with DATA_TOO_LARGE.
+     */
+    void limitEarlyMessages(long room) {
+        earlyRoom = room;
+    }
+
+    /** Stops charging DATA frames to the early budget: the callee answered. */
+    void endEarlyMessages() {
+        earlyRoom = -1;
     }
 
     /** A decoder for a receiver with the given limits. */
@@ -292,6 +311,7 @@ public final class FrameDecoder {
                     throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "message of at least "
                             + total + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
                 }
+                chargeEarly(length + (inMessage ? 0 : WireFormat.EARLY_MESSAGE_OVERHEAD));
                 inMessage = (flags & WireFormat.FLAG_MORE) != 0;
                 if (announced >= 0 && (inMessage ? total > announced : total != announced)) {
                     throw violation("message of " + (inMessage ? "at least " : "") + total
@@ -324,6 +344,21 @@ public final class FrameDecoder {
             }
             default -> throw violation("unexpected frame type " + known);
         }
+    }
+
+    private void chargeEarly(long cost) throws ProtocolViolationException {
+        if (earlyRoom < 0) {
+            return;
+        }
+        if (cost > earlyRoom) {
+            throw earlyOverBudget();
+        }
+        earlyRoom -= cost;
+    }
+
+    private ProtocolViolationException earlyOverBudget() {
+        return new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "early messages exceed what the limit of "
+                + limits.maxCallerData() + " bytes for caller data and early messages leaves");
     }
 
     private int optionalSize(int groupSize) {
@@ -369,6 +404,9 @@ public final class FrameDecoder {
         if (size > limits.maxMessageSize()) {
             throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "announced message of " + size
                     + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
+        }
+        if (earlyRoom >= 0 && size + WireFormat.EARLY_MESSAGE_OVERHEAD > earlyRoom) {
+            throw earlyOverBudget();
         }
         announced = size;
         return new Frame.MessageSize(size);

@@ -22,6 +22,10 @@ import java.util.ArrayDeque;
  * its DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; an end of stream or reset
  * without both DISCONNECTs is reported as aborted or reset, never as graceful; a peer's protocol violation
  * becomes an ABORT with a reason code and never escapes as an exception.
+ *
+ * <p>Early messages: a caller may send while CONNECTING; a callee reports the messages that arrive while
+ * REQUESTED as events after {@link ProtocolEvent.ConnectRequested}, as they arrive, also if it then rejects:
+ * its driver withholds them from the application until it accepts.
  */
 public final class ProtocolEngine {
     /** The least time between two PENDING frames for the same request. */
@@ -66,6 +70,8 @@ public final class ProtocolEngine {
     private long peerMaxMessage;
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
+    /** Caller in CONNECTING: what early messages may still take of the protocol's caller-data maximum. */
+    private int earlyRoom;
 
     private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
         this.role = role;
@@ -240,6 +246,7 @@ public final class ProtocolEngine {
         FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
                 qos, group, callerData), out());
         requestedQos = qos;
+        earlyRoom = WireFormat.MAX_USER_DATA - callerData.length;
         state = EngineState.CONNECTING;
     }
 
@@ -258,6 +265,7 @@ public final class ProtocolEngine {
         FrameLimits own = config.receiveLimits();
         FrameEncoder.encode(new Frame.Accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos, group,
                 calleeData), out());
+        decoder.endEarlyMessages();
         state = EngineState.OPEN;
     }
 
@@ -282,15 +290,20 @@ public final class ProtocolEngine {
         }
     }
 
-    /** Sends one message (fragmented as needed); the bytes between position and limit are consumed. */
+    /**
+     * Sends one message (fragmented as needed); the bytes between position and limit are consumed. A caller
+     * may send while CONNECTING: an early message, which the callee may refuse with the whole request.
+     */
     public void send(ByteBuffer message) {
-        requireSendingOpen();
+        requireSendingOpen(Command.SEND);
         if (peerClosed) {
             throw new IllegalCommandException(WinsockError.WSAESHUTDOWN,
                     "the peer has closed and discards anything sent to it");
         }
         int size = message.remaining();
-        if (size > peerMaxMessage) {
+        if (state == EngineState.CONNECTING) {
+            chargeEarly(size);
+        } else if (size > peerMaxMessage) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "message of " + size
                     + " bytes exceeds the peer's limit of " + peerMaxMessage);
         }
@@ -308,7 +321,7 @@ public final class ProtocolEngine {
     /** Ends the sending direction with disconnect data; {@code closing}: this side discards what comes next. */
     public void sendDisconnect(byte[] data, boolean closing) {
         // Allowed even when the peer has closed: its data is discarded, but it completes the graceful end.
-        requireSendingOpen();
+        requireSendingOpen(Command.SEND_DISCONNECT);
         int limit = Math.min(peerMaxDisconnectData, WireFormat.MAX_USER_DATA);
         if (data.length > limit) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
@@ -412,6 +425,7 @@ public final class ProtocolEngine {
                 peerMaxCalleeData = c.maxCalleeData();
                 peerMaxDisconnectData = c.maxDisconnectData();
                 state = EngineState.REQUESTED;
+                decoder.limitEarlyMessages(config.receiveLimits().maxCallerData() - c.callerData().length);
                 events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), c.callerData()));
             }
             case Frame.Accept a -> {
@@ -475,10 +489,7 @@ public final class ProtocolEngine {
     private void violated(ProtocolViolationException e) {
         ReasonCode reason = e.reason();
         boolean version = reason == ReasonCode.VERSION_UNSUPPORTED;
-        if (reason == ReasonCode.DATA_TOO_LARGE && state == EngineState.AWAITING_REQUEST
-                && decoder.lastHeaderType() == FrameType.CONNECT.code()) {
-            // The caller could not know our caller-data limit: refuse rather than call it a violation. Only
-            // for CONNECT: any other frame over its limit here is a violation like any other (ABORT).
+        if (isRefusal(reason)) {
             byte[] detail = clip(e.getMessage().getBytes(StandardCharsets.UTF_8));
             FrameEncoder.encode(new Frame.Reject(reason.code(), detail), out());
             finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));
@@ -490,6 +501,31 @@ public final class ProtocolEngine {
         CloseIndication.Kind kind = version && role == Role.CALLER
                 ? CloseIndication.Kind.REFUSED : CloseIndication.Kind.ABORTED;
         finish(new CloseIndication(kind, reason, e.getMessage()));
+    }
+
+    /**
+     * True if a limit the caller could not know was exceeded: caller data at CONNECT, or early messages (the
+     * caller-data budget, or this side's max message size) while the request is held. Such a request is
+     * refused rather than called a violation; any other frame over its limit is a violation (ABORT).
+     */
+    private boolean isRefusal(ReasonCode reason) {
+        int type = decoder.lastHeaderType();
+        return switch (state) {
+            case AWAITING_REQUEST -> reason == ReasonCode.DATA_TOO_LARGE && type == FrameType.CONNECT.code();
+            case REQUESTED -> (reason == ReasonCode.DATA_TOO_LARGE || reason == ReasonCode.MESSAGE_TOO_LARGE)
+                    && (type == FrameType.DATA.code() || type == FrameType.MESSAGE_SIZE.code());
+            default -> false;
+        };
+    }
+
+    private void chargeEarly(int size) {
+        long cost = (long) size + WireFormat.EARLY_MESSAGE_OVERHEAD;
+        if (cost > earlyRoom) {
+            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "early message of " + size
+                    + " bytes exceeds what the protocol's maximum of " + WireFormat.MAX_USER_DATA
+                    + " bytes for caller data and early messages leaves (" + earlyRoom + ")");
+        }
+        earlyRoom -= (int) cost;
     }
 
     private void abortFrame(ReasonCode reason, String detail) {
@@ -516,12 +552,12 @@ public final class ProtocolEngine {
         }
     }
 
-    private void requireSendingOpen() {
+    private void requireSendingOpen(Command command) {
         WinsockError error = switch (state) {
             case IDLE, CONNECTING, AWAITING_REQUEST, REQUESTED -> WinsockError.WSAENOTCONN;
             default -> WinsockError.WSAESHUTDOWN;
         };
-        require(Command.SEND, error);
+        require(command, error);
     }
 
     private WinsockError closedError() {

@@ -9,7 +9,8 @@ import java.util.Set;
  * Which inbound frames and which local commands are legal in which state (docs/protocol.md, "State
  * machine"). An inbound frame outside its row is a protocol violation; a command outside its row is an
  * {@link IllegalCommandException}. CLOSED ignores every inbound frame. CLOSE_SEEN is legal in every state
- * that reads frames: like an unknown extension frame, it never breaks the sequence.
+ * that reads frames: like an unknown extension frame, it never breaks the sequence. Early messages: the
+ * caller may send in CONNECTING, and the callee receives DATA and MESSAGE_SIZE in REQUESTED.
  */
 final class StateTable {
     private static final Map<EngineState, Set<FrameType>> INBOUND = new EnumMap<>(EngineState.class);
@@ -18,12 +19,12 @@ final class StateTable {
     static {
         row(EngineState.IDLE, EnumSet.noneOf(FrameType.class), EnumSet.of(Command.CONNECT, Command.ABORT));
         row(EngineState.CONNECTING, EnumSet.of(FrameType.PREAMBLE, FrameType.ACCEPT, FrameType.REJECT,
-                FrameType.PENDING, FrameType.ABORT, FrameType.CLOSE_SEEN), EnumSet.of(Command.ABORT));
+                FrameType.PENDING, FrameType.ABORT, FrameType.CLOSE_SEEN), EnumSet.of(Command.SEND, Command.ABORT));
         row(EngineState.AWAITING_REQUEST,
                 EnumSet.of(FrameType.PREAMBLE, FrameType.CONNECT, FrameType.ABORT, FrameType.CLOSE_SEEN),
                 EnumSet.of(Command.ABORT));
-        row(EngineState.REQUESTED, EnumSet.of(FrameType.ABORT, FrameType.CLOSE_SEEN),
-                EnumSet.of(Command.DECIDE, Command.ABORT));
+        row(EngineState.REQUESTED, EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.ABORT,
+                FrameType.CLOSE_SEEN), EnumSet.of(Command.DECIDE, Command.ABORT));
         row(EngineState.OPEN, EnumSet.of(FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DISCONNECT,
                         FrameType.ABORT, FrameType.CLOSE_SEEN),
                 EnumSet.of(Command.SEND, Command.SEND_DISCONNECT, Command.ABORT));

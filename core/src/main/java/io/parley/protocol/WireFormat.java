@@ -40,6 +40,11 @@ public final class WireFormat {
     public static final int ACCEPT_GROUP_SIZE = 6;
     /** Length of the MESSAGE_SIZE payload: u32 size of the next message. */
     public static final int MESSAGE_SIZE_LENGTH = 4;
+    /**
+     * What each early message (sent before the callee's answer) costs beyond its size, counted with the
+     * caller data against the callee's caller-data limit: empty early messages are not free.
+     */
+    public static final int EARLY_MESSAGE_OVERHEAD = 4;
 
     private WireFormat() {
     }

@@ -33,12 +33,14 @@ import static org.assertj.core.api.Assertions.fail;
  *   <li>a command leaves only as {@link IllegalCommandException}, and then changes nothing: same state, no
  *       byte encoded, no event;</li>
  *   <li>the output is always a valid Parley stream in a legal order: one preamble first; a caller's CONNECT
- *       right after it and once; no ACCEPT, REJECT or PENDING from a caller, no CONNECT from a callee; no DATA,
- *       MESSAGE_SIZE or DISCONNECT before the connection opened; one DISCONNECT at most and after it only an
+ *       right after it and once; no ACCEPT, REJECT or PENDING from a caller, no CONNECT from a callee; no DATA
+ *       or MESSAGE_SIZE from a callee before it accepted (a caller's early messages follow its CONNECT), no
+ *       DISCONNECT before the connection opened; one DISCONNECT at most and after it only an
  *       ABORT; one CLOSE_SEEN at most, only after a DISCONNECT with CLOSED arrived; nothing after an ABORT or
  *       a REJECT; a REJECT before the request arrived only for a CONNECT whose caller data is over the limit;</li>
  *   <li>events come in a legal order, each within the limits: at most one request, one acceptance and one
- *       peer disconnect; no message after the peer's disconnect; Closed exactly once, last, and exactly when
+ *       peer disconnect; no message after the peer's disconnect; a callee's early messages only after the
+ *       request, and with the caller data within its caller-data limit (each costing its size plus 4); Closed exactly once, last, and exactly when
  *       the state is CLOSED; a graceful Closed only after the peer's DISCONNECT arrived and this side's was
  *       encoded; an end of stream, a reset or a timeout never ends gracefully;</li>
  *   <li>memory stays within the limits: the decoder's frame buffer within its type's limit, a partial message
@@ -71,6 +73,8 @@ final class EngineAudit {
     private boolean peerDisconnected;
     private boolean peerClosed;
     private boolean disconnectCommanded;
+    /** A callee's caller data plus its early messages, each with its overhead, as charged to its budget. */
+    private long earlyCharged;
     private CloseIndication closed;
 
     EngineAudit(boolean callee, EngineConfig config) {
@@ -297,8 +301,9 @@ final class EngineAudit {
                 check(callee, frame, "only a callee defers");
                 check(!acceptSent, frame, "PENDING before the decision");
             }
-            case Frame.Data d -> check(isOpen(), frame, "DATA only once open");
-            case Frame.MessageSize m -> check(isOpen(), frame, "MESSAGE_SIZE only once open");
+            case Frame.Data d -> check(!callee || acceptSent, frame, "DATA from a callee only once it accepted");
+            case Frame.MessageSize m -> check(!callee || acceptSent, frame,
+                    "MESSAGE_SIZE from a callee only once it accepted");
             case Frame.Disconnect d -> {
                 check(isOpen(), frame, "DISCONNECT only once open");
                 disconnectSent = true;
@@ -345,6 +350,7 @@ final class EngineAudit {
                     assertThat(callee && !requested).as(what + ": one request, to a callee").isTrue();
                     assertThat(r.callerData().length).as(what).isLessThanOrEqualTo(limits.maxCallerData());
                     requested = true;
+                    earlyCharged = r.callerData().length;
                 }
                 case ProtocolEvent.Accepted a -> {
                     assertThat(!callee && !acceptedEvent).as(what + ": one acceptance, to a caller").isTrue();
@@ -354,7 +360,13 @@ final class EngineAudit {
                 case ProtocolEvent.Deferred d ->
                         assertThat(!callee && !acceptedEvent).as(what + ": deferral before acceptance").isTrue();
                 case ProtocolEvent.MessageReceived m -> {
-                    assertThat(callee ? acceptedLocally : acceptedEvent).as(what + ": messages once open").isTrue();
+                    assertThat(callee ? requested : acceptedEvent).as(what + ": messages once open, or early after "
+                            + "the request").isTrue();
+                    if (callee && !acceptedLocally) {
+                        earlyCharged += m.message().length + WireFormat.EARLY_MESSAGE_OVERHEAD;
+                        assertThat(earlyCharged).as(what + ": early messages within the caller-data limit")
+                                .isLessThanOrEqualTo(limits.maxCallerData());
+                    }
                     assertThat(peerDisconnected).as(what + ": no message after the peer's disconnect").isFalse();
                     assertThat((long) m.message().length).as(what).isLessThanOrEqualTo(limits.maxMessageSize());
                 }

@@ -96,6 +96,7 @@ class EngineFuzzTest {
                         now = at;
                     }
                     case "send" -> w.op(EngineScript.Op.SEND).data(Vectors.HEX.parseHex(arg));
+                    case "send-zeros" -> w.op(EngineScript.Op.SEND).zeros(Integer.parseInt(arg));
                     case "disconnect" -> w.op(EngineScript.Op.DISCONNECT).u8(0).data(Vectors.HEX.parseHex(arg));
                     case "close" -> w.op(EngineScript.Op.DISCONNECT).u8(1).data(Vectors.HEX.parseHex(arg));
                     case "abort" -> w.op(EngineScript.Op.ABORT).reason(ReasonCode.valueOf(arg));

@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.fail;
  *       nothing after its ABORT or REJECT (D1), and PENDING at most once a second (A5); it sends one CLOSE_SEEN
  *       exactly when a DISCONNECT with CLOSED reaches it while its own DISCONNECT is not sent;</li>
  *   <li>every message sent before the sender's DISCONNECT arrives, whole, in order, exactly once, before
- *       PeerDisconnected, which carries the disconnect data (D2, P2);</li>
+ *       PeerDisconnected, which carries the disconnect data (D2, P2); a caller's early messages (sent while
+ *       CONNECTING) reach the callee after ConnectRequested, and its driver hands them to the application
+ *       only once it accepted, discarding them otherwise;</li>
  *   <li>Closed comes exactly once and last; the state is CLOSED exactly when it has come;</li>
  *   <li>graceful only when both disconnects crossed; an end of stream or reset before the peer's DISCONNECT is
  *       never graceful (E2, L2); two engines left alone after both disconnected do end gracefully (L4);</li>
@@ -51,7 +53,7 @@ class EngineModelTest {
             WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
     private static final Qos REQUESTED = bestEffortBothWays(1000);
     private static final Set<ReasonCode> NEVER_BETWEEN_CORRECT_PEERS = EnumSet.of(ReasonCode.PROTOCOL_VIOLATION,
-            ReasonCode.MESSAGE_TOO_LARGE, ReasonCode.NOT_PARLEY, ReasonCode.VERSION_UNSUPPORTED);
+            ReasonCode.NOT_PARLEY, ReasonCode.VERSION_UNSUPPORTED);
 
     enum Side { CALLER, CALLEE }
 
@@ -136,8 +138,18 @@ class EngineModelTest {
         Arbitrary<List<Step>> closed = Combinators.combine(side, tiny, tiny).as((first, a, b) -> List.of(
                 new Disconnect(first, a, false), new Disconnect(first == Side.CALLER ? Side.CALLEE : Side.CALLER, b,
                         false)));
+        // Early messages: the caller sends before the answer, which comes at once or from the random steps.
+        Arbitrary<List<Step>> early = Combinators.combine(tiny, tiny, tiny, Arbitraries.of(true, false))
+                .as((callerData, first, second, accepting) -> {
+                    List<Step> steps = new ArrayList<>(List.of(new Connect(callerData, false),
+                            new Send(Side.CALLER, first), new Deliver(Side.CALLER, 30), new Send(Side.CALLER, second)));
+                    if (accepting) {
+                        steps.addAll(List.of(new Deliver(Side.CALLER, Integer.MAX_VALUE), new Accept(0, Grant.NONE)));
+                    }
+                    return steps;
+                });
         Arbitrary<List<Step>> prefix = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(List.of())),
-                Tuple.of(3, opened));
+                Tuple.of(3, opened), Tuple.of(1, early));
         Arbitrary<List<Step>> suffix = Arbitraries.oneOf(Arbitraries.just(List.of()), closed);
         return Combinators.combine(prefix, step.list().ofMaxSize(50), suffix).as((first, middle, last) -> {
             List<Step> all = new ArrayList<>(first);
@@ -166,6 +178,8 @@ class EngineModelTest {
         Statistics.label("messages delivered").coverage(c -> c.check(true).percentage(p -> p >= 15));
         Statistics.label("fragmented message delivered").collect(model.fragmentedDelivered);
         Statistics.label("fragmented message delivered").coverage(c -> c.check(true).percentage(p -> p >= 5));
+        Statistics.label("early messages delivered").collect(model.earlyDelivered);
+        Statistics.label("early messages delivered").coverage(c -> c.check(true).percentage(p -> p >= 2));
         Statistics.label("refused commands").collect(model.refusals > 0);
         Statistics.label("refused commands").coverage(c -> c.check(true).percentage(p -> p >= 50));
     }
@@ -190,7 +204,12 @@ class EngineModelTest {
         boolean aborted;
         boolean timedOut;
         // What it observed.
+        /** Messages handed to the application (a callee's early messages only once it accepted). */
         final List<byte[]> received = new ArrayList<>();
+        /** A callee's early messages, which its driver holds until the application accepts. */
+        final List<byte[]> held = new ArrayList<>();
+        boolean requestSeen;
+        boolean accepted;
         boolean peerDisconnected;
         boolean peerClosing;
         CloseIndication closed;
@@ -215,7 +234,15 @@ class EngineModelTest {
         long now;
         boolean faults;
         boolean callerDataTooLarge;
+        /** Caller data plus each early message's size and overhead: what the callee may charge to its budget. */
+        long earlyCost;
+        /** The largest early message: over the callee's max message size the request may be refused. */
+        long largestEarly = -1;
+        /** What the protocol's maximum leaves the caller for early messages (docs/protocol.md 4.5). */
+        long earlyRoom;
         boolean fragmentedDelivered;
+        /** A callee's application received early messages (by accepting). */
+        boolean earlyDelivered;
         int refusals;
         final List<String> trace = new ArrayList<>();
 
@@ -263,6 +290,8 @@ class EngineModelTest {
                 caller.handshakeData = data;
                 caller.handshakeQos = qos;
                 callerDataTooLarge = data.length > callee.config.receiveLimits().maxCallerData();
+                earlyCost = data.length;
+                earlyRoom = WireFormat.MAX_USER_DATA - data.length;
             }
         }
 
@@ -283,6 +312,10 @@ class EngineModelTest {
             if (command(callee, () -> callee.engine.accept(data, granted, null), expected)) {
                 callee.handshakeData = data;
                 callee.handshakeQos = granted;
+                callee.accepted = true;
+                earlyDelivered |= !callee.held.isEmpty();
+                callee.received.addAll(callee.held);
+                callee.held.clear();
             }
         }
 
@@ -309,17 +342,29 @@ class EngineModelTest {
 
         void send(Peer p, int size) {
             byte[] message = bytes(size, p.sent.size() + 10);
-            WinsockError expected = expectSending(p);
+            WinsockError expected = expectSending(p, true);
             if (expected == null && p.peerClosing) {
                 expected = WinsockError.WSAESHUTDOWN;
             }
-            if (expected == null && size > other(p).config.receiveLimits().maxMessageSize()) {
+            boolean early = p.engine.state() == EngineState.CONNECTING;
+            long limit = early ? earlyRoom - WireFormat.EARLY_MESSAGE_OVERHEAD
+                    : other(p).config.receiveLimits().maxMessageSize();
+            if (expected == null && size > limit) {
                 expected = WinsockError.WSAEMSGSIZE;
             }
             ByteBuffer buffer = ByteBuffer.wrap(message);
             if (command(p, () -> p.engine.send(buffer), expected)) {
                 assertThat(buffer.hasRemaining()).as("send consumes the message").isFalse();
                 p.sent.add(message);
+                if (early) {
+                    earlyRoom -= size + WireFormat.EARLY_MESSAGE_OVERHEAD;
+                    earlyCost += size + WireFormat.EARLY_MESSAGE_OVERHEAD;
+                    largestEarly = Math.max(largestEarly, size);
+                    // Over a callee limit the caller cannot know, the callee refuses the request, or aborts if
+                    // it accepted before the message arrived: the end may not be graceful.
+                    faults |= size > callee.config.receiveLimits().maxMessageSize()
+                            || earlyCost > callee.config.receiveLimits().maxCallerData();
+                }
             } else {
                 assertThat(buffer.position()).as("a refused send consumes nothing").isZero();
             }
@@ -327,7 +372,7 @@ class EngineModelTest {
 
         void disconnect(Peer p, int size, boolean closing) {
             byte[] data = bytes(size, 4);
-            WinsockError expected = expectSending(p);
+            WinsockError expected = expectSending(p, false);
             if (expected == null && size > other(p).config.receiveLimits().maxDisconnectData()) {
                 expected = WinsockError.WSAEMSGSIZE;
             }
@@ -356,11 +401,12 @@ class EngineModelTest {
             return state == EngineState.CLOSED ? closedError(p) : otherwise;
         }
 
-        /** The documented error of SEND and SEND_DISCONNECT by state. */
-        WinsockError expectSending(Peer p) {
+        /** The documented error of SEND_DISCONNECT by state, and of SEND, which a caller may also use early. */
+        WinsockError expectSending(Peer p, boolean send) {
             return switch (p.engine.state()) {
                 case OPEN, RECEIVE_CLOSED -> null;
-                case IDLE, CONNECTING, AWAITING_REQUEST, REQUESTED -> WinsockError.WSAENOTCONN;
+                case CONNECTING -> send ? null : WinsockError.WSAENOTCONN;
+                case IDLE, AWAITING_REQUEST, REQUESTED -> WinsockError.WSAENOTCONN;
                 case SEND_CLOSED -> WinsockError.WSAESHUTDOWN;
                 case CLOSED -> closedError(p);
             };
@@ -556,6 +602,7 @@ class EngineModelTest {
                         assertThat(p.side).isEqualTo(Side.CALLEE);
                         assertThat(r.callerData()).isEqualTo(o.handshakeData);
                         assertThat(r.qos()).isEqualTo(o.handshakeQos);
+                        p.requestSeen = true;
                     }
                     case ProtocolEvent.Accepted a -> {
                         assertThat(p.side).isEqualTo(Side.CALLER);
@@ -565,10 +612,12 @@ class EngineModelTest {
                     case ProtocolEvent.Deferred d -> assertThat(p.side).isEqualTo(Side.CALLER);
                     case ProtocolEvent.MessageReceived m -> {
                         assertThat(p.peerDisconnected).as("a message after PeerDisconnected").isFalse();
-                        int index = p.received.size();
+                        assertThat(p.side == Side.CALLER || p.requestSeen).as("an early message before the request")
+                                .isTrue();
+                        int index = p.received.size() + p.held.size();
                         assertThat(index).as("more messages than were sent").isLessThan(o.sent.size());
                         assertThat(m.message()).as("message %d", index).isEqualTo(o.sent.get(index));
-                        p.received.add(m.message());
+                        (p.side == Side.CALLEE && !p.accepted ? p.held : p.received).add(m.message());
                         fragmentedDelivered |= m.message().length > o.config.maxFragmentSize();
                     }
                     case ProtocolEvent.PeerDisconnected d -> {
@@ -582,6 +631,7 @@ class EngineModelTest {
                     }
                     case ProtocolEvent.Closed c -> {
                         p.closed = c.indication();
+                        p.held.clear(); // the request ended undecided or refused: its early messages are dropped
                         if (c.indication().isGraceful()) {
                             assertThat(p.disconnectData).as("graceful without its own DISCONNECT").isNotNull();
                             assertThat(p.peerDisconnected).as("graceful without the peer's DISCONNECT").isTrue();
@@ -615,8 +665,17 @@ class EngineModelTest {
                     assertThat(p.closed.reason()).as("%s: two correct engines never see a violation: %s",
                             p.side, p.closed).isNotIn(NEVER_BETWEEN_CORRECT_PEERS);
                     if (p.closed.reason() == ReasonCode.DATA_TOO_LARGE) {
-                        assertThat(callerDataTooLarge).as("DATA_TOO_LARGE only for caller data over the "
-                                + "callee's limit, which the caller cannot know").isTrue();
+                        assertThat(callerDataTooLarge || earlyCost > callee.config.receiveLimits().maxCallerData())
+                                .as("DATA_TOO_LARGE only for caller data (and early messages) over the callee's "
+                                        + "limit, which the caller cannot know").isTrue();
+                    }
+                    if (p.closed.reason() == ReasonCode.MESSAGE_TOO_LARGE) {
+                        assertThat(largestEarly).as("MESSAGE_TOO_LARGE only for an early message over the callee's "
+                                + "limit, which the caller cannot know").isGreaterThan(
+                                callee.config.receiveLimits().maxMessageSize());
+                    }
+                    if (p.side == Side.CALLEE && !p.accepted) {
+                        assertThat(p.received).as("early messages of a request never accepted").isEmpty();
                     }
                 }
             }

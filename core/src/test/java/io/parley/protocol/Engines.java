@@ -103,8 +103,17 @@ final class Engines {
     /** The frames the engine produced since last asked; {@code withPreamble}: its output starts a stream. */
     static List<Frame> outputFrames(ProtocolEngine engine, boolean withPreamble) {
         byte[] bytes = output(engine);
+        List<Frame> frames = frames(withPreamble ? bytes : concat(PREAMBLE, bytes));
+        if (!withPreamble) {
+            frames.removeFirst();
+        }
+        return frames;
+    }
+
+    /** The frames of a whole stream, preamble first, decoded with no limits that matter. */
+    static List<Frame> frames(byte[] stream) {
         FrameDecoder decoder = new FrameDecoder(FrameArbitraries.WIDE);
-        ByteBuffer in = ByteBuffer.wrap(withPreamble ? bytes : concat(PREAMBLE, bytes));
+        ByteBuffer in = ByteBuffer.wrap(stream);
         List<Frame> frames = new ArrayList<>();
         try {
             Frame frame;
@@ -115,9 +124,6 @@ final class Engines {
             throw new AssertionError("invalid output: " + e.getMessage(), e);
         }
         assertThat(decoder.isMidFrame()).isFalse();
-        if (!withPreamble) {
-            frames.removeFirst();
-        }
         return frames;
     }
 

@@ -341,6 +341,120 @@ class ProtocolEngineTest {
         }
     }
 
+    /** Early messages: sent by a caller before the answer, held by the callee with the request (4.5). */
+    @Nested
+    class EarlyMessages {
+
+        private static Frame.Data data(String text) {
+            return new Frame.Data(false, text.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        private static byte[] messageOf(ProtocolEvent event) {
+            return ((ProtocolEvent.MessageReceived) event).message();
+        }
+
+        @Test
+        void aCallersEarlyMessagesFollowItsConnectAndReachTheCalleeAfterTheRequestInOrder() {
+            ProtocolEngine caller = Engines.caller();
+            caller.connect(null, null, "hi".getBytes(StandardCharsets.US_ASCII)); // 2 + (3 + 4) + (9 + 4) = 22
+            caller.send(ByteBuffer.wrap("get".getBytes(StandardCharsets.US_ASCII)));
+            caller.send(ByteBuffer.allocate(9));
+            byte[] request = output(caller);
+            assertThat(Engines.frames(request)).extracting(Frame::type).containsExactly(
+                    FrameType.PREAMBLE, FrameType.CONNECT, FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DATA,
+                    FrameType.DATA);
+            assertThat(caller.state()).isEqualTo(EngineState.CONNECTING);
+
+            ProtocolEngine callee = ProtocolEngine.callee(new EngineConfig(new FrameLimits(22, 16, 16, 32), 8), 0);
+            callee.receive(ByteBuffer.wrap(request));
+            List<ProtocolEvent> events = events(callee);
+            assertThat(events).hasSize(3);
+            assertThat(events.getFirst()).isInstanceOf(ProtocolEvent.ConnectRequested.class);
+            assertThat(messageOf(events.get(1))).asString(StandardCharsets.US_ASCII).isEqualTo("get");
+            assertThat(messageOf(events.get(2))).hasSize(9);
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+        }
+
+        @Test
+        void earlyMessagesAndCallerDataTogetherStayWithinTheProtocolMaximumAndARefusedSendEncodesNothing() {
+            ProtocolEngine caller = Engines.caller();
+            caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA - 2 * WireFormat.EARLY_MESSAGE_OVERHEAD - 1]);
+            caller.send(ByteBuffer.allocate(1));
+            output(caller);
+            ByteBuffer tooMuch = ByteBuffer.allocate(1);
+            assertThatThrownBy(() -> caller.send(tooMuch)).isInstanceOfSatisfying(IllegalCommandException.class,
+                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
+            assertThat(tooMuch.remaining()).isOne();
+            assertThat(caller.pendingOutput()).as("the refused send encoded nothing").isZero();
+            caller.send(ByteBuffer.allocate(0));
+            assertThat(outputFrames(caller, false)).singleElement().isInstanceOf(Frame.Data.class);
+        }
+
+        @Test
+        void aDeferredCallerStillSendsEarlyAndOnceAcceptedSendsByTheCalleesLimit() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.CONNECTING);
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Pending())));
+            caller.send(ByteBuffer.allocate(40));
+            assertThat(outputFrames(caller, false)).hasSize(6);
+            caller.receive(ByteBuffer.wrap(bytes(Engines.accept())));
+            assertThatThrownBy(() -> caller.send(ByteBuffer.allocate(33)))
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
+        }
+
+        @Test
+        void aCalleeChargesCallerDataAndEachEarlyMessagePlusFourAgainstItsCallerDataLimit() {
+            ProtocolEngine callee = Engines.callee();
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
+                    new Frame.Connect(32, 16, 16, null, null, new byte[4]), data("abcd"))));
+            assertThat(events(callee)).hasSize(2);
+            output(callee);
+            // 4 + (4 + 4) of 16 spent: an empty message costs 4 and still fits; then one byte is too many.
+            callee.receive(ByteBuffer.wrap(bytes(data(""))));
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+            byte[] over = bytes(data("x"));
+            callee.receive(ByteBuffer.wrap(over, 0, WireFormat.HEADER_SIZE));
+            assertThat(callee.outcome()).as("refused at the header")
+                    .isEqualTo(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.DATA_TOO_LARGE,
+                            callee.outcome().detail()));
+            assertThat(outputFrames(callee, false)).singleElement().isInstanceOfSatisfying(Frame.Reject.class,
+                    r -> assertThat(r.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE));
+            List<ProtocolEvent> events = events(callee);
+            assertThat(messageOf(events.getFirst())).as("emitted as it arrived; the driver discards it").isEmpty();
+            assertThat(events.getLast()).isInstanceOf(ProtocolEvent.Closed.class);
+        }
+
+        @Test
+        void anAnnouncedEarlyMessageThatCannotFitIsRefusedAtItsMessageSize() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.MessageSize(13))));
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
+            assertThat(outputFrames(callee, false)).singleElement().isInstanceOf(Frame.Reject.class);
+        }
+
+        @Test
+        void anEarlyMessageOverTheCalleesMaxMessageSizeIsRefusedNotAViolation() {
+            ProtocolEngine callee = ProtocolEngine.callee(new EngineConfig(new FrameLimits(64, 16, 16, 8), 8), 0);
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), Engines.connect(), data("123456789"))));
+            assertThat(callee.outcome().kind()).isEqualTo(CloseIndication.Kind.ABORTED);
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.MESSAGE_TOO_LARGE);
+            assertThat(outputFrames(callee, true).getLast()).isInstanceOfSatisfying(Frame.Reject.class,
+                    r -> assertThat(r.reason()).isEqualTo(ReasonCode.MESSAGE_TOO_LARGE));
+        }
+
+        @Test
+        void deferralKeepsTheBudgetAndAcceptingEndsIt() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            callee.defer(0);
+            callee.receive(ByteBuffer.wrap(bytes(data("twelve bytes"))));
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+            callee.accept(new byte[0], null, null);
+            callee.receive(ByteBuffer.wrap(bytes(data("twelve bytes"), data("twelve bytes"))));
+            assertThat(callee.state()).isEqualTo(EngineState.OPEN);
+            assertThat(events(callee)).hasSize(3);
+        }
+    }
+
     @Nested
     class Messages {
 

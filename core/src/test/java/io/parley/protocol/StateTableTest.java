@@ -36,14 +36,15 @@ class StateTableTest {
 
     /**
      * Inbound frames legal in each state and where they lead (docs/protocol.md, inbound table). CLOSE_SEEN is
-     * legal in every state that reads frames and leads nowhere.
+     * legal in every state that reads frames and leads nowhere; a held request receives early messages.
      */
     private static final Map<EngineState, Map<FrameType, EngineState>> LEGAL = Map.of(
             CONNECTING, Map.of(FrameType.ACCEPT, OPEN, FrameType.REJECT, CLOSED, FrameType.PENDING, CONNECTING,
                     FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, CONNECTING),
             AWAITING_REQUEST, Map.of(FrameType.CONNECT, REQUESTED, FrameType.ABORT, CLOSED,
                     FrameType.CLOSE_SEEN, AWAITING_REQUEST),
-            REQUESTED, Map.of(FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, REQUESTED),
+            REQUESTED, Map.of(FrameType.DATA, REQUESTED, FrameType.MESSAGE_SIZE, REQUESTED, FrameType.ABORT, CLOSED,
+                    FrameType.CLOSE_SEEN, REQUESTED),
             OPEN, Map.of(FrameType.DATA, OPEN, FrameType.MESSAGE_SIZE, OPEN, FrameType.DISCONNECT, RECEIVE_CLOSED,
                     FrameType.ABORT, CLOSED, FrameType.CLOSE_SEEN, OPEN),
             SEND_CLOSED, Map.of(FrameType.DATA, SEND_CLOSED, FrameType.MESSAGE_SIZE, SEND_CLOSED,
@@ -184,7 +185,12 @@ class StateTableTest {
         return switch (command) {
             case CONNECT -> state == IDLE ? null : WinsockError.WSAEISCONN;
             case ACCEPT, REJECT, DEFER -> state == REQUESTED ? null : WinsockError.WSAENOTCONN;
-            case SEND, SEND_DISCONNECT -> switch (state) {
+            case SEND -> switch (state) {
+                case CONNECTING, OPEN, RECEIVE_CLOSED -> null;
+                case SEND_CLOSED -> WinsockError.WSAESHUTDOWN;
+                default -> WinsockError.WSAENOTCONN;
+            };
+            case SEND_DISCONNECT -> switch (state) {
                 case OPEN, RECEIVE_CLOSED -> null;
                 case SEND_CLOSED -> WinsockError.WSAESHUTDOWN;
                 default -> WinsockError.WSAENOTCONN;

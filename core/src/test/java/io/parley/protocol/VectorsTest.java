@@ -213,6 +213,7 @@ class VectorsTest {
                 case "reject" -> engine.reject(ReasonCode.valueOf(arg), new byte[0]);
                 case "defer" -> engine.defer(Long.parseLong(arg) * MS);
                 case "send" -> engine.send(ByteBuffer.wrap(Hex.parse(arg)));
+                case "send-zeros" -> engine.send(ByteBuffer.allocate(Integer.parseInt(arg)));
                 case "disconnect" -> engine.sendDisconnect(Hex.parse(arg), false);
                 case "close" -> engine.sendDisconnect(Hex.parse(arg), true);
                 case "abort" -> engine.abort(ReasonCode.valueOf(arg), "vector");
