@@ -89,9 +89,10 @@ public final class ConnectOptions {
         /**
          * A first message (copied) sent right behind the request, in the same flight, so that a connection
          * that starts with a request needs one round trip less. The callee's application receives it as the
-         * connection's first message once it accepts; a refusal discards it. The callee counts it together
-         * with the caller data against its caller-data limit (over it, the request is refused with
-         * DATA_TOO_LARGE); this side refuses locally what exceeds its own caller-data limit. Null for none.
+         * connection's first message once it accepts; a refusal discards it. The callee counts it, plus 4
+         * bytes, together with the caller data against its caller-data limit (over it, the request is
+         * refused with DATA_TOO_LARGE); this side refuses locally, with nothing sent, what exceeds its own
+         * caller-data limit that way. Null for none.
          */
         public Builder firstMessage(byte[] value) {
             this.firstMessage = value == null ? null : value.clone();

@@ -11,6 +11,7 @@ import io.parley.ListenOptions;
 import io.parley.MessageTooLargeException;
 import io.parley.ReasonCode;
 import io.parley.RequestDeferredException;
+import io.parley.RequestRejectedException;
 import io.parley.WinsockError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,8 @@ class FirstMessageTest {
     void aRefusalDiscardsTheFirstMessage() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             CompletableFuture<Connection> refused = f.connectAsync(withFirst("refuse-me", utf8("lost")));
-            f.listener.accept(request -> Decision.reject("no"), Await.BOUND);
+            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject("no"), Await.BOUND))
+                    .isInstanceOf(RequestRejectedException.class);
             assertThat(Await.failure(refused)).isInstanceOf(ConnectionRefusedException.class);
             LoopbackFixture.Pair next = f.pair(withFirst("next", utf8("kept")), Condition.acceptAll());
             assertThat(next.server().receive(Await.BOUND)).isEqualTo(utf8("kept"));
@@ -83,27 +85,27 @@ class FirstMessageTest {
         }
     }
 
-    /** The callee counts caller data and first message against its caller-data limit, as for caller data. */
+    /** The callee counts caller data and first message (plus 4 bytes) against its caller-data limit. */
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void overTheCalleesCallerDataLimitTheRequestIsRefusedWithDataTooLarge() throws Exception {
         Limits small = Limits.DEFAULTS.withMaxCallerData(100);
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withLimits(small)).build())) {
-            CompletableFuture<Connection> over = f.connectAsync(withFirst("0123456789", new byte[91]));
+            CompletableFuture<Connection> over = f.connectAsync(withFirst("0123456789", new byte[87]));
             assertThat(Await.failure(over)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
             });
-            LoopbackFixture.Pair fits = f.pair(withFirst("0123456789", new byte[90]), Condition.acceptAll());
-            assertThat(fits.server().receive(Await.BOUND)).hasSize(90);
+            LoopbackFixture.Pair fits = f.pair(withFirst("0123456789", new byte[86]), Condition.acceptAll());
+            assertThat(fits.server().receive(Await.BOUND)).hasSize(86);
         }
     }
 
     @Test
     void overTheCallersOwnCallerDataLimitNothingIsSent() throws Exception {
         Limits small = Limits.DEFAULTS.withMaxCallerData(100);
-        ConnectOptions over = ConnectOptions.builder().callerData(new byte[50]).firstMessage(new byte[51])
+        ConnectOptions over = ConnectOptions.builder().callerData(new byte[50]).firstMessage(new byte[47])
                 .settings(ConnectionSettings.DEFAULTS.withLimits(small)).build();
         try (LoopbackFixture f = new LoopbackFixture()) {
             assertThatThrownBy(() -> f.connect(over)).isInstanceOfSatisfying(MessageTooLargeException.class,

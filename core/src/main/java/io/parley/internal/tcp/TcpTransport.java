@@ -12,6 +12,7 @@ import io.parley.TransportCapabilities;
 import io.parley.internal.Failures;
 import io.parley.internal.EngineConfigs;
 import io.parley.protocol.ProtocolEngine;
+import io.parley.protocol.WireFormat;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -54,10 +55,11 @@ public final class TcpTransport implements Transport {
         byte[] callerData = options.callerData();
         byte[] firstMessage = options.firstMessage().orElse(null);
         int limit = options.settings().limits().maxCallerData();
-        long requestBytes = callerData.length + (firstMessage == null ? 0L : firstMessage.length);
+        long requestBytes = callerData.length
+                + (firstMessage == null ? 0L : firstMessage.length + WireFormat.EARLY_MESSAGE_OVERHEAD);
         if (requestBytes > limit) {
-            throw new MessageTooLargeException("caller data and first message of " + requestBytes
-                    + " bytes exceed the caller-data limit of " + limit + "; nothing was sent");
+            throw new MessageTooLargeException("caller data and first message count " + requestBytes
+                    + " bytes against the caller-data limit of " + limit + "; nothing was sent");
         }
         long timeoutNanos = options.connectTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
