@@ -13,11 +13,11 @@ import java.time.Duration;
  */
 public enum Scenario {
     /** 32 clients loop: connect with data, one request and response, disconnect data both ways, close. */
-    LIFECYCLE("lifecycle", 2, 2, 4),
+    LIFECYCLE("lifecycle", 4, 2, 5),
     /** One connection, 64-byte messages one way. */
     SMALL_MESSAGES("small-messages", 2, 2, 4),
     /** One connection, 1 MiB messages one way. */
-    BULK("bulk", 2, 2, 4),
+    BULK("bulk", 2, 2, 5),
     /** One connection, 64-byte request and response. */
     PING_PONG("ping-pong", 2, 2, 4),
     /** 10,000 established idle connections (each run in a fresh server JVM; no warm-up). */
