@@ -20,13 +20,17 @@ final class ConnectionCloser {
     private final ConnectionState state;
     /** Reads the peer's end before the socket closes. */
     private final ConnectionReader reader;
+    /** Tells whether another thread reads meanwhile. */
+    private final BackgroundReader background;
     /** Delivers what is queued before the transport half-closes. */
     private final ConnectionWriter writer;
 
-    /** The closer of the connection whose state, reader and writer these are. */
-    ConnectionCloser(ConnectionState state, ConnectionReader reader, ConnectionWriter writer) {
+    /** The closer of the connection whose state, reading and writer these are. */
+    ConnectionCloser(ConnectionState state, ConnectionReader reader, BackgroundReader background,
+                     ConnectionWriter writer) {
         this.state = state;
         this.reader = reader;
+        this.background = background;
         this.writer = writer;
     }
 
@@ -160,7 +164,7 @@ final class ConnectionCloser {
                 if (System.nanoTime() - deadline >= 0) {
                     return false;
                 }
-                if (reader.hasReader()) {
+                if (background.hasReader()) {
                     if (!state.awaitUntil(deadline)) {
                         return false;
                     }

@@ -5,22 +5,17 @@ import io.parley.ReasonCode;
 import io.parley.protocol.EngineState;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a {@link TcpConnection}'s socket into its engine. One thread at a time holds the read permit: an
- * application thread that receives (or connects) and finds nothing queued reads itself, so a message costs
- * one wake-up, as with a plain socket. While nobody receives, a background reader does it, so the close
- * indication arrives without anybody receiving: the callee's from the first byte until the application
- * receives, and any connection's once it was left unread for {@link #UNREAD_GRACE_NANOS}.
- *
- * <p>Reads are not timed (a timed read costs a timer per read); {@link #WATCH} ends a handshake whose
- * deadline passed, which wakes its blocked reader by shutting the input down.
+ * Reads a {@link TcpConnection}'s socket into its engine, one read at a time, by whichever thread holds the
+ * read permit (an application thread that receives or connects, the {@link BackgroundReader}, a closer that
+ * drains). Reads are not timed unless their caller has a deadline: a timed read costs a timer per read.
  */
-final class ConnectionReader implements ConnectionWatch.Watched {
-    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+final class ConnectionReader {
     /** The usual read buffer (and the buffer a drain reads into). */
     static final int READ_BUFFER = 8 * 1024;
     /**
@@ -29,14 +24,6 @@ final class ConnectionReader implements ConnectionWatch.Watched {
      */
     private static final int IDLE_READ_BUFFER = 128;
     private static final int LARGE_READ_BUFFER = 64 * 1024;
-    /**
-     * How long a background reader blocks at a time while a request that waited long for its decision still
-     * waits: once accepted, it hands reading over to the application's receiving thread when this read ends.
-     */
-    private static final long REQUEST_READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** How long an open connection may stay unread before it gets a background reader. */
-    private static final long UNREAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final ConnectionWatch WATCH = new ConnectionWatch();
 
     /** What one read of the socket gave. */
     enum ReadOutcome { BYTES, TIMED_OUT, ENDED }
@@ -45,16 +32,8 @@ final class ConnectionReader implements ConnectionWatch.Watched {
     private final ConnectionWriter writer;
     /** The read permit: some thread is reading the socket. */
     private boolean reading;
-    /** The background reader runs (it holds the permit or is about to take it). */
-    private boolean backgroundReading;
-    /** Application threads waiting in receive() while another thread reads. */
-    private int receiversWaiting;
     /** The transport's input ended (end of stream or failure): nothing more will be read. */
     private boolean inputEnded;
-    /** When the permit was last left free with nobody reading. */
-    private long unreadSince;
-    /** Registered with {@link #WATCH}. */
-    private boolean watched;
     private final ByteBuffer idleReadBuffer = ByteBuffer.allocate(IDLE_READ_BUFFER);
     private ByteBuffer readBuffer = idleReadBuffer;
 
@@ -64,29 +43,14 @@ final class ConnectionReader implements ConnectionWatch.Watched {
         this.writer = writer;
     }
 
-    /**
-     * Starts a callee's first reader, which reads until the request is complete and then stops, and has
-     * {@link #WATCH} look after the connection from then on.
-     */
-    void startRequestReader() {
-        state.lock();
-        try {
-            backgroundReading = true;
-            watch();
-            Thread.ofVirtual().name("parley-reader-" + state.socket.getPort()).start(() -> readInBackground(true));
-        } finally {
-            state.unlock();
-        }
+    /** True once nothing more is to be read: the input ended or the engine closed. Lock held. */
+    boolean isInputDone() {
+        return inputEnded || state.engine.state() == EngineState.CLOSED;
     }
 
     /** True while some thread holds the read permit. Lock held. */
     boolean isPermitTaken() {
         return reading;
-    }
-
-    /** True while some thread holds the read permit or the background reader is about to take it. Lock held. */
-    boolean hasReader() {
-        return reading || backgroundReading;
     }
 
     /** Takes the read permit unless some thread holds it; true if taken. Lock held. */
@@ -101,60 +65,6 @@ final class ConnectionReader implements ConnectionWatch.Watched {
     /** Gives back a permit taken with {@link #tryTakePermit()}. Lock held. */
     void releasePermit() {
         reading = false;
-    }
-
-    /** True once nothing more is to be read: the input ended or the engine closed. Lock held. */
-    boolean isInputDone() {
-        return inputEnded || state.engine.state() == EngineState.CLOSED;
-    }
-
-    /** Waits while another thread reads; the background reader hands reading over when its read ends. */
-    void awaitOtherReader(long deadline, String timeoutMessage) throws IOException {
-        receiversWaiting++;
-        try {
-            state.awaitChange(deadline, timeoutMessage);
-        } finally {
-            receiversWaiting--;
-        }
-    }
-
-    /** Starts the background reader unless it runs. Lock held. */
-    private void startBackgroundReader() {
-        if (!backgroundReading) {
-            backgroundReading = true;
-            Thread.ofVirtual().name("parley-reader-" + state.socket.getPort()).start(() -> readInBackground(false));
-        }
-    }
-
-    /**
-     * The background reader: reads while nobody else does, until the input ends, and hands reading over to
-     * the application as soon as a thread waits in receive() (its next read is then that thread's own).
-     *
-     * @param untilRequest stop once the caller's request is complete (the callee's first reader)
-     */
-    private void readInBackground(boolean untilRequest) {
-        state.lock();
-        try {
-            while (!reading && !isInputDone() && receiversWaiting == 0
-                    && !(untilRequest && state.engine.state() != EngineState.AWAITING_REQUEST)) {
-                ReadOutcome outcome = readHoldingLock(backgroundDeadline(), false);
-                if (outcome == ReadOutcome.ENDED || outcome == ReadOutcome.BYTES && !awaitInboundRoom()) {
-                    break;
-                }
-            }
-        } finally {
-            backgroundReading = false;
-            state.changed.signalAll();
-            leaveUnread();
-            state.unlock();
-        }
-    }
-
-    /** While a callee's request awaits its decision, the background reader's reads are short. Lock held. */
-    private long backgroundDeadline() {
-        return state.engine.state() == EngineState.REQUESTED
-                ? System.nanoTime() + REQUEST_READ_SLICE_NANOS
-                : Long.MAX_VALUE;
     }
 
     /**
@@ -250,21 +160,6 @@ final class ConnectionReader implements ConnectionWatch.Watched {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis + 1));
     }
 
-    /**
-     * Waits while the application has more unread than the receive buffer; false if reading should stop.
-     * Lock held.
-     */
-    private boolean awaitInboundRoom() {
-        try {
-            while (state.inboundBytes > state.settings.receiveBufferSize() && !state.closedByApp && state.ending == null) {
-                state.changed.await();
-            }
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
     private void withEngine(Runnable step) {
         state.lock();
         try {
@@ -275,72 +170,10 @@ final class ConnectionReader implements ConnectionWatch.Watched {
         }
     }
 
-    /**
-     * Called with the lock held by a thread that stops reading: if the connection is open and nobody else
-     * reads, {@link #WATCH} gives it a background reader unless somebody reads again soon.
-     */
-    void leaveUnread() {
-        if (isUnread()) {
-            unreadSince = System.nanoTime();
-            watch();
-        }
-    }
-
-    private boolean isUnread() {
-        return !reading && !backgroundReading && receiversWaiting == 0 && !state.closedByApp && !isInputDone();
-    }
-
-    /** Hands this connection to {@link #WATCH} unless it is watched already. Lock held. */
-    void watch() {
-        if (!watched) {
-            watched = true;
-            WATCH.watch(this);
-        }
-    }
-
-    private boolean hasHandshakeDeadline() {
-        return state.engine.deadline() != Long.MAX_VALUE && !isInputDone();
-    }
-
-    @Override
-    public boolean check(long now) {
-        boolean timedOut;
-        boolean covered = false;
-        state.lock();
-        try {
-            timedOut = hasHandshakeDeadline() && now - state.engine.deadline() >= 0;
-            if (timedOut) {
-                state.engine.handleTimeout(now);
-                state.dispatch();
-            } else if (isUnread() && now - unreadSince >= UNREAD_GRACE_NANOS) {
-                startBackgroundReader();
-                covered = true;
-            }
-            watched = hasHandshakeDeadline() || isUnread();
-        } finally {
-            state.unlock();
-        }
-        if (timedOut || covered) {
-            writer.flush(); // the engine's answer to the timeout, or a preamble held back for a decision that is slow
-        }
-        if (timedOut) {
-            wakeBlockedReader();
-        }
-        return !watched;
-    }
-
-    /**
-     * After a handshake timeout (the engine ended): a reader blocked in the socket returns at once. Shutting
-     * the input down is the one way to end a blocked read without closing the socket, whose output still
-     * carries the abort.
-     */
-    private void wakeBlockedReader() {
-        try {
-            if (!state.socket.isClosed() && !state.socket.isInputShutdown()) {
-                state.socket.shutdownInput();
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "shutting the input of {0} down failed: {1}", state.socket, e.getMessage());
+    /** After a read: an interrupted thread's read closed the connection, which it is told. */
+    static void requireNotInterrupted(String doing) throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted while " + doing + "; the connection was closed");
         }
     }
 }

@@ -29,14 +29,16 @@ import java.util.concurrent.CompletableFuture;
  * A Parley connection over one TCP socket, in either role: the {@link Connection} API and the handshake.
  *
  * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens:
- * {@link ConnectionReader} reads the socket (an application thread that receives reads itself; a background
- * reader while nobody receives), {@link ConnectionWriter} writes what the engine encoded (senders only encode,
- * waiting, up to the send timeout, while the send buffer is full), and {@link ConnectionCloser} closes it.
+ * {@link ConnectionReader} reads the socket, by an application thread that receives or connects and finds
+ * nothing queued, else by the {@link BackgroundReader}; {@link ConnectionWriter} writes what the engine
+ * encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
+ * {@link ConnectionCloser} closes it.
  */
 final class TcpConnection implements Connection {
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final ConnectionReader reader;
+    private final BackgroundReader background;
     private final ConnectionCloser closer;
     private int deferrals;
 
@@ -45,7 +47,8 @@ final class TcpConnection implements Connection {
         this.state = new ConnectionState(socket, engine, settings, events, this);
         this.writer = new ConnectionWriter(state);
         this.reader = new ConnectionReader(state, writer);
-        this.closer = new ConnectionCloser(state, reader, writer);
+        this.background = new BackgroundReader(state, reader, writer);
+        this.closer = new ConnectionCloser(state, reader, background, writer);
     }
 
     /** A caller's connection on a connected socket; it reads from {@link #awaitAccept} on. */
@@ -69,7 +72,7 @@ final class TcpConnection implements Connection {
      * that waits longer a reader again (to notice a caller that withdraws).
      */
     void start() {
-        reader.startRequestReader();
+        background.startRequestReader();
     }
 
     // ------------------------------------------------------------------ handshake, caller side
@@ -86,7 +89,7 @@ final class TcpConnection implements Connection {
             if (firstMessage != null) {
                 state.engine.send(ByteBuffer.wrap(firstMessage));
             }
-            reader.watch();
+            background.watch();
         } finally {
             state.unlock();
         }
@@ -99,7 +102,7 @@ final class TcpConnection implements Connection {
                     state.changed.await();
                 } else {
                     reader.readHoldingLock(Long.MAX_VALUE, true);
-                    requireNotInterrupted("connecting");
+                    ConnectionReader.requireNotInterrupted("connecting");
                 }
             }
             return state.accepted;
@@ -107,7 +110,7 @@ final class TcpConnection implements Connection {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while connecting");
         } finally {
-            reader.leaveUnread();
+            background.leaveUnread();
             state.unlock();
         }
     }
@@ -294,11 +297,11 @@ final class TcpConnection implements Connection {
                     state.settleCloseIndication();
                     throw ConnectionEndedException.of(state.ending);
                 }
-                if (reader.hasReader()) {
-                    reader.awaitOtherReader(deadline, noMessageWithin(timeout));
+                if (background.hasReader()) {
+                    background.awaitOtherReader(deadline, noMessageWithin(timeout));
                 } else {
                     ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(deadline, true);
-                    requireNotInterrupted("receiving");
+                    ConnectionReader.requireNotInterrupted("receiving");
                     if (outcome == ConnectionReader.ReadOutcome.TIMED_OUT && deadline != Long.MAX_VALUE
                             && deadline - System.nanoTime() <= 0) {
                         throw new TimedOutException(noMessageWithin(timeout));
@@ -306,14 +309,8 @@ final class TcpConnection implements Connection {
                 }
             }
         } finally {
-            reader.leaveUnread();
+            background.leaveUnread();
             state.unlock();
-        }
-    }
-
-    private static void requireNotInterrupted(String doing) throws InterruptedIOException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("interrupted while " + doing + "; the connection was closed");
         }
     }
 
