@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,6 +216,11 @@ final class ConnectionState {
         if (closedByApp) {
             throw new ClosedException("the connection was closed by this side");
         }
+    }
+
+    /** The deadline of a wait of up to {@code timeout}; zero means no limit. */
+    static long deadlineAfter(Duration timeout) {
+        return timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     }
 
     /** Waits for a change until the deadline; throws {@link TimedOutException} after it. Lock held. */

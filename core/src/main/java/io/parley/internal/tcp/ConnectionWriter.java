@@ -3,14 +3,18 @@ package io.parley.internal.tcp;
 import io.parley.CloseIndication;
 import io.parley.ReasonCode;
 
+import io.parley.internal.Failures;
+import io.parley.protocol.IllegalCommandException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes what a {@link TcpConnection}'s engine encoded: a quiet connection's sender writes itself, otherwise a
- * writer virtual thread writes everything encoded so far in one system call (coalescing). Completes the
- * termination once a graceful ending is written out.
+ * Sends on a {@link TcpConnection}: senders only encode into the engine (waiting, up to the send timeout,
+ * while the send buffer is full); a quiet connection's sender writes itself, otherwise a writer virtual thread
+ * writes everything encoded so far in one system call (coalescing). Completes the termination once a graceful
+ * ending is written out.
  */
 final class ConnectionWriter {
     /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
@@ -25,6 +29,40 @@ final class ConnectionWriter {
     /** The writer of the connection whose state this is. */
     ConnectionWriter(ConnectionState state) {
         this.state = state;
+    }
+
+    /** As {@link io.parley.Connection#send(ByteBuffer)}. */
+    void send(ByteBuffer message) throws IOException {
+        state.lock();
+        try {
+            state.requireNotClosed();
+            long deadline = ConnectionState.deadlineAfter(state.settings.sendTimeout());
+            while (state.engine.pendingOutput() >= state.settings.sendBufferSize() && !state.broken && state.ending == null) {
+                state.awaitChange(deadline, "no room to send within " + state.settings.sendTimeout().toMillis() + " ms");
+                state.requireNotClosed();
+            }
+            state.engine.send(message);
+        } catch (IllegalCommandException e) {
+            throw Failures.ofCommand(e, state.ending);
+        } finally {
+            state.unlock();
+        }
+        flushFromCaller();
+    }
+
+    /** As {@link io.parley.Connection#sendDisconnect(byte[])}. */
+    void sendDisconnect(byte[] data) throws IOException {
+        state.lock();
+        try {
+            state.requireNotClosed();
+            state.engine.sendDisconnect(data.clone(), false);
+            state.dispatch();
+        } catch (IllegalCommandException e) {
+            throw Failures.ofCommand(e, state.ending);
+        } finally {
+            state.unlock();
+        }
+        flushFromCaller();
     }
 
     /**

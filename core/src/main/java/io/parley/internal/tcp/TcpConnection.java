@@ -2,15 +2,10 @@ package io.parley.internal.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.Connection;
-import io.parley.ConnectionEndedException;
 import io.parley.ConnectionSettings;
 import io.parley.Group;
 import io.parley.Qos;
 import io.parley.ReasonCode;
-import io.parley.ShutdownException;
-import io.parley.TimedOutException;
-import io.parley.WouldBlockException;
-import io.parley.internal.Failures;
 import io.parley.internal.RequestSnapshot;
 import io.parley.protocol.EngineState;
 import io.parley.protocol.IllegalCommandException;
@@ -39,6 +34,7 @@ final class TcpConnection implements Connection {
     private final ConnectionWriter writer;
     private final ConnectionReader reader;
     private final BackgroundReader background;
+    private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
     private int deferrals;
 
@@ -48,6 +44,7 @@ final class TcpConnection implements Connection {
         this.writer = new ConnectionWriter(state);
         this.reader = new ConnectionReader(state, writer);
         this.background = new BackgroundReader(state, reader, writer);
+        this.receiver = new ConnectionReceiver(state, reader, background);
         this.closer = new ConnectionCloser(state, reader, background, writer);
     }
 
@@ -251,21 +248,7 @@ final class TcpConnection implements Connection {
 
     @Override
     public void send(ByteBuffer message) throws IOException {
-        state.lock();
-        try {
-            state.requireNotClosed();
-            long deadline = deadlineAfter(state.settings.sendTimeout());
-            while (state.engine.pendingOutput() >= state.settings.sendBufferSize() && !state.broken && state.ending == null) {
-                state.awaitChange(deadline, "no room to send within " + state.settings.sendTimeout().toMillis() + " ms");
-                state.requireNotClosed();
-            }
-            state.engine.send(message);
-        } catch (IllegalCommandException e) {
-            throw Failures.ofCommand(e, state.ending);
-        } finally {
-            state.unlock();
-        }
-        writer.flushFromCaller();
+        writer.send(message);
     }
 
     @Override
@@ -275,91 +258,17 @@ final class TcpConnection implements Connection {
 
     @Override
     public byte[] receive(Duration timeout) throws IOException {
-        state.lock();
-        try {
-            long deadline = deadlineAfter(timeout);
-            while (true) {
-                state.requireNotClosed();
-                if (state.disconnectTaken) {
-                    throw new ShutdownException("receiving ended with receiveDisconnect()");
-                }
-                byte[] message = state.inbound.poll();
-                if (message != null) {
-                    state.inboundBytes -= message.length;
-                    state.changed.signalAll();
-                    return message;
-                }
-                if (state.peerDisconnectData != null) {
-                    state.settleCloseIndication();
-                    return null;
-                }
-                if (state.ending != null) {
-                    state.settleCloseIndication();
-                    throw ConnectionEndedException.of(state.ending);
-                }
-                if (background.hasReader()) {
-                    background.awaitOtherReader(deadline, noMessageWithin(timeout));
-                } else {
-                    ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(deadline, true);
-                    ConnectionReader.requireNotInterrupted("receiving");
-                    if (outcome == ConnectionReader.ReadOutcome.TIMED_OUT && deadline != Long.MAX_VALUE
-                            && deadline - System.nanoTime() <= 0) {
-                        throw new TimedOutException(noMessageWithin(timeout));
-                    }
-                }
-            }
-        } finally {
-            background.leaveUnread();
-            state.unlock();
-        }
-    }
-
-    private static String noMessageWithin(Duration timeout) {
-        return "no message within " + timeout.toMillis() + " ms";
-    }
-
-    private static long deadlineAfter(Duration timeout) {
-        return timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        return receiver.receive(timeout);
     }
 
     @Override
     public void sendDisconnect(byte[] data) throws IOException {
-        state.lock();
-        try {
-            state.requireNotClosed();
-            state.engine.sendDisconnect(data.clone(), false);
-            state.dispatch();
-        } catch (IllegalCommandException e) {
-            throw Failures.ofCommand(e, state.ending);
-        } finally {
-            state.unlock();
-        }
-        writer.flushFromCaller();
+        writer.sendDisconnect(data);
     }
 
     @Override
     public byte[] receiveDisconnect() throws IOException {
-        state.lock();
-        try {
-            state.requireNotClosed();
-            if (state.disconnectTaken) {
-                throw new ShutdownException("the peer's disconnect data was already taken");
-            }
-            if (state.peerDisconnectData != null && state.inbound.isEmpty()) {
-                state.disconnectTaken = true;
-                state.settleCloseIndication();
-                return state.peerDisconnectData.clone();
-            }
-            if (state.peerDisconnectData == null && state.ending != null) {
-                state.settleCloseIndication();
-                throw ConnectionEndedException.of(state.ending);
-            }
-            throw new WouldBlockException(state.peerDisconnectData == null
-                    ? "the peer's disconnect has not arrived"
-                    : state.inbound.size() + " message(s) before the peer's disconnect are still unread");
-        } finally {
-            state.unlock();
-        }
+        return receiver.receiveDisconnect();
     }
 
     @Override
