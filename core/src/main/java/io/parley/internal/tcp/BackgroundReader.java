@@ -1,0 +1,203 @@
+package io.parley.internal.tcp;
+
+import io.parley.protocol.EngineState;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes sure a {@link TcpConnection} is read while no application thread reads it, so the close indication
+ * arrives without anybody receiving: the callee's from the first byte until the application receives, and
+ * any connection's once it was left unread for {@link #UNREAD_GRACE_NANOS}. The background reader hands
+ * reading over to the application as soon as a thread waits in receive().
+ *
+ * <p>A connection left unread, or with a handshake deadline, is looked at by {@link #WATCH}: it gets its
+ * background reader there, and a handshake whose deadline passed ends there, which wakes its blocked reader
+ * by shutting the input down.
+ */
+final class BackgroundReader implements ConnectionWatch.Watched {
+    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    /**
+     * How long a background reader blocks at a time while a request that waited long for its decision still
+     * waits: once accepted, it hands reading over to the application's receiving thread when this read ends.
+     */
+    private static final long REQUEST_READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long an open connection may stay unread before it gets a background reader. */
+    private static final long UNREAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final ConnectionWatch WATCH = new ConnectionWatch();
+
+    private final ConnectionState state;
+    private final ConnectionReader reader;
+    /** Writes what the engine answered to a timeout, or a preamble held back for a slow decision. */
+    private final ConnectionWriter writer;
+    /** The background reader runs (it holds the permit or is about to take it). */
+    private boolean backgroundReading;
+    /** Application threads waiting in receive() while another thread reads. */
+    private int receiversWaiting;
+    /** When the permit was last left free with nobody reading. */
+    private long unreadSince;
+    /** Registered with {@link #WATCH}. */
+    private boolean watched;
+
+    /** The background reading of the connection whose state, reader and writer these are. */
+    BackgroundReader(ConnectionState state, ConnectionReader reader, ConnectionWriter writer) {
+        this.state = state;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /**
+     * Starts a callee's first reader, which reads until the request is complete and then stops, and has
+     * {@link #WATCH} look after the connection from then on.
+     */
+    void startRequestReader() {
+        state.lock();
+        try {
+            backgroundReading = true;
+            watch();
+            Thread.ofVirtual().name("parley-reader-" + state.socket.getPort()).start(() -> readInBackground(true));
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** True while some thread holds the read permit or the background reader is about to take it. Lock held. */
+    boolean hasReader() {
+        return reader.isPermitTaken() || backgroundReading;
+    }
+
+    /** Waits while another thread reads; the background reader hands reading over when its read ends. */
+    void awaitOtherReader(long deadline, String timeoutMessage) throws IOException {
+        receiversWaiting++;
+        try {
+            state.awaitChange(deadline, timeoutMessage);
+        } finally {
+            receiversWaiting--;
+        }
+    }
+
+    /** Starts the background reader unless it runs. Lock held. */
+    private void startBackgroundReader() {
+        if (!backgroundReading) {
+            backgroundReading = true;
+            Thread.ofVirtual().name("parley-reader-" + state.socket.getPort()).start(() -> readInBackground(false));
+        }
+    }
+
+    /**
+     * The background reader: reads while nobody else does, until the input ends, and hands reading over to
+     * the application as soon as a thread waits in receive() (its next read is then that thread's own).
+     *
+     * @param untilRequest stop once the caller's request is complete (the callee's first reader)
+     */
+    private void readInBackground(boolean untilRequest) {
+        state.lock();
+        try {
+            while (!reader.isPermitTaken() && !reader.isInputDone() && receiversWaiting == 0
+                    && !(untilRequest && state.engine.state() != EngineState.AWAITING_REQUEST)) {
+                ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(backgroundDeadline(), false);
+                if (outcome == ConnectionReader.ReadOutcome.ENDED
+                        || outcome == ConnectionReader.ReadOutcome.BYTES && !awaitInboundRoom()) {
+                    break;
+                }
+            }
+        } finally {
+            backgroundReading = false;
+            state.changed.signalAll();
+            leaveUnread();
+            state.unlock();
+        }
+    }
+
+    /** While a callee's request awaits its decision, the background reader's reads are short. Lock held. */
+    private long backgroundDeadline() {
+        return state.engine.state() == EngineState.REQUESTED
+                ? System.nanoTime() + REQUEST_READ_SLICE_NANOS
+                : Long.MAX_VALUE;
+    }
+
+    /**
+     * Waits while the application has more unread than the receive buffer; false if reading should stop.
+     * Lock held.
+     */
+    private boolean awaitInboundRoom() {
+        try {
+            while (state.inboundBytes > state.settings.receiveBufferSize() && !state.closedByApp && state.ending == null) {
+                state.changed.await();
+            }
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Called with the lock held by a thread that stops reading: if the connection is open and nobody else
+     * reads, {@link #WATCH} gives it a background reader unless somebody reads again soon.
+     */
+    void leaveUnread() {
+        if (isUnread()) {
+            unreadSince = System.nanoTime();
+            watch();
+        }
+    }
+
+    private boolean isUnread() {
+        return !reader.isPermitTaken() && !backgroundReading && receiversWaiting == 0 && !state.closedByApp
+                && !reader.isInputDone();
+    }
+
+    /** Hands this connection to {@link #WATCH} unless it is watched already. Lock held. */
+    void watch() {
+        if (!watched) {
+            watched = true;
+            WATCH.watch(this);
+        }
+    }
+
+    private boolean hasHandshakeDeadline() {
+        return state.engine.deadline() != Long.MAX_VALUE && !reader.isInputDone();
+    }
+
+    @Override
+    public boolean check(long now) {
+        boolean timedOut;
+        boolean covered = false;
+        state.lock();
+        try {
+            timedOut = hasHandshakeDeadline() && now - state.engine.deadline() >= 0;
+            if (timedOut) {
+                state.engine.handleTimeout(now);
+                state.dispatch();
+            } else if (isUnread() && now - unreadSince >= UNREAD_GRACE_NANOS) {
+                startBackgroundReader();
+                covered = true;
+            }
+            watched = hasHandshakeDeadline() || isUnread();
+        } finally {
+            state.unlock();
+        }
+        if (timedOut || covered) {
+            writer.flush(); // the engine's answer to the timeout, or a preamble held back for a decision that is slow
+        }
+        if (timedOut) {
+            wakeBlockedReader();
+        }
+        return !watched;
+    }
+
+    /**
+     * After a handshake timeout (the engine ended): a reader blocked in the socket returns at once. Shutting
+     * the input down is the one way to end a blocked read without closing the socket, whose output still
+     * carries the abort.
+     */
+    private void wakeBlockedReader() {
+        try {
+            if (!state.socket.isClosed() && !state.socket.isInputShutdown()) {
+                state.socket.shutdownInput();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "shutting the input of {0} down failed: {1}", state.socket, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.parley.internal.tcp;
+
+import io.parley.CloseIndication;
+import io.parley.ReasonCode;
+import io.parley.protocol.EngineState;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a {@link TcpConnection}'s socket into its engine, one read at a time, by whichever thread holds the
+ * read permit (an application thread that receives or connects, the {@link BackgroundReader}, a closer that
+ * drains). Reads are not timed unless their caller has a deadline: a timed read costs a timer per read.
+ */
+final class ConnectionReader {
+    /** The usual read buffer (and the buffer a drain reads into). */
+    static final int READ_BUFFER = 8 * 1024;
+    /**
+     * What the reader blocks with while the connection is quiet: a blocked read holds its buffer, so an idle
+     * connection would otherwise keep 8 KiB (64 KiB after a burst) for nothing. Full reads grow it again.
+     */
+    private static final int IDLE_READ_BUFFER = 128;
+    private static final int LARGE_READ_BUFFER = 64 * 1024;
+
+    /** What one read of the socket gave. */
+    enum ReadOutcome { BYTES, TIMED_OUT, ENDED }
+
+    private final ConnectionState state;
+    private final ConnectionWriter writer;
+    /** The read permit: some thread is reading the socket. */
+    private boolean reading;
+    /** The transport's input ended (end of stream or failure): nothing more will be read. */
+    private boolean inputEnded;
+    private final ByteBuffer idleReadBuffer = ByteBuffer.allocate(IDLE_READ_BUFFER);
+    private ByteBuffer readBuffer = idleReadBuffer;
+
+    /** The reader of the connection whose state this is; {@code writer} writes what the engine answers. */
+    ConnectionReader(ConnectionState state, ConnectionWriter writer) {
+        this.state = state;
+        this.writer = writer;
+    }
+
+    /** True once nothing more is to be read: the input ended or the engine closed. Lock held. */
+    boolean isInputDone() {
+        return inputEnded || state.engine.state() == EngineState.CLOSED;
+    }
+
+    /** True while some thread holds the read permit. Lock held. */
+    boolean isPermitTaken() {
+        return reading;
+    }
+
+    /** Takes the read permit unless some thread holds it; true if taken. Lock held. */
+    boolean tryTakePermit() {
+        if (reading) {
+            return false;
+        }
+        reading = true;
+        return true;
+    }
+
+    /** Gives back a permit taken with {@link #tryTakePermit()}. Lock held. */
+    void releasePermit() {
+        reading = false;
+    }
+
+    /**
+     * A callee's request waits for its decision: the preamble the engine answered with stays queued, so
+     * that it goes out in one write with the answer (or after {@link #UNREAD_GRACE_NANOS}).
+     */
+    private boolean isAwaitingDecision() {
+        state.lock();
+        try {
+            return state.engine.state() == EngineState.REQUESTED;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /**
+     * Reads the socket once with the read permit, which must be free, and feeds the engine. Lock held once on
+     * entry and on return, released during the read. The read blocks until {@code deadline} at the latest
+     * (and the engine's own deadline).
+     */
+    ReadOutcome readHoldingLock(long deadline, boolean writeInline) {
+        reading = true;
+        int timeoutMillis = readTimeoutMillis(deadline);
+        ByteBuffer buffer = readBuffer;
+        state.unlock();
+        ReadOutcome outcome = ReadOutcome.ENDED;
+        try {
+            outcome = readOnce(buffer, timeoutMillis);
+            if (!isAwaitingDecision()) {
+                writer.startWriting(writeInline); // what the engine answered (an abort after a violation, a timeout)
+            }
+        } finally {
+            state.lock();
+            reading = false;
+            state.changed.signalAll();
+        }
+        return outcome;
+    }
+
+    private ReadOutcome readOnce(ByteBuffer buffer, int timeoutMillis) {
+        int n;
+        try {
+            state.socket.setSoTimeout(timeoutMillis);
+            n = state.in.read(buffer.array(), 0, buffer.capacity());
+        } catch (SocketTimeoutException e) {
+            withEngine(() -> state.engine.handleTimeout(System.nanoTime()));
+            return ReadOutcome.TIMED_OUT;
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Interrupting a virtual thread blocked in a socket read closes the socket: a local abort.
+                state.reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
+                        "a thread reading the connection was interrupted, which closed it"));
+            }
+            withEngine(() -> {
+                inputEnded = true;
+                state.engine.receiveReset("transport failed: " + e.getMessage());
+            });
+            return ReadOutcome.ENDED;
+        }
+        if (n < 0) {
+            writer.awaitWriteSettled();
+            withEngine(() -> {
+                inputEnded = true;
+                state.engine.receiveEndOfStream();
+            });
+            return ReadOutcome.ENDED;
+        }
+        state.lock();
+        try {
+            state.engine.receive(buffer.clear().limit(n));
+            state.dispatch();
+            resizeReadBuffer(n);
+            return isInputDone() ? ReadOutcome.ENDED : ReadOutcome.BYTES;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** Full reads grow the buffer; a short one means the burst is over: block with the small one again. */
+    private void resizeReadBuffer(int lastRead) {
+        if (lastRead == readBuffer.capacity() && readBuffer.capacity() < LARGE_READ_BUFFER) {
+            readBuffer = ByteBuffer.allocate(readBuffer == idleReadBuffer ? READ_BUFFER : LARGE_READ_BUFFER);
+        } else if (lastRead < IDLE_READ_BUFFER && readBuffer != idleReadBuffer) {
+            readBuffer = idleReadBuffer;
+        }
+    }
+
+    private static int readTimeoutMillis(long deadline) {
+        if (deadline == Long.MAX_VALUE) {
+            return 0;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis + 1));
+    }
+
+    private void withEngine(Runnable step) {
+        state.lock();
+        try {
+            step.run();
+            state.dispatch();
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** After a read: an interrupted thread's read closed the connection, which it is told. */
+    static void requireNotInterrupted(String doing) throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted while " + doing + "; the connection was closed");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.parley.internal.tcp;
+
+import io.parley.ClosedException;
+import io.parley.CloseIndication;
+import io.parley.ConnectionSettings;
+import io.parley.Group;
+import io.parley.Qos;
+import io.parley.ReasonCode;
+import io.parley.TimedOutException;
+import io.parley.protocol.ProtocolEngine;
+import io.parley.protocol.ProtocolEvent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What every part of a {@link TcpConnection} shares: its one lock and the condition signalled on every change,
+ * the engine, the socket, what the application has yet to take, how the connection ended, and the delivery of
+ * the engine's events into that state. The mutable fields are guarded by the lock.
+ */
+final class ConnectionState {
+    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    static final byte[] EMPTY = new byte[0];
+
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+    final ProtocolEngine engine;
+    final ConnectionSettings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever something a waiting thread may wait for changed. */
+    final Condition changed = lock.newCondition();
+    final ArrayDeque<byte[]> inbound = new ArrayDeque<>(1);
+    final CompletableFuture<CloseIndication> closeIndication = new CompletableFuture<>();
+    final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
+    private final CalleeEvents events;
+    private final TcpConnection connection;
+    /** What runs once the lock is free (future completions, callbacks); made when first needed. */
+    private List<Runnable> afterUnlock;
+
+    long inboundBytes;
+    byte[] peerDisconnectData;
+    boolean disconnectTaken;
+    CloseIndication ending;
+    boolean broken;
+    boolean closedByApp;
+    boolean accepted;
+    boolean deferred;
+    byte[] callerData = EMPTY;
+    byte[] calleeData = EMPTY;
+    Qos qos;
+    Group group;
+
+    /** The state of {@code connection}, which {@code events} are told about. */
+    ConnectionState(Socket socket, ProtocolEngine engine, ConnectionSettings settings, CalleeEvents events,
+                    TcpConnection connection) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.engine = engine;
+        this.settings = settings;
+        this.events = events;
+        this.connection = connection;
+    }
+
+    /** Takes the lock. */
+    void lock() {
+        lock.lock();
+    }
+
+    /** Unlocks, then runs what had to wait for the lock to be free (future completions, callbacks). */
+    void unlock() {
+        if (afterUnlock == null || lock.getHoldCount() > 1) {
+            lock.unlock();
+            return;
+        }
+        List<Runnable> actions = afterUnlock;
+        afterUnlock = null;
+        lock.unlock();
+        actions.forEach(Runnable::run);
+    }
+
+    /** Runs {@code action} once the lock is released. Lock held. */
+    void runAfterUnlock(Runnable action) {
+        if (afterUnlock == null) {
+            afterUnlock = new ArrayList<>(2);
+        }
+        afterUnlock.add(action);
+    }
+
+    /** Moves the engine's events into this connection's state. Called with the lock held. */
+    void dispatch() {
+        while (true) {
+            byte[] message;
+            while ((message = engine.pollMessage()) != null) {
+                queueInbound(message);
+            }
+            ProtocolEvent event = engine.pollEvent();
+            if (event == null) {
+                break;
+            }
+            switch (event) {
+                case ProtocolEvent.MessageReceived m -> queueInbound(m.message());
+                case ProtocolEvent.PeerDisconnected d -> {
+                    peerDisconnectData = d.data();
+                    runAfterUnlock(() -> closeIndication.complete(CloseIndication.GRACEFUL));
+                }
+                case ProtocolEvent.Closed c -> ended(c.indication());
+                case ProtocolEvent.ConnectRequested r -> runAfterUnlock(() -> events.requestArrived(connection));
+                case ProtocolEvent.Accepted a -> {
+                    accepted = true;
+                    calleeData = a.calleeData();
+                    qos = a.grantedQos();
+                    group = a.group();
+                }
+                case ProtocolEvent.Deferred d -> deferred = true;
+            }
+        }
+        changed.signalAll();
+    }
+
+    private void queueInbound(byte[] message) {
+        if (!closedByApp && !disconnectTaken) {
+            inbound.add(message);
+            inboundBytes += message.length;
+        }
+    }
+
+    private void ended(CloseIndication indication) {
+        ending = indication;
+        if (!indication.isGraceful()) {
+            broken = broken || indication.kind() == CloseIndication.Kind.RESET;
+            runAfterUnlock(() -> {
+                closeIndication.complete(indication);
+                termination.complete(indication);
+            });
+        }
+        runAfterUnlock(() -> events.ended(connection));
+    }
+
+    /**
+     * Makes sure the close indication is complete when this thread unlocks, before it reports the end to the
+     * application: the reader completes it only after it unlocked, so a receive could otherwise report the
+     * end (or the break) while {@link TcpConnection#closeIndication()} still looked pending. Completes it with
+     * the value the reader completes it with (the first completion wins). Lock held.
+     */
+    void settleCloseIndication() {
+        CloseIndication indication = peerDisconnectData != null ? CloseIndication.GRACEFUL : ending;
+        if (indication != null) {
+            runAfterUnlock(() -> closeIndication.complete(indication));
+        }
+    }
+
+    /**
+     * Resets the transport (linger 0): queued data is discarded, the peer sees a reset. The socket is reset
+     * before the futures complete (they complete when the lock is released), so whoever sees the outcome
+     * knows the transport is gone; closing never blocks with linger 0.
+     */
+    void reset(CloseIndication indication) {
+        lock.lock();
+        try {
+            broken = true;
+            if (ending == null) {
+                engine.abort(ReasonCode.APPLICATION_ABORT, indication.detail());
+                while (engine.pollEvent() != null) {
+                    // the local outcome is the one given here, not the engine's generic abort
+                }
+                ended(indication);
+            }
+            runAfterUnlock(() -> {
+                closeIndication.complete(indication);
+                termination.complete(indication);
+            });
+            changed.signalAll();
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "SO_LINGER failed on {0}: {1}", socket, e.getMessage());
+            }
+            closeSocket();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Closes the socket; a failure is only logged. */
+    void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed on {0}: {1}", socket, e.getMessage());
+        }
+    }
+
+    /** Marks the connection closed by this side; false if it was already. Lock held. */
+    boolean markClosedByApp() {
+        if (closedByApp) {
+            return false;
+        }
+        closedByApp = true;
+        return true;
+    }
+
+    /** Throws once this side closed the connection. */
+    void requireNotClosed() throws ClosedException {
+        if (closedByApp) {
+            throw new ClosedException("the connection was closed by this side");
+        }
+    }
+
+    /** The deadline of a wait of up to {@code timeout}; zero means no limit. */
+    static long deadlineAfter(Duration timeout) {
+        return timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Waits for a change until the deadline; throws {@link TimedOutException} after it. Lock held. */
+    void awaitChange(long deadline, String timeoutMessage) throws IOException {
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                changed.await();
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || changed.awaitNanos(left) <= 0 && deadline - System.nanoTime() <= 0) {
+                    throw new TimedOutException(timeoutMessage);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    /** Waits for a change until the deadline; false once it passed. Lock held. */
+    boolean awaitUntil(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            changed.awaitNanos(left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.parley.internal.tcp;
+
+import io.parley.CloseIndication;
+import io.parley.ReasonCode;
+
+import io.parley.internal.Failures;
+import io.parley.protocol.IllegalCommandException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends on a {@link TcpConnection}: senders only encode into the engine (waiting, up to the send timeout,
+ * while the send buffer is full); a quiet connection's sender writes itself, otherwise a writer virtual thread
+ * writes everything encoded so far in one system call (coalescing). Completes the termination once a graceful
+ * ending is written out.
+ */
+final class ConnectionWriter {
+    /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
+    private static final long INLINE_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
+    /** How long an end of stream waits for a write in progress to show whether the peer reset instead. */
+    private static final long WRITE_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final ConnectionState state;
+    private boolean writing;
+    private long lastWriteEnd = System.nanoTime() - INLINE_IDLE_NANOS - 1;
+
+    /** The writer of the connection whose state this is. */
+    ConnectionWriter(ConnectionState state) {
+        this.state = state;
+    }
+
+    /** As {@link io.parley.Connection#send(ByteBuffer)}. */
+    void send(ByteBuffer message) throws IOException {
+        state.lock();
+        try {
+            state.requireNotClosed();
+            long deadline = ConnectionState.deadlineAfter(state.settings.sendTimeout());
+            while (state.engine.pendingOutput() >= state.settings.sendBufferSize() && !state.broken && state.ending == null) {
+                state.awaitChange(deadline, "no room to send within " + state.settings.sendTimeout().toMillis() + " ms");
+                state.requireNotClosed();
+            }
+            state.engine.send(message);
+        } catch (IllegalCommandException e) {
+            throw Failures.ofCommand(e, state.ending);
+        } finally {
+            state.unlock();
+        }
+        flushFromCaller();
+    }
+
+    /** As {@link io.parley.Connection#sendDisconnect(byte[])}. */
+    void sendDisconnect(byte[] data) throws IOException {
+        state.lock();
+        try {
+            state.requireNotClosed();
+            state.engine.sendDisconnect(data.clone(), false);
+            state.dispatch();
+        } catch (IllegalCommandException e) {
+            throw Failures.ofCommand(e, state.ending);
+        } finally {
+            state.unlock();
+        }
+        flushFromCaller();
+    }
+
+    /**
+     * Makes sure what the engine has encoded gets written: starts the writer unless one is running (it takes
+     * ours too, so sends made while it writes are coalesced into its next system call). Never blocks: a
+     * write that waits for a slow peer waits on the writer's thread, so a sender only ever waits for room in
+     * the send buffer, which the send timeout bounds. A write failure ends the connection as a reset.
+     */
+    void flush() {
+        startWriting(false);
+    }
+
+    /**
+     * As {@link #flush()}, from an application thread: when the connection has been quiet (no write ended in
+     * the last {@link #INLINE_IDLE_NANOS}) and no send timeout must be honoured, the caller writes itself, so
+     * a lone send costs no hand-off to another thread. A send that follows a write at once is left to the
+     * writer thread instead, which coalesces the burst.
+     */
+    void flushFromCaller() {
+        startWriting(true);
+    }
+
+    /** As {@link #flushFromCaller()} if {@code mayWriteInline}, else as {@link #flush()}. */
+    void startWriting(boolean mayWriteInline) {
+        boolean inline;
+        state.lock();
+        try {
+            if (writing || state.broken) {
+                return;
+            }
+            if (state.engine.pendingOutput() == 0) {
+                completeTerminationIfFlushed();
+                return;
+            }
+            writing = true;
+            // After this side's disconnect nothing can follow to coalesce with, so it is written at once.
+            inline = mayWriteInline && state.settings.sendTimeout().isZero()
+                    && (state.engine.isSendingDone() || System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS);
+        } finally {
+            state.unlock();
+        }
+        if (inline) {
+            writeLoop();
+        } else {
+            Thread.ofVirtual().name("parley-writer-" + state.socket.getPort()).start(this::writeLoop);
+        }
+    }
+
+    /** The writer: writes batches until nothing is left, then stops (a later flush starts another). */
+    private void writeLoop() {
+        IOException failure = null;
+        while (true) {
+            ByteBuffer batch;
+            state.lock();
+            try {
+                batch = failure == null ? state.engine.takeOutput() : null;
+                if (batch == null) {
+                    writing = false;
+                    if (failure != null) {
+                        writeFailed(failure);
+                    }
+                    completeTerminationIfFlushed();
+                    state.changed.signalAll();
+                    return;
+                }
+                state.changed.signalAll(); // the send buffer has room again (FD_WRITE)
+            } finally {
+                state.unlock();
+            }
+            try {
+                state.out.write(batch.array(), batch.arrayOffset() + batch.position(), batch.remaining());
+            } catch (IOException e) {
+                failure = e;
+            }
+            state.lock();
+            try {
+                state.engine.releaseOutput();
+                lastWriteEnd = System.nanoTime();
+            } finally {
+                state.unlock();
+            }
+        }
+    }
+
+    /** The transport broke while writing: what was queued is lost, so the ending cannot be graceful. Lock held. */
+    private void writeFailed(IOException failure) {
+        state.broken = true;
+        String detail = "write failed: " + failure.getMessage();
+        if (state.ending == null) {
+            state.engine.receiveReset(detail);
+            state.dispatch();
+        } else if (state.ending.isGraceful()) {
+            CloseIndication lost = new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail);
+            state.ending = lost;
+            state.runAfterUnlock(() -> state.termination.complete(lost));
+        }
+    }
+
+    /** Called with the lock held, once nothing is left to write. */
+    private void completeTerminationIfFlushed() {
+        if (state.ending != null && state.ending.isGraceful() && state.engine.pendingOutput() == 0) {
+            state.runAfterUnlock(() -> state.termination.complete(CloseIndication.GRACEFUL));
+        }
+    }
+
+    /** True when both disconnects crossed and everything is written: closing cannot block. */
+    boolean isFinishedAndFlushed() {
+        state.lock();
+        try {
+            return state.ending != null && state.ending.isGraceful() && !writing && state.engine.pendingOutput() == 0;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** Writes what is queued and waits until it is written or the transport broke; false after the deadline. */
+    boolean awaitFlushed(long deadline) {
+        flushFromCaller();
+        state.lock();
+        try {
+            while ((writing || state.engine.pendingOutput() > 0) && !state.broken) {
+                if (!state.awaitUntil(deadline)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /**
+     * Linux hands a peer's reset to whichever call on the socket comes first: when the writer's send takes
+     * it, the next read sees only an end of stream. Waiting (up to {@link #WRITE_SETTLE_NANOS}) for a write in
+     * progress to finish lets its failure report the reset (WSAECONNRESET) before the end of stream is taken
+     * for a plain abort.
+     */
+    void awaitWriteSettled() {
+        long deadline = System.nanoTime() + WRITE_SETTLE_NANOS;
+        state.lock();
+        try {
+            while (writing && !state.broken && state.awaitUntil(deadline)) {
+                // the writer signals when its write completes or fails
+            }
+        } finally {
+            state.unlock();
+        }
+    }
+}
