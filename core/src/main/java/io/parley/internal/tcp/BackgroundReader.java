@@ -34,8 +34,8 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     private boolean backgroundReading;
     /** Application threads waiting in receive() while another thread reads. */
     private int receiversWaiting;
-    /** When the permit was last left free with nobody reading. */
-    private long unreadSince;
+    /** When the permit was last left free with nobody reading (from the start: a connect's first write counts). */
+    private long unreadSince = System.nanoTime();
     /** Registered with {@link #WATCH}. */
     private boolean watched;
 
