@@ -29,8 +29,9 @@ final class Notes {
               context switches of all the JVM's threads (/proc/self/task/*/status) during the run, per message,
               round trip or lifecycle, both sides together: what write coalescing and thread hand-offs change.
             - **idle**: the server runs alone in a child JVM with a fixed, pre-touched 1 GiB heap; *heap B/conn* is
-              the live heap after full collections, *native B/conn* the growth of resident memory (which, the heap
-              being pre-touched, is memory outside the heap), *total* their sum; both grow from a baseline taken
+              the live heap after full collections, *native B/conn* the growth of resident anonymous memory (`RssAnon`:
+              the heap being pre-touched, that is memory outside the heap; file-backed pages such as the JDK's
+              libraries are shared and left out), *total* their sum; both grow from a baseline taken
               after 1,000 connections were opened and closed, so that classes and compiled code, loaded once, do not
               count as memory per connection; *open s* is the time to open all 10,000 connections (64 connecting
               threads) until the server had accepted the last.

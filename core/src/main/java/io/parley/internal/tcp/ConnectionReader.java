@@ -24,6 +24,9 @@ final class ConnectionReader {
      */
     private static final int IDLE_READ_BUFFER = 128;
     private static final int LARGE_READ_BUFFER = 64 * 1024;
+    /** Stand-ins for a read's result that is no byte count: the read timed out, or it failed. */
+    private static final int TIMED_OUT = -2;
+    private static final int FAILED = -3;
 
     /** What one read of the socket gave. */
     enum ReadOutcome { BYTES, TIMED_OUT, ENDED }
@@ -92,7 +95,19 @@ final class ConnectionReader {
         state.unlock();
         ReadOutcome outcome = ReadOutcome.ENDED;
         try {
-            outcome = readOnce(buffer, timeoutMillis);
+            // The read itself is here, not in a helper: a parked reader's stack is what an idle connection
+            // holds on the heap, so every frame on the way to the socket counts.
+            int n;
+            try {
+                state.socket.setSoTimeout(timeoutMillis);
+                n = state.in.read(buffer.array(), 0, buffer.capacity());
+            } catch (SocketTimeoutException e) {
+                n = TIMED_OUT;
+            } catch (IOException e) {
+                readFailed(e);
+                n = FAILED;
+            }
+            outcome = afterRead(buffer, n);
             if (!isAwaitingDecision()) {
                 writer.startWriting(writeInline); // what the engine answered (an abort after a violation, a timeout)
             }
@@ -104,24 +119,13 @@ final class ConnectionReader {
         return outcome;
     }
 
-    private ReadOutcome readOnce(ByteBuffer buffer, int timeoutMillis) {
-        int n;
-        try {
-            state.socket.setSoTimeout(timeoutMillis);
-            n = state.in.read(buffer.array(), 0, buffer.capacity());
-        } catch (SocketTimeoutException e) {
+    /** Feeds the engine what one read gave: bytes, the end of the stream, a timeout or a failure. */
+    private ReadOutcome afterRead(ByteBuffer buffer, int n) {
+        if (n == TIMED_OUT) {
             withEngine(() -> state.engine.handleTimeout(System.nanoTime()));
             return ReadOutcome.TIMED_OUT;
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                // Interrupting a virtual thread blocked in a socket read closes the socket: a local abort.
-                state.reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
-                        "a thread reading the connection was interrupted, which closed it"));
-            }
-            withEngine(() -> {
-                inputEnded = true;
-                state.engine.receiveReset("transport failed: " + e.getMessage());
-            });
+        }
+        if (n == FAILED) {
             return ReadOutcome.ENDED;
         }
         if (n < 0) {
@@ -141,6 +145,18 @@ final class ConnectionReader {
         } finally {
             state.unlock();
         }
+    }
+
+    private void readFailed(IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            // Interrupting a virtual thread blocked in a socket read closes the socket: a local abort.
+            state.reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
+                    "a thread reading the connection was interrupted, which closed it"));
+        }
+        withEngine(() -> {
+            inputEnded = true;
+            state.engine.receiveReset("transport failed: " + e.getMessage());
+        });
     }
 
     /** Full reads grow the buffer; a short one means the burst is over: block with the small one again. */
