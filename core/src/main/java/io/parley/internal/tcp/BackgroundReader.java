@@ -18,10 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class BackgroundReader implements ConnectionWatch.Watched {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
     /**
-     * How long a background reader blocks at a time while a request that waited long for its decision still
-     * waits: once accepted, it hands reading over to the application's receiving thread when this read ends.
+     * How long a background reader started by the watch blocks in one read at first: an application thread
+     * that comes to receive while it reads takes over when that read ends, even if no data arrives (an idle
+     * connection then keeps one thread, not two). Each read that ends without data doubles the slice, up to
+     * {@link #LONGEST_READ_SLICE_NANOS}, so a connection nobody receives from costs ever fewer wake-ups.
      */
-    private static final long REQUEST_READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long FIRST_READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long LONGEST_READ_SLICE_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** How long an open connection may stay unread before it gets a background reader. */
     private static final long UNREAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final ConnectionWatch WATCH = new ConnectionWatch();
@@ -38,6 +41,8 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     private long unreadSince = System.nanoTime();
     /** Registered with {@link #WATCH}. */
     private boolean watched;
+    /** How long the watch-started background reader's next read may block. */
+    private long readSliceNanos = FIRST_READ_SLICE_NANOS;
 
     /** The background reading of the connection whose state, reader and writer these are. */
     BackgroundReader(ConnectionState state, ConnectionReader reader, ConnectionWriter writer) {
@@ -93,13 +98,19 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     private void readInBackground(boolean untilRequest) {
         state.lock();
         try {
+            readSliceNanos = FIRST_READ_SLICE_NANOS;
             while (!reader.isPermitTaken() && !reader.isInputDone() && receiversWaiting == 0
                     && !(untilRequest && state.engine.state() != EngineState.AWAITING_REQUEST)) {
-                ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(backgroundDeadline(), false);
+                // The callee's first reader blocks until the request (its deadline is the watch's business).
+                long deadline = untilRequest ? Long.MAX_VALUE : System.nanoTime() + readSliceNanos;
+                ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(deadline, false);
                 if (outcome == ConnectionReader.ReadOutcome.ENDED
                         || outcome == ConnectionReader.ReadOutcome.BYTES && !awaitInboundRoom()) {
                     break;
                 }
+                readSliceNanos = outcome == ConnectionReader.ReadOutcome.TIMED_OUT
+                        ? Math.min(LONGEST_READ_SLICE_NANOS, 2 * readSliceNanos)
+                        : FIRST_READ_SLICE_NANOS;
             }
         } finally {
             backgroundReading = false;
@@ -107,13 +118,6 @@ final class BackgroundReader implements ConnectionWatch.Watched {
             leaveUnread();
             state.unlock();
         }
-    }
-
-    /** While a callee's request awaits its decision, the background reader's reads are short. Lock held. */
-    private long backgroundDeadline() {
-        return state.engine.state() == EngineState.REQUESTED
-                ? System.nanoTime() + REQUEST_READ_SLICE_NANOS
-                : Long.MAX_VALUE;
     }
 
     /**
