@@ -49,6 +49,24 @@ class FirstMessageTest {
         }
     }
 
+    /**
+     * The ACCEPT of a request with a first message waits for the application's first answer, to leave in the
+     * same write; an application that takes the message and then neither sends nor receives must not keep
+     * the caller's connect waiting.
+     */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theCallerIsAnsweredEvenIfTheApplicationNeverAnswers() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<Connection> client = f.connectAsync(withFirst("quiet", utf8("question")));
+            Connection server = f.track(f.listener.accept(Condition.acceptAll(), Await.BOUND));
+            assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("question"));
+            Connection connected = Await.result(client);
+            connected.send(utf8("still there?"));
+            assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("still there?"));
+        }
+    }
+
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anEmptyFirstMessageIsAMessage() throws Exception {

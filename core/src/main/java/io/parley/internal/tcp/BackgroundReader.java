@@ -169,6 +169,10 @@ final class BackgroundReader implements ConnectionWatch.Watched {
         boolean covered = false;
         state.lock();
         try {
+            if (state.answerHeldSince != 0 && now - state.answerHeldSince >= UNREAD_GRACE_NANOS) {
+                state.answerHeldSince = 0;
+                covered = true; // the application did not answer within the grace period: the ACCEPT leaves
+            }
             timedOut = hasHandshakeDeadline() && now - state.engine.deadline() >= 0;
             if (timedOut) {
                 state.engine.handleTimeout(now);
@@ -177,12 +181,12 @@ final class BackgroundReader implements ConnectionWatch.Watched {
                 startBackgroundReader();
                 covered = true;
             }
-            watched = hasHandshakeDeadline() || isUnread();
+            watched = hasHandshakeDeadline() || isUnread() || state.answerHeldSince != 0;
         } finally {
             state.unlock();
         }
         if (timedOut || covered) {
-            writer.flush(); // the engine's answer to the timeout, or a preamble held back for a decision that is slow
+            writer.flush(); // the answer to a timeout, or a preamble or ACCEPT held back longer than the grace
         }
         if (timedOut) {
             wakeBlockedReader();

@@ -18,12 +18,16 @@ final class ConnectionReceiver {
     private final ConnectionReader reader;
     /** Reads while nobody receives, and hands reading over to a receiver that waits. */
     private final BackgroundReader background;
+    /** Sends a held ACCEPT before this side waits for input. */
+    private final ConnectionWriter writer;
 
-    /** The receiving side of the connection whose state and reading these are. */
-    ConnectionReceiver(ConnectionState state, ConnectionReader reader, BackgroundReader background) {
+    /** The receiving side of the connection whose state, reading and writing these are. */
+    ConnectionReceiver(ConnectionState state, ConnectionReader reader, BackgroundReader background,
+                       ConnectionWriter writer) {
         this.state = state;
         this.reader = reader;
         this.background = background;
+        this.writer = writer;
     }
 
     /** As {@link io.parley.Connection#receive(Duration)}. */
@@ -50,7 +54,13 @@ final class ConnectionReceiver {
                     state.settleCloseIndication();
                     throw ConnectionEndedException.of(state.ending);
                 }
-                if (background.hasReader()) {
+                if (state.answerHeldSince != 0) {
+                    // About to wait for input: an ACCEPT held for this side's first answer leaves now.
+                    state.answerHeldSince = 0;
+                    state.unlock();
+                    writer.flushFromCaller();
+                    state.lock();
+                } else if (background.hasReader()) {
                     background.awaitOtherReader(deadline, noMessageWithin(timeout));
                 } else {
                     ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(deadline, true);

@@ -56,6 +56,11 @@ final class ConnectionState {
     boolean closedByApp;
     boolean accepted;
     boolean deferred;
+    /**
+     * When a callee's ACCEPT was left queued so that it leaves with the application's first answer (0 when
+     * none is held): see {@link TcpConnection#acceptRequest}.
+     */
+    long answerHeldSince;
     byte[] callerData = EMPTY;
     byte[] calleeData = EMPTY;
     Qos qos;

@@ -119,6 +119,7 @@ final class ConnectionWriter {
             state.lock();
             try {
                 batch = failure == null ? state.engine.takeOutput() : null;
+                state.answerHeldSince = 0; // whatever was held leaves with this batch
                 if (batch == null) {
                     writing = false;
                     if (failure != null) {

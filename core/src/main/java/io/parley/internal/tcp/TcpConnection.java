@@ -44,7 +44,7 @@ final class TcpConnection implements Connection {
         this.writer = new ConnectionWriter(state);
         this.reader = new ConnectionReader(state, writer);
         this.background = new BackgroundReader(state, reader, writer);
-        this.receiver = new ConnectionReceiver(state, reader, background);
+        this.receiver = new ConnectionReceiver(state, reader, background, writer);
         this.closer = new ConnectionCloser(state, reader, background, writer);
     }
 
@@ -174,6 +174,14 @@ final class TcpConnection implements Connection {
             state.qos = grantedQos;
             state.group = joined;
             state.accepted = true;
+            if (!state.inbound.isEmpty()) {
+                // The caller sent early messages: the application will take them and most likely answer at
+                // once, and the ACCEPT leaves in the same write as that answer. It leaves on its own as soon
+                // as the application waits for input, or after the watch's grace period at the latest.
+                state.answerHeldSince = System.nanoTime();
+                background.watch();
+                return true;
+            }
         } finally {
             state.unlock();
         }
