@@ -131,6 +131,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
             }
             return true;
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }

@@ -219,6 +219,7 @@ final class ConnectionCloser {
             state.lock();
             try {
                 reader.releasePermit();
+                state.changed.signalAll(); // as after any read: a thread may wait for the permit
             } finally {
                 state.unlock();
             }
