@@ -172,7 +172,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
         try {
             if (state.answerHeldSince != 0 && now - state.answerHeldSince >= UNREAD_GRACE_NANOS) {
                 state.answerHeldSince = 0;
-                covered = true; // the application did not answer within the grace period: the ACCEPT leaves
+                covered = true; // no answer within the grace period: what was held leaves alone
             }
             timedOut = hasHandshakeDeadline() && now - state.engine.deadline() >= 0;
             if (timedOut) {

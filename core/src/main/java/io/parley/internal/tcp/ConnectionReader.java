@@ -71,19 +71,6 @@ final class ConnectionReader {
     }
 
     /**
-     * A callee's request waits for its decision: the preamble the engine answered with stays queued, so
-     * that it goes out in one write with the answer (or after {@link #UNREAD_GRACE_NANOS}).
-     */
-    private boolean isAwaitingDecision() {
-        state.lock();
-        try {
-            return state.engine.state() == EngineState.REQUESTED;
-        } finally {
-            state.unlock();
-        }
-    }
-
-    /**
      * Reads the socket once with the read permit, which must be free, and feeds the engine. Lock held once on
      * entry and on return, released during the read. The read blocks until {@code deadline} at the latest
      * (and the engine's own deadline).
@@ -108,9 +95,7 @@ final class ConnectionReader {
                 n = FAILED;
             }
             outcome = afterRead(buffer, n);
-            if (!isAwaitingDecision()) {
-                writer.startWriting(writeInline); // what the engine answered (an abort after a violation, a timeout)
-            }
+            writer.writeUnlessHeld(writeInline); // what the engine answered (an abort after a violation, a timeout)
         } finally {
             state.lock();
             reading = false;

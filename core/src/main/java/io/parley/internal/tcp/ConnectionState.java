@@ -57,8 +57,10 @@ final class ConnectionState {
     boolean accepted;
     boolean deferred;
     /**
-     * When a callee's ACCEPT was left queued so that it leaves with the application's first answer (0 when
-     * none is held): see {@link TcpConnection#acceptRequest}.
+     * When a callee's output was left queued so that it leaves in one write with what follows it (0 when
+     * nothing is held): its preamble while the request awaits the decision, and the ACCEPT of a request with
+     * early messages until the application's first answer ({@link TcpConnection#acceptRequest}). Whatever
+     * writes next takes it along; the watch sends it after its grace period at the latest.
      */
     long answerHeldSince;
     byte[] callerData = EMPTY;
@@ -121,7 +123,10 @@ final class ConnectionState {
                     runAfterUnlock(() -> closeIndication.complete(CloseIndication.GRACEFUL));
                 }
                 case ProtocolEvent.Closed c -> ended(c.indication());
-                case ProtocolEvent.ConnectRequested r -> runAfterUnlock(() -> events.requestArrived(connection));
+                case ProtocolEvent.ConnectRequested r -> {
+                    answerHeldSince = System.nanoTime(); // the preamble waits for the decision's answer
+                    runAfterUnlock(() -> events.requestArrived(connection));
+                }
                 case ProtocolEvent.Accepted a -> {
                     accepted = true;
                     calleeData = a.calleeData();

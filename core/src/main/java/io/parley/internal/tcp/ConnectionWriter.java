@@ -87,10 +87,23 @@ final class ConnectionWriter {
 
     /** As {@link #flushFromCaller()} if {@code mayWriteInline}, else as {@link #flush()}. */
     void startWriting(boolean mayWriteInline) {
+        startWriting(mayWriteInline, false);
+    }
+
+    /**
+     * As {@link #startWriting(boolean)}, except while a callee's answer is held
+     * ({@link ConnectionState#answerHeldSince}) and the connection has not ended: after a read, whose answer
+     * (if any) can wait for the one it is held for.
+     */
+    void writeUnlessHeld(boolean mayWriteInline) {
+        startWriting(mayWriteInline, true);
+    }
+
+    private void startWriting(boolean mayWriteInline, boolean unlessHeld) {
         boolean inline;
         state.lock();
         try {
-            if (writing || state.broken) {
+            if (writing || state.broken || unlessHeld && state.answerHeldSince != 0 && state.ending == null) {
                 return;
             }
             if (state.engine.pendingOutput() == 0) {
