@@ -4,10 +4,12 @@ import java.util.Objects;
 
 /**
  * How a connection ended: the FD_CLOSE indication with its error code. A graceful end is reported only
- * when both sides' disconnects crossed; anything else is a reset (the peer aborted, or the transport was
- * reset) or an abort (transport lost without a disconnect, protocol violation, timeout, local abort).
+ * when both sides' disconnects crossed (and, for the whole connection's end, this side's was acknowledged);
+ * anything else is unconfirmed (this side's disconnect was sent, the peer's received, but the transport
+ * ended before the acknowledgement), a reset (the peer aborted, or the transport was reset) or an abort
+ * (transport lost without a disconnect, protocol violation, timeout, local abort).
  *
- * @param kind   graceful, reset, aborted or refused
+ * @param kind   graceful, unconfirmed, reset, aborted or refused
  * @param reason the reason code, {@link ReasonCode#UNSPECIFIED} for a graceful end
  * @param detail a human-readable detail (the peer's reason data or a local description), possibly empty
  */
@@ -17,6 +19,11 @@ public record CloseIndication(Kind kind, ReasonCode reason, String detail) {
     public enum Kind {
         /** Both disconnects crossed; every message before them was delivered. */
         GRACEFUL,
+        /**
+         * This side's disconnect was sent and the peer's received, but the peer's acknowledgement never came:
+         * the peer may or may not have received this side's disconnect data. Never graceful.
+         */
+        UNCONFIRMED,
         /** The peer aborted or the transport was reset (WSAECONNRESET). */
         RESET,
         /** Ended locally: transport lost, protocol violation, timeout, local abort (WSAECONNABORTED). */
@@ -46,6 +53,11 @@ public record CloseIndication(Kind kind, ReasonCode reason, String detail) {
             case GRACEFUL -> WinsockError.NO_ERROR;
             case RESET -> WinsockError.WSAECONNRESET;
             case REFUSED -> reason.winsockError();
+            case UNCONFIRMED -> switch (reason) {
+                case TRANSPORT_RESET -> WinsockError.WSAECONNRESET;
+                case TIMED_OUT -> WinsockError.WSAETIMEDOUT;
+                default -> WinsockError.WSAECONNABORTED;
+            };
             case ABORTED -> reason == ReasonCode.TIMED_OUT ? WinsockError.WSAETIMEDOUT : WinsockError.WSAECONNABORTED;
         };
     }

@@ -58,11 +58,6 @@ public sealed interface Decision {
             if (reason.isLocalOnly()) {
                 throw new IllegalArgumentException(reason + " cannot be sent");
             }
-            int size = reasonText.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (size > io.parley.protocol.WireFormat.MAX_REASON_DATA) {
-                throw new IllegalArgumentException("reason text of " + size + " bytes exceeds "
-                        + io.parley.protocol.WireFormat.MAX_REASON_DATA);
-            }
         }
     }
 

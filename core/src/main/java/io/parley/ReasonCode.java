@@ -27,12 +27,12 @@ public enum ReasonCode {
     /** The application aborted the connection. */
     APPLICATION_ABORT(9, WinsockError.WSAECONNRESET, false),
     /** Caller and callee share no protocol version. */
-    VERSION_UNSUPPORTED(10, WinsockError.WSAEPROTONOSUPPORT, false),
+    VERSION_UNSUPPORTED(10, WinsockError.WSAEPROTONOSUPPORT, true),
     /** The caller gave up its request while it was pending (its connect timed out or it closed). */
     WITHDRAWN(11, WinsockError.WSAEACCES, false),
     /** The callee's condition failed with an exception; the request was rejected. */
     CONDITION_FAILED(12, WinsockError.WSAECONNREFUSED, false),
-    /** Connect data exceeded the receiver's limit. */
+    /** User data (caller data with early messages, callee, reason or disconnect data) exceeded the receiver's limit. */
     DATA_TOO_LARGE(13, WinsockError.WSAEMSGSIZE, false),
     /** Local only: the transport ended (end of stream) without a disconnect. */
     TRANSPORT_CLOSED(256, WinsockError.WSAECONNABORTED, true),

@@ -13,6 +13,7 @@ public final class EngineConfigs {
     /** The engine configuration for these limits. */
     public static EngineConfig of(Limits limits) {
         return new EngineConfig(new FrameLimits(limits.maxCallerData(), limits.maxCalleeData(),
-                limits.maxDisconnectData(), limits.maxMessageSize()), limits.maxFragmentSize());
+                limits.maxDisconnectData(), limits.maxReasonData(), limits.maxMessageSize()),
+                limits.maxFragmentSize());
     }
 }

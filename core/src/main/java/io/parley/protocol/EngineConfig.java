@@ -8,8 +8,8 @@ package io.parley.protocol;
  */
 public record EngineConfig(FrameLimits receiveLimits, int maxFragmentSize) {
 
-    /** Default receive limits: 4 KiB caller, callee and disconnect data, 4 MiB messages. */
-    public static final FrameLimits DEFAULT_LIMITS = new FrameLimits(4096, 4096, 4096, 4L << 20);
+    /** Default receive limits: 4 KiB caller, callee, disconnect and reason data, 4 MiB messages. */
+    public static final FrameLimits DEFAULT_LIMITS = new FrameLimits(4096, 4096, 4096, 4096, 4L << 20);
     /** The defaults: {@link #DEFAULT_LIMITS} and 16 KiB fragments. */
     public static final EngineConfig DEFAULTS = new EngineConfig(DEFAULT_LIMITS, 16 * 1024);
 

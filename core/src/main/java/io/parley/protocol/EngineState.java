@@ -18,10 +18,14 @@ public enum EngineState {
     REQUESTED,
     /** Both directions open. */
     OPEN,
-    /** This side sent DISCONNECT; it still receives until the peer's DISCONNECT. */
+    /** This side sent DISCONNECT, not yet acknowledged; it still receives until the peer's DISCONNECT. */
     SEND_CLOSED,
-    /** The peer's DISCONNECT arrived; this side may still send until its own DISCONNECT. */
+    /** The peer acknowledged this side's DISCONNECT; this side still receives until the peer's DISCONNECT. */
+    SEND_CONFIRMED,
+    /** The peer's DISCONNECT arrived (and was acknowledged); this side may still send until its own DISCONNECT. */
     RECEIVE_CLOSED,
-    /** Terminal: graceful, refused, reset or aborted, as the close indication says. */
+    /** Both DISCONNECTs crossed; this side waits for the acknowledgement of its own. */
+    CLOSING,
+    /** Terminal: graceful, unconfirmed, refused, reset or aborted, as the close indication says. */
     CLOSED
 }

@@ -7,6 +7,8 @@ import io.parley.ReasonCode;
 /**
  * A decoded frame (or the preamble). Byte arrays are owned by the frame: neither side modifies them after
  * construction. Compare frames with a content-aware comparison; arrays use identity in record equality.
+ * User data (caller, callee, reason and disconnect data) is always whole here: the decoder joins the
+ * CONTINUATION frames that carried it, and the encoder splits it into them.
  */
 public sealed interface Frame {
 
@@ -27,12 +29,14 @@ public sealed interface Frame {
      * @param maxMessageSize    the largest message the caller accepts
      * @param maxCalleeData     the largest callee data the caller accepts
      * @param maxDisconnectData the largest disconnect data the caller accepts
+     * @param maxReasonData     the largest REJECT reason data the caller accepts
+     * @param earlyLength       what the early messages that follow cost in all (each its size plus 4)
      * @param qos               the requested QoS, or null if none was requested
      * @param group             the group request, or null if none
      * @param callerData        the caller data, possibly empty
      */
-    record Connect(long maxMessageSize, int maxCalleeData, int maxDisconnectData, Qos qos, Group group,
-                   byte[] callerData) implements Frame {
+    record Connect(long maxMessageSize, int maxCalleeData, int maxDisconnectData, int maxReasonData,
+                   long earlyLength, Qos qos, Group group, byte[] callerData) implements Frame {
         @Override
         public FrameType type() {
             return FrameType.CONNECT;
@@ -96,14 +100,11 @@ public sealed interface Frame {
         }
     }
 
-    /**
-     * The sender received the peer's DISCONNECT with CLOSED, and so everything the peer sent before it: an
-     * extension frame that lets the peer complete its close without waiting for this side's end.
-     */
-    record CloseSeen() implements Frame {
+    /** The sender received the peer's whole DISCONNECT, and so every message the peer sent before it. */
+    record DisconnectAck() implements Frame {
         @Override
         public FrameType type() {
-            return FrameType.CLOSE_SEEN;
+            return FrameType.DISCONNECT_ACK;
         }
     }
 

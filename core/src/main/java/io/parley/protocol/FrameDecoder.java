@@ -14,9 +14,9 @@ import java.util.Arrays;
  * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
  * boundary decodes to the same frames. Every declared length is checked against the receiver's
  * {@link FrameLimits} before a buffer is allocated for it, so memory per connection stays bounded whatever
- * the peer sends. Unknown ignorable frame types (0x80 and up) are skipped without allocating; the
- * extensions this version knows are decoded: MESSAGE_SIZE, checked against the fragments that follow, and
- * CLOSE_SEEN, which may come anywhere after the preamble.
+ * the peer sends. User data that goes on in CONTINUATION frames is joined: the frame is returned once its
+ * user data is whole. Unknown ignorable frame types (0x80 and up) are skipped without allocating; the
+ * extension this version knows, MESSAGE_SIZE, is decoded and checked against the fragments that follow.
  *
  * <p>After a {@link ProtocolViolationException} the decoder is finished: further calls throw the same
  * violation again.
@@ -24,7 +24,7 @@ import java.util.Arrays;
 public final class FrameDecoder {
     private static final byte[] EMPTY = new byte[0];
 
-    private enum Phase { PREAMBLE, HEADER, PAYLOAD, JOIN, SKIP, FAILED }
+    private enum Phase { PREAMBLE, HEADER, DATA_HEADER_SEEN, PAYLOAD, JOIN, CONTINUE, SKIP, FAILED }
 
     /**
      * What {@link #next} returns in the engine's mode ({@link #deliverMessages()}) for a fragment of a
@@ -38,6 +38,12 @@ public final class FrameDecoder {
      * object allocated for it. For the engine; compared by identity.
      */
     static final Frame.Data MESSAGE = new Frame.Data(false, new byte[0]);
+    /**
+     * What {@link #next} returns, while {@link #reportDataHeaders} is on, once a DATA header has arrived and
+     * passed the limits, before its payload is read: the engine charges it ({@link #dataHeaderCharge()}).
+     * For the engine; compared by identity.
+     */
+    static final Frame.Data DATA_HEADER = new Frame.Data(false, new byte[0]);
 
     private final FrameLimits limits;
     private final byte[] head = new byte[WireFormat.PREAMBLE_SIZE];
@@ -53,18 +59,22 @@ public final class FrameDecoder {
     private long messageSoFar;
     /** True between a DATA frame with MORE and the last fragment of its message (even if all were empty). */
     private boolean inMessage;
+    /** True if the DATA frame whose header was read last starts a message (it is not a further fragment). */
+    private boolean dataStartsMessage;
     /** The size a MESSAGE_SIZE announced, from that frame to the last fragment of its message; else -1. */
     private long announced = -1;
-    /**
-     * While a callee holds a request: how many bytes early messages may still take (each costs its size plus
-     * {@link WireFormat#EARLY_MESSAGE_OVERHEAD}); -1 when no early budget applies.
-     */
-    private long earlyRoom = -1;
+    private boolean reportDataHeaders;
     private ProtocolViolationException failure;
     /** Where fragments of multi-fragment messages are joined as they are read; null unless asked for. */
     private MessageAssembly joined;
     /** In the engine's mode: the message completed by the last {@link #MESSAGE} returned, until taken. */
     private byte[] message;
+    /** A frame whose user data goes on in CONTINUATIONs, as parsed from its first frame; else null. */
+    private Frame continued;
+    /** The user data of {@link #continued}, joined as it arrives. */
+    private MessageAssembly userData;
+    /** How many bytes of {@link #continued}'s user data are still to come. */
+    private long userDataLeft;
 
     /**
      * From now on, hands DATA to the engine without frame objects: {@link #FRAGMENT} for a fragment whose
@@ -75,13 +85,15 @@ public final class FrameDecoder {
     }
 
     /**
-     * Lets go of the message joined so far: the connection ended, and a message it will never complete must
-     * not stay held (up to the message limit) for as long as the engine is referenced. Called once the
-     * engine is finished with this decoder; it is not fed again.
+     * Lets go of the message and user data joined so far: the connection ended, and what it will never
+     * complete must not stay held for as long as the engine is referenced. Called once the engine is
+     * finished with this decoder; it is not fed again.
      */
     void dropJoined() {
         joined = null;
         message = null;
+        userData = null;
+        continued = null;
     }
 
     /** The message completed by the last {@link #MESSAGE} returned; each message is taken once. */
@@ -91,28 +103,36 @@ public final class FrameDecoder {
         return taken;
     }
 
+    /** Turns the reporting of DATA headers ({@link #DATA_HEADER}) on or off; the engine wants it while REQUESTED. */
+    void reportDataHeaders(boolean on) {
+        reportDataHeaders = on;
+    }
+
+    /** What the DATA frame last reported by {@link #DATA_HEADER} costs an early budget: its length, plus 4 if it starts a message. */
+    long dataHeaderCharge() {
+        return length + (dataStartsMessage ? WireFormat.EARLY_MESSAGE_OVERHEAD : 0);
+    }
+
     /**
-     * From now on, charges every DATA frame to an early budget of {@code room} bytes, as a callee does
-     * between the request and its answer: over it, the DATA header (or a MESSAGE_SIZE announcing more than
-     * fits) fails with DATA_TOO_LARGE.
+     * A decoder for a receiver with the given limits.
+     *
+     * @param limits what this receiver accepts
      */
-    void limitEarlyMessages(long room) {
-        earlyRoom = room;
-    }
-
-    /** Stops charging DATA frames to the early budget: the callee answered. */
-    void endEarlyMessages() {
-        earlyRoom = -1;
-    }
-
-    /** A decoder for a receiver with the given limits. */
     public FrameDecoder(FrameLimits limits) {
         this.limits = limits;
     }
 
-    /** True if the decoder holds part of a frame (or of the preamble) and needs more bytes to finish it. */
+    /**
+     * True if the decoder holds part of a frame (or of the preamble, or of user data that goes on in
+     * CONTINUATIONs) and needs more bytes to finish it.
+     *
+     * @return whether the stream ending now would cut something in the middle
+     */
     public boolean isMidFrame() {
-        return (phase == Phase.PREAMBLE || phase == Phase.HEADER) ? headFill > 0 : phase != Phase.FAILED;
+        if (phase == Phase.PREAMBLE || phase == Phase.HEADER) {
+            return headFill > 0 || continued != null;
+        }
+        return phase != Phase.FAILED;
     }
 
     /** The type byte of the last frame header read (the frame being read, or the one that was refused). */
@@ -123,6 +143,10 @@ public final class FrameDecoder {
     /**
      * Consumes bytes from {@code in} up to the end of the next complete frame and returns it, or returns
      * null once {@code in} is exhausted without completing one (the partial frame is kept).
+     *
+     * @param in the bytes received; its position advances past what was consumed
+     * @return the next complete frame, or null if more bytes are needed
+     * @throws ProtocolViolationException if the bytes break the specification or exceed a limit
      */
     public Frame next(ByteBuffer in) throws ProtocolViolationException {
         if (failure != null) {
@@ -153,6 +177,17 @@ public final class FrameDecoder {
                     if (!fillHeader(in)) {
                         return null;
                     }
+                    checkHeader();
+                    if (known == FrameType.DATA && reportDataHeaders) {
+                        phase = Phase.DATA_HEADER_SEEN;
+                        return DATA_HEADER;
+                    }
+                    Frame empty = startPayload();
+                    if (empty != null) {
+                        return empty;
+                    }
+                }
+                case DATA_HEADER_SEEN -> {
                     Frame empty = startPayload();
                     if (empty != null) {
                         return empty;
@@ -168,7 +203,10 @@ public final class FrameDecoder {
                     phase = Phase.HEADER;
                     byte[] complete = payload;
                     payload = null;
-                    return parse(complete);
+                    Frame frame = parse(complete);
+                    if (frame != null) {
+                        return frame;
+                    }
                 }
                 case JOIN -> {
                     int n = Math.min(in.remaining(), length - payloadFill);
@@ -179,6 +217,19 @@ public final class FrameDecoder {
                     }
                     phase = Phase.HEADER;
                     return joinedFragment();
+                }
+                case CONTINUE -> {
+                    int n = Math.min(in.remaining(), length - payloadFill);
+                    userData.put(in, n);
+                    payloadFill += n;
+                    if (payloadFill < length) {
+                        return null;
+                    }
+                    phase = Phase.HEADER;
+                    Frame whole = continuationDone();
+                    if (whole != null) {
+                        return whole;
+                    }
                 }
                 case SKIP -> {
                     int n = Math.min(in.remaining(), length - payloadFill);
@@ -231,28 +282,34 @@ public final class FrameDecoder {
         return true;
     }
 
-    /** Checks the declared length, then either allocates, skips, or completes an empty frame at once. */
-    private Frame startPayload() throws ProtocolViolationException {
+    /** Looks the type up and checks the declared length; an unknown ignorable type is marked for skipping. */
+    private void checkHeader() throws ProtocolViolationException {
         payloadFill = 0;
         known = FrameType.byCode(type);
         if (known == null) {
             if (type < WireFormat.FIRST_IGNORABLE_TYPE) {
                 throw violation("unknown frame type 0x" + Integer.toHexString(type));
             }
-            phase = Phase.SKIP;
-            return null;
+            return;
         }
-        boolean continuesMessage = inMessage;
+        checkSequence(known);
         checkDeclaredLength(known);
-        if (known == FrameType.PENDING) {
+    }
+
+    /** Allocates, skips, or completes an empty frame at once; the header was checked. */
+    private Frame startPayload() throws ProtocolViolationException {
+        if (known == null || known == FrameType.PENDING) {
             phase = Phase.SKIP;
             return null;
         }
-        if (joined != null && known == FrameType.DATA
-                && (continuesMessage || (flags & WireFormat.FLAG_MORE) != 0)) {
+        if (known == FrameType.CONTINUATION) {
+            phase = Phase.CONTINUE;
+            return null;
+        }
+        if (joined != null && known == FrameType.DATA && (!dataStartsMessage || (flags & WireFormat.FLAG_MORE) != 0)) {
             // A fragment of a multi-fragment message (empty ones too) goes into the joined message; a lone
             // DATA frame still gets its own array below: that array is the message itself.
-            if (!continuesMessage && announced >= 0) {
+            if (dataStartsMessage && announced >= 0) {
                 joined.announce(announced);
             }
             if (length == 0) {
@@ -271,72 +328,79 @@ public final class FrameDecoder {
         return null;
     }
 
-    private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
-        // CLOSE_SEEN may come anywhere, as an unknown extension frame may: a receiver that skips it must not
-        // read the stream differently from one that knows it.
-        boolean interposable = known == FrameType.DATA || known == FrameType.ABORT || known == FrameType.CLOSE_SEEN;
+    /** Which frames may come between the parts of a message and between a frame and its CONTINUATIONs. */
+    private void checkSequence(FrameType known) throws ProtocolViolationException {
+        if (continued != null) {
+            if (known != FrameType.CONTINUATION && known != FrameType.ABORT) {
+                throw violation(known + " frame before the user data of " + continued.type() + " is complete");
+            }
+            return;
+        }
+        if (known == FrameType.CONTINUATION) {
+            throw violation("CONTINUATION frame with no user data outstanding");
+        }
+        boolean interposable = known == FrameType.DATA || known == FrameType.ABORT;
         if (inMessage && !interposable) {
             throw violation(known + " frame in the middle of a fragmented message");
         }
         if (announced >= 0 && !interposable) {
             throw violation(known + " frame between a MESSAGE_SIZE and the message it announces");
         }
+    }
+
+    private void checkDeclaredLength(FrameType known) throws ProtocolViolationException {
         switch (known) {
             case CONNECT -> {
                 int fixed = WireFormat.CONNECT_FIXED_SIZE + optionalSize(WireFormat.CONNECT_GROUP_SIZE);
                 requireAtLeast(fixed, known);
                 if (length - fixed > limits.maxCallerData()) {
-                    throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "caller data of "
-                            + (length - fixed) + " bytes exceeds the limit of " + limits.maxCallerData());
+                    throw tooLarge("caller data of at least " + (length - fixed), limits.maxCallerData());
                 }
             }
             case ACCEPT -> {
                 int fixed = WireFormat.ACCEPT_FIXED_SIZE + optionalSize(WireFormat.ACCEPT_GROUP_SIZE);
                 requireAtLeast(fixed, known);
                 if (length - fixed > limits.maxCalleeData()) {
-                    throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "callee data of "
-                            + (length - fixed) + " bytes exceeds the advertised limit of " + limits.maxCalleeData());
+                    throw tooLarge("callee data of at least " + (length - fixed), limits.maxCalleeData());
                 }
             }
-            case REJECT, ABORT -> {
+            case REJECT -> {
+                requireAtLeast(WireFormat.REJECT_FIXED_SIZE, known);
+                if (length - WireFormat.REJECT_FIXED_SIZE > limits.maxReasonData()) {
+                    throw tooLarge("reason data of at least " + (length - WireFormat.REJECT_FIXED_SIZE),
+                            limits.maxReasonData());
+                }
+            }
+            case DISCONNECT -> {
+                requireAtLeast(WireFormat.DISCONNECT_FIXED_SIZE, known);
+                if (length - WireFormat.DISCONNECT_FIXED_SIZE > limits.maxDisconnectData()) {
+                    throw tooLarge("disconnect data of at least " + (length - WireFormat.DISCONNECT_FIXED_SIZE),
+                            limits.maxDisconnectData());
+                }
+            }
+            case CONTINUATION -> {
+                if (length > userDataLeft) {
+                    throw violation("CONTINUATION of " + length + " bytes, but only " + userDataLeft
+                            + " bytes of user data are outstanding");
+                }
+            }
+            case ABORT -> {
                 requireAtLeast(2, known);
-                if (length - 2 > WireFormat.MAX_REASON_DATA) {
-                    throw violation(known + " reason data of " + (length - 2) + " bytes exceeds "
-                            + WireFormat.MAX_REASON_DATA);
+                if (length - 2 > WireFormat.MAX_ABORT_REASON_DATA) {
+                    throw violation("ABORT reason data of " + (length - 2) + " bytes exceeds "
+                            + WireFormat.MAX_ABORT_REASON_DATA);
                 }
             }
-            case DATA -> {
-                long total = messageSoFar + length;
-                if (total > limits.maxMessageSize()) {
-                    throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "message of at least "
-                            + total + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
-                }
-                chargeEarly(length + (inMessage ? 0 : WireFormat.EARLY_MESSAGE_OVERHEAD));
-                inMessage = (flags & WireFormat.FLAG_MORE) != 0;
-                if (announced >= 0 && (inMessage ? total > announced : total != announced)) {
-                    throw violation("message of " + (inMessage ? "at least " : "") + total
-                            + " bytes, but its MESSAGE_SIZE announced " + announced);
-                }
-                messageSoFar = inMessage ? total : 0;
-                if (!inMessage) {
-                    announced = -1;
-                }
-            }
+            case DATA -> checkDataHeader();
             case MESSAGE_SIZE -> {
                 if (length != WireFormat.MESSAGE_SIZE_LENGTH) {
                     throw violation("MESSAGE_SIZE payload of " + length + " bytes, expected "
                             + WireFormat.MESSAGE_SIZE_LENGTH);
                 }
             }
-            case CLOSE_SEEN -> {
+            case DISCONNECT_ACK -> {
                 if (length != 0) {
-                    throw violation("CLOSE_SEEN payload of " + length + " bytes, expected none");
-                }
-            }
-            case DISCONNECT -> {
-                if (length > limits.maxDisconnectData()) {
-                    throw new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "disconnect data of "
-                            + length + " bytes exceeds the advertised limit of " + limits.maxDisconnectData());
+                    throw violation("DISCONNECT_ACK payload of " + length + " bytes, expected none");
                 }
             }
             case PENDING -> {
@@ -346,19 +410,22 @@ public final class FrameDecoder {
         }
     }
 
-    private void chargeEarly(long cost) throws ProtocolViolationException {
-        if (earlyRoom < 0) {
-            return;
+    private void checkDataHeader() throws ProtocolViolationException {
+        long total = messageSoFar + length;
+        if (total > limits.maxMessageSize()) {
+            throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "message of at least "
+                    + total + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
         }
-        if (cost > earlyRoom) {
-            throw earlyOverBudget();
+        dataStartsMessage = !inMessage;
+        inMessage = (flags & WireFormat.FLAG_MORE) != 0;
+        if (announced >= 0 && (inMessage ? total > announced : total != announced)) {
+            throw violation("message of " + (inMessage ? "at least " : "") + total
+                    + " bytes, but its MESSAGE_SIZE announced " + announced);
         }
-        earlyRoom -= cost;
-    }
-
-    private ProtocolViolationException earlyOverBudget() {
-        return new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, "early messages exceed what the limit of "
-                + limits.maxCallerData() + " bytes for caller data and early messages leaves");
+        messageSoFar = inMessage ? total : 0;
+        if (!inMessage) {
+            announced = -1;
+        }
     }
 
     private int optionalSize(int groupSize) {
@@ -381,6 +448,7 @@ public final class FrameDecoder {
         return MESSAGE;
     }
 
+    /** A frame's payload is complete: the frame, or null if its user data goes on in CONTINUATIONs. */
     private Frame parse(byte[] bytes) throws ProtocolViolationException {
         if (known == FrameType.DATA && joined != null) {
             // A lone DATA frame in the engine's mode: its payload is the message itself.
@@ -390,13 +458,69 @@ public final class FrameDecoder {
         return switch (known) {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
             case MESSAGE_SIZE -> messageSize(u32(bytes, 0));
-            case CLOSE_SEEN -> new Frame.CloseSeen();
-            case DISCONNECT -> new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, bytes);
-            case REJECT -> new Frame.Reject(u16(bytes, 0), tail(bytes, 2));
+            case DISCONNECT_ACK -> new Frame.DisconnectAck();
+            case DISCONNECT -> withUserData(new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0,
+                    tail(bytes, WireFormat.DISCONNECT_FIXED_SIZE)), u32(bytes, 0), limits.maxDisconnectData());
+            case REJECT -> withUserData(new Frame.Reject(u16(bytes, 0), tail(bytes, WireFormat.REJECT_FIXED_SIZE)),
+                    u32(bytes, 2), limits.maxReasonData());
             case ABORT -> new Frame.Abort(u16(bytes, 0), tail(bytes, 2));
             case CONNECT -> parseConnect(bytes);
             case ACCEPT -> parseAccept(bytes);
             default -> throw violation("unexpected frame type " + known);
+        };
+    }
+
+    /**
+     * Checks a frame's declared user-data length against its first part and the limit: returns the frame when
+     * the first part is all of it, or holds it (null) until the CONTINUATIONs bring the rest.
+     */
+    private Frame withUserData(Frame first, long declared, long limit) throws ProtocolViolationException {
+        int part = userDataOf(first).length;
+        if (declared < part) {
+            throw violation(first.type() + " holds " + part + " bytes of user data but declares " + declared);
+        }
+        if (declared > limit) {
+            throw tooLarge(first.type() + " user data of " + declared, limit);
+        }
+        if (declared == part) {
+            return first;
+        }
+        continued = first;
+        userDataLeft = declared - part;
+        userData = new MessageAssembly(declared);
+        userData.announce(declared);
+        userData.put(ByteBuffer.wrap(userDataOf(first)), part);
+        return null;
+    }
+
+    /** A CONTINUATION's payload was joined: the whole frame once its user data is complete, else null. */
+    private Frame continuationDone() {
+        userDataLeft -= length;
+        if (userDataLeft > 0) {
+            return null;
+        }
+        byte[] whole = userData.take();
+        Frame frame = switch (continued) {
+            case Frame.Connect c -> new Frame.Connect(c.maxMessageSize(), c.maxCalleeData(), c.maxDisconnectData(),
+                    c.maxReasonData(), c.earlyLength(), c.qos(), c.group(), whole);
+            case Frame.Accept a -> new Frame.Accept(a.maxMessageSize(), a.maxDisconnectData(), a.qos(), a.group(),
+                    whole);
+            case Frame.Reject r -> new Frame.Reject(r.reasonCode(), whole);
+            case Frame.Disconnect d -> new Frame.Disconnect(d.closed(), whole);
+            default -> throw new IllegalStateException("no user data in " + continued.type());
+        };
+        continued = null;
+        userData = null;
+        return frame;
+    }
+
+    private static byte[] userDataOf(Frame frame) {
+        return switch (frame) {
+            case Frame.Connect c -> c.callerData();
+            case Frame.Accept a -> a.calleeData();
+            case Frame.Reject r -> r.reasonData();
+            case Frame.Disconnect d -> d.data();
+            default -> EMPTY;
         };
     }
 
@@ -405,14 +529,11 @@ public final class FrameDecoder {
             throw new ProtocolViolationException(ReasonCode.MESSAGE_TOO_LARGE, "announced message of " + size
                     + " bytes exceeds the advertised limit of " + limits.maxMessageSize());
         }
-        if (earlyRoom >= 0 && size + WireFormat.EARLY_MESSAGE_OVERHEAD > earlyRoom) {
-            throw earlyOverBudget();
-        }
         announced = size;
         return new Frame.MessageSize(size);
     }
 
-    private Frame.Connect parseConnect(byte[] b) throws ProtocolViolationException {
+    private Frame parseConnect(byte[] b) throws ProtocolViolationException {
         int at = WireFormat.CONNECT_FIXED_SIZE;
         Qos qos = null;
         if ((flags & WireFormat.FLAG_QOS) != 0) {
@@ -427,10 +548,23 @@ public final class FrameDecoder {
             group = new Group(kind, u32(b, at + 1), u16(b, at + 5));
             at += WireFormat.CONNECT_GROUP_SIZE;
         }
-        return new Frame.Connect(u32(b, 0), u16(b, 4), u16(b, 6), qos, group, tail(b, at));
+        long maxReasonData = u32(b, 12);
+        if (maxReasonData < WireFormat.MIN_REASON_DATA_LIMIT) {
+            throw violation("CONNECT advertises a max reason data of " + maxReasonData + ", below "
+                    + WireFormat.MIN_REASON_DATA_LIMIT);
+        }
+        long early = u32(b, 16);
+        long callerData = u32(b, 20);
+        if (callerData + early > limits.maxCallerData()) {
+            throw tooLarge("caller data of " + callerData + " bytes and early messages of " + early,
+                    limits.maxCallerData());
+        }
+        Frame.Connect first = new Frame.Connect(u32(b, 0), userDataLimit(b, 4), userDataLimit(b, 8),
+                userDataLimit(b, 12), early, qos, group, tail(b, at));
+        return withUserData(first, callerData, limits.maxCallerData());
     }
 
-    private Frame.Accept parseAccept(byte[] b) throws ProtocolViolationException {
+    private Frame parseAccept(byte[] b) throws ProtocolViolationException {
         int at = WireFormat.ACCEPT_FIXED_SIZE;
         Qos qos = null;
         if ((flags & WireFormat.FLAG_QOS) != 0) {
@@ -442,7 +576,18 @@ public final class FrameDecoder {
             group = new Group(GroupKind.JOIN, u32(b, at), u16(b, at + 4));
             at += WireFormat.ACCEPT_GROUP_SIZE;
         }
-        return new Frame.Accept(u32(b, 0), u16(b, 4), qos, group, tail(b, at));
+        Frame.Accept first = new Frame.Accept(u32(b, 0), userDataLimit(b, 4), qos, group, tail(b, at));
+        return withUserData(first, u32(b, 8), limits.maxCalleeData());
+    }
+
+    /** An advertised user-data limit; above the protocol's maximum it counts as the maximum. */
+    private static int userDataLimit(byte[] b, int at) {
+        return (int) Math.min(u32(b, at), WireFormat.MAX_USER_DATA);
+    }
+
+    private static ProtocolViolationException tooLarge(String what, long limit) {
+        return new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, what + " bytes exceeds the limit of "
+                + limit);
     }
 
     private FlowSpec flowSpec(byte[] b, int at) throws ProtocolViolationException {

@@ -9,14 +9,20 @@ import java.nio.ByteBuffer;
 /**
  * Writes frames in the wire format of docs/protocol.md. Encoding checks only what the format itself
  * requires (field ranges, a payload of at most {@link WireFormat#MAX_PAYLOAD} bytes); the engine checks the
- * peer's limits before it encodes.
+ * peer's limits before it encodes. User data longer than its frame holds goes on in CONTINUATION frames: the
+ * first frame is filled up to the largest payload, and so is each CONTINUATION but the last.
  */
 public final class FrameEncoder {
 
     private FrameEncoder() {
     }
 
-    /** The wire bytes of one frame (or of the preamble). */
+    /**
+     * The wire bytes of one frame (or of the preamble), with the CONTINUATION frames its user data needs.
+     *
+     * @param frame the frame to encode
+     * @return its bytes on the wire
+     */
     public static byte[] toBytes(Frame frame) {
         OutputBuffer out = new OutputBuffer(64);
         encode(frame, out);
@@ -28,16 +34,21 @@ public final class FrameEncoder {
             case Frame.Preamble p -> preamble(p.minVersion(), p.maxVersion(), out);
             case Frame.Connect c -> connect(c, out);
             case Frame.Accept a -> accept(a, out);
-            case Frame.Reject r -> reasonFrame(FrameType.REJECT, r.reasonCode(), r.reasonData(), out);
+            case Frame.Reject r -> {
+                userDataHeader(FrameType.REJECT, 0, WireFormat.REJECT_FIXED_SIZE, r.reasonData(), out);
+                out.u16(checkRange(r.reasonCode(), 0xFFFF, "reasonCode"));
+                userData(r.reasonData(), WireFormat.REJECT_FIXED_SIZE, out);
+            }
             case Frame.Pending p -> header(FrameType.PENDING, 0, 0, out);
             case Frame.Data d -> data(d.more(), ByteBuffer.wrap(d.payload()), d.payload().length, out);
             case Frame.MessageSize m -> messageSize(m.size(), out);
-            case Frame.CloseSeen c -> header(FrameType.CLOSE_SEEN, 0, 0, out);
+            case Frame.DisconnectAck a -> header(FrameType.DISCONNECT_ACK, 0, 0, out);
             case Frame.Disconnect d -> {
-                header(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0, d.data().length, out);
-                out.put(d.data());
+                userDataHeader(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0,
+                        WireFormat.DISCONNECT_FIXED_SIZE, d.data(), out);
+                userData(d.data(), WireFormat.DISCONNECT_FIXED_SIZE, out);
             }
-            case Frame.Abort a -> reasonFrame(FrameType.ABORT, a.reasonCode(), a.reasonData(), out);
+            case Frame.Abort a -> abort(a, out);
         }
     }
 
@@ -61,43 +72,68 @@ public final class FrameEncoder {
 
     private static void connect(Frame.Connect c, OutputBuffer out) {
         int flags = (c.qos() != null ? WireFormat.FLAG_QOS : 0) | (c.group() != null ? WireFormat.FLAG_GROUP : 0);
-        int length = WireFormat.CONNECT_FIXED_SIZE + qosSize(c.qos())
-                + (c.group() != null ? WireFormat.CONNECT_GROUP_SIZE : 0) + c.callerData().length;
-        header(FrameType.CONNECT, flags, length, out);
+        int fixed = WireFormat.CONNECT_FIXED_SIZE + qosSize(c.qos())
+                + (c.group() != null ? WireFormat.CONNECT_GROUP_SIZE : 0);
+        userDataHeader(FrameType.CONNECT, flags, fixed, c.callerData(), out);
         out.u32(checkRange(c.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
-        out.u16(checkRange(c.maxCalleeData(), 0xFFFF, "maxCalleeData"));
-        out.u16(checkRange(c.maxDisconnectData(), 0xFFFF, "maxDisconnectData"));
+        out.u32(checkRange(c.maxCalleeData(), WireFormat.MAX_USER_DATA, "maxCalleeData"));
+        out.u32(checkRange(c.maxDisconnectData(), WireFormat.MAX_USER_DATA, "maxDisconnectData"));
+        out.u32(checkRange(c.maxReasonData(), WireFormat.MAX_USER_DATA, "maxReasonData"));
+        out.u32(checkRange(c.earlyLength(), 0xFFFF_FFFFL, "earlyLength"));
+        out.u32(c.callerData().length);
         qos(c.qos(), out);
         if (c.group() != null) {
             out.u8(c.group().kind().code());
             out.u32(c.group().id());
             out.u16(c.group().priority());
         }
-        out.put(c.callerData());
+        userData(c.callerData(), fixed, out);
     }
 
     private static void accept(Frame.Accept a, OutputBuffer out) {
         int flags = (a.qos() != null ? WireFormat.FLAG_QOS : 0) | (a.group() != null ? WireFormat.FLAG_GROUP : 0);
-        int length = WireFormat.ACCEPT_FIXED_SIZE + qosSize(a.qos())
-                + (a.group() != null ? WireFormat.ACCEPT_GROUP_SIZE : 0) + a.calleeData().length;
-        header(FrameType.ACCEPT, flags, length, out);
+        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(a.qos())
+                + (a.group() != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
+        userDataHeader(FrameType.ACCEPT, flags, fixed, a.calleeData(), out);
         out.u32(checkRange(a.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
-        out.u16(checkRange(a.maxDisconnectData(), 0xFFFF, "maxDisconnectData"));
+        out.u32(checkRange(a.maxDisconnectData(), WireFormat.MAX_USER_DATA, "maxDisconnectData"));
+        out.u32(a.calleeData().length);
         qos(a.qos(), out);
         if (a.group() != null) {
             out.u32(a.group().id());
             out.u16(a.group().priority());
         }
-        out.put(a.calleeData());
+        userData(a.calleeData(), fixed, out);
     }
 
-    private static void reasonFrame(FrameType type, int reasonCode, byte[] reasonData, OutputBuffer out) {
-        if (reasonData.length > WireFormat.MAX_REASON_DATA) {
-            throw new IllegalArgumentException("reason data is at most " + WireFormat.MAX_REASON_DATA + " bytes");
+    private static void abort(Frame.Abort a, OutputBuffer out) {
+        if (a.reasonData().length > WireFormat.MAX_ABORT_REASON_DATA) {
+            throw new IllegalArgumentException("ABORT reason data is at most " + WireFormat.MAX_ABORT_REASON_DATA
+                    + " bytes");
         }
-        header(type, 0, 2 + reasonData.length, out);
-        out.u16(checkRange(reasonCode, 0xFFFF, "reasonCode"));
-        out.put(reasonData);
+        header(FrameType.ABORT, 0, 2 + a.reasonData().length, out);
+        out.u16(checkRange(a.reasonCode(), 0xFFFF, "reasonCode"));
+        out.put(a.reasonData());
+    }
+
+    /** The header of a frame with {@code fixed} bytes of fields and then as much of {@code data} as fits. */
+    private static void userDataHeader(FrameType type, int flags, int fixed, byte[] data, OutputBuffer out) {
+        if (data.length > WireFormat.MAX_USER_DATA) {
+            throw new IllegalArgumentException(type + " user data of " + data.length + " bytes exceeds "
+                    + WireFormat.MAX_USER_DATA);
+        }
+        header(type, flags, fixed + Math.min(data.length, WireFormat.MAX_PAYLOAD - fixed), out);
+    }
+
+    /** The part of {@code data} that fits the first frame after its fields, then CONTINUATIONs for the rest. */
+    private static void userData(byte[] data, int fixed, OutputBuffer out) {
+        int first = Math.min(data.length, WireFormat.MAX_PAYLOAD - fixed);
+        out.put(data, 0, first);
+        for (int at = first; at < data.length; at += WireFormat.MAX_PAYLOAD) {
+            int count = Math.min(WireFormat.MAX_PAYLOAD, data.length - at);
+            header(FrameType.CONTINUATION, 0, count, out);
+            out.put(data, at, count);
+        }
     }
 
     private static int qosSize(Qos qos) {

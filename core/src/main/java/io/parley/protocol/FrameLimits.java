@@ -6,15 +6,26 @@ package io.parley.protocol;
  * @param maxCallerData     largest caller data in CONNECT
  * @param maxCalleeData     largest callee data in ACCEPT
  * @param maxDisconnectData largest disconnect data in DISCONNECT
+ * @param maxReasonData     largest reason data in REJECT, at least {@link WireFormat#MIN_REASON_DATA_LIMIT}
  * @param maxMessageSize    largest message, all fragments together
  */
-public record FrameLimits(int maxCallerData, int maxCalleeData, int maxDisconnectData, long maxMessageSize) {
+public record FrameLimits(int maxCallerData, int maxCalleeData, int maxDisconnectData, int maxReasonData,
+                          long maxMessageSize) {
 
-    /** Validates ranges against the protocol's own maxima. */
+    /**
+     * Validates ranges against the protocol's own maxima.
+     *
+     * @throws IllegalArgumentException when a limit is outside the range the protocol allows
+     */
     public FrameLimits {
         checkUserData("maxCallerData", maxCallerData);
         checkUserData("maxCalleeData", maxCalleeData);
         checkUserData("maxDisconnectData", maxDisconnectData);
+        checkUserData("maxReasonData", maxReasonData);
+        if (maxReasonData < WireFormat.MIN_REASON_DATA_LIMIT) {
+            throw new IllegalArgumentException("maxReasonData must be at least " + WireFormat.MIN_REASON_DATA_LIMIT
+                    + ": " + maxReasonData);
+        }
         if (maxMessageSize < 0 || maxMessageSize > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxMessageSize must be 0.." + (Integer.MAX_VALUE - 8));
         }

@@ -14,16 +14,18 @@ public enum FrameType {
     REJECT(0x03),
     /** Callee to caller: the request is held, its decision deferred. */
     PENDING(0x04),
+    /** Either way: the next part of the user data of the frame before it. */
+    CONTINUATION(0x05),
     /** Either way: one fragment of a message. */
     DATA(0x10),
     /** Either way: the sender ends its sending direction, with disconnect data. */
     DISCONNECT(0x20),
     /** Either way: the sender ends both directions at once, with a reason. */
     ABORT(0x21),
+    /** Either way: the sender received the peer's DISCONNECT. */
+    DISCONNECT_ACK(0x22),
     /** Either way: the size of the next message, before its first fragment (an ignorable extension type). */
-    MESSAGE_SIZE(0x81),
-    /** Either way: the sender received the peer's DISCONNECT with CLOSED (an ignorable extension type). */
-    CLOSE_SEEN(0x82);
+    MESSAGE_SIZE(0x81);
 
     /** Frame types by wire value: a lookup that allocates nothing (values() copies its array on each call). */
     private static final FrameType[] BY_CODE = new FrameType[256];

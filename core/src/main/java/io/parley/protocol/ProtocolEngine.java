@@ -9,30 +9,33 @@ import io.parley.WinsockError;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
  * received ({@link #receive}), the transport's end ({@link #receiveEndOfStream}, {@link #receiveReset}) and
  * the time ({@link #handleTimeout}); give it commands; take the bytes to send ({@link #takeOutput}) and the
- * events ({@link #pollMessage} then {@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with a lock.
+ * events ({@link #pollMessage} then {@link #pollEvent}). Not thread-safe: one driver owns it, or guards it with
+ * a lock. Which input is legal in which state, and where it leads, is {@link StateTable}.
  *
- * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only an ABORT may follow it),
- * one CLOSE_SEEN exactly when a DISCONNECT with CLOSED arrives before the local one,
- * nothing at all after an ABORT or REJECT; every message the peer sent before
- * its DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; an end of stream or reset
- * without both DISCONNECTs is reported as aborted or reset, never as graceful; a peer's protocol violation
- * becomes an ABORT with a reason code and never escapes as an exception.
+ * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only the DISCONNECT_ACK of the
+ * peer's DISCONNECT, or an ABORT, may follow it); exactly one DISCONNECT_ACK, as soon as the peer's
+ * DISCONNECT arrived; nothing at all after an ABORT or REJECT; every message the peer sent before its
+ * DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; the end is graceful only once both
+ * DISCONNECTs crossed and the peer acknowledged this side's, and a transport end while only that
+ * acknowledgement is missing is unconfirmed, never graceful; a peer's protocol violation becomes an ABORT
+ * with a reason code and never escapes as an exception.
  *
- * <p>Early messages: a caller may send while CONNECTING; a callee reports the messages that arrive while
- * REQUESTED as events after {@link ProtocolEvent.ConnectRequested}, as they arrive, also if it then rejects:
- * its driver withholds them from the application until it accepts.
+ * <p>Early messages: a caller gives them with {@link #connect}; a callee reports the messages that arrive
+ * while REQUESTED as events after {@link ProtocolEvent.ConnectRequested}, as they arrive, also if it then
+ * rejects: its driver withholds them from the application until it accepts.
  */
 public final class ProtocolEngine {
-    /** The least time between two PENDING frames for the same request. */
+    /** The time between two PENDING frames for a deferred request. */
     public static final long PENDING_INTERVAL_NANOS = 1_000_000_000L;
     /** The first output buffer's size: a handshake's frames fit; it grows with the first larger send. */
     private static final int INITIAL_OUTPUT = 64;
-    private static final byte[] EMPTY = new byte[0];
 
     /** Which end of the connection an engine is. */
     public enum Role {
@@ -62,16 +65,18 @@ public final class ProtocolEngine {
     private boolean receivedAnything;
     private boolean peerEnded;
     private boolean peerClosed;
-    private boolean closeSeen;
     private boolean preambleSent;
     private Qos requestedQos;
-    private long lastPendingSent = Long.MIN_VALUE;
+    /** Callee: when the last PENDING went out, while the request is deferred; else {@link #NOT_DEFERRED}. */
+    private long lastPendingSent = NOT_DEFERRED;
+    private static final long NOT_DEFERRED = Long.MIN_VALUE;
     private Frame.Connect request;
     private long peerMaxMessage;
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
-    /** Caller in CONNECTING: what early messages may still take of the protocol's caller-data maximum. */
-    private int earlyRoom;
+    private int peerMaxReasonData;
+    /** Callee while REQUESTED: what the early messages the caller declared may still take. */
+    private long earlyRoom;
 
     private ProtocolEngine(Role role, EngineConfig config, long handshakeDeadline) {
         this.role = role;
@@ -82,32 +87,60 @@ public final class ProtocolEngine {
         this.state = role == Role.CALLER ? EngineState.IDLE : EngineState.AWAITING_REQUEST;
     }
 
-    /** An engine for the side that connects; the handshake must complete by {@code handshakeDeadline} (nanos). */
+    /**
+     * An engine for the side that connects.
+     *
+     * @param config            what this side accepts and how it sends
+     * @param handshakeDeadline when (in nanos, as {@link #handleTimeout} is told) the handshake must be done
+     * @return a caller engine in IDLE
+     */
     public static ProtocolEngine caller(EngineConfig config, long handshakeDeadline) {
         return new ProtocolEngine(Role.CALLER, config, handshakeDeadline);
     }
 
-    /** An engine for the side that accepts; the request must arrive by {@code handshakeDeadline} (nanos). */
+    /**
+     * An engine for the side that accepts.
+     *
+     * @param config            what this side accepts and how it sends
+     * @param handshakeDeadline when (in nanos) the caller's request must have arrived
+     * @return a callee engine in AWAITING_REQUEST
+     */
     public static ProtocolEngine callee(EngineConfig config, long handshakeDeadline) {
         return new ProtocolEngine(Role.CALLEE, config, handshakeDeadline);
     }
 
-    /** This engine's role. */
+    /**
+     * This engine's role.
+     *
+     * @return caller or callee
+     */
     public Role role() {
         return role;
     }
 
-    /** The current state. */
+    /**
+     * The current state.
+     *
+     * @return the state
+     */
     public EngineState state() {
         return state;
     }
 
-    /** How the connection ended, or null while it has not. */
+    /**
+     * How the connection ended.
+     *
+     * @return the outcome, or null while the connection has not ended
+     */
     public CloseIndication outcome() {
         return outcome;
     }
 
-    /** The connection request (callee, from REQUESTED on, until {@link #forgetRequest()}), or null. */
+    /**
+     * The connection request (callee, from REQUESTED on, until {@link #forgetRequest()}).
+     *
+     * @return the request, or null
+     */
     public Frame.Connect request() {
         return request;
     }
@@ -126,60 +159,130 @@ public final class ProtocolEngine {
         request = null;
     }
 
-    /** The largest message the peer accepts (known once the handshake is done). */
+    /**
+     * The largest message the peer accepts.
+     *
+     * @return the peer's limit, known once the handshake is done (0 before)
+     */
     public long peerMaxMessageSize() {
         return peerMaxMessage;
     }
 
-    /** The largest disconnect data the peer accepts (known once the handshake is done). */
+    /**
+     * The largest disconnect data the peer accepts.
+     *
+     * @return the peer's limit, known once the handshake is done (0 before)
+     */
     public int peerMaxDisconnectData() {
         return peerMaxDisconnectData;
     }
 
-    /** True once the local DISCONNECT (or ABORT) has been encoded: nothing more will be sent. */
+    /**
+     * The largest callee data the caller accepts (callee, once the request arrived).
+     *
+     * @return the caller's limit, 0 before the request arrived
+     */
+    public int peerMaxCalleeData() {
+        return peerMaxCalleeData;
+    }
+
+    /**
+     * The largest REJECT reason data the caller accepts (callee, once the request arrived).
+     *
+     * @return the caller's limit, 0 before the request arrived
+     */
+    public int peerMaxReasonData() {
+        return peerMaxReasonData;
+    }
+
+    /**
+     * True once the local DISCONNECT (or ABORT or REJECT) has been encoded: no message will be sent.
+     *
+     * @return whether this side's sending direction has ended
+     */
     public boolean isSendingDone() {
-        return state == EngineState.SEND_CLOSED || state == EngineState.CLOSED;
+        return switch (state) {
+            case SEND_CLOSED, SEND_CONFIRMED, CLOSING, CLOSED -> true;
+            default -> false;
+        };
     }
 
-    /** True once the peer's sending has ended (its DISCONNECT or ABORT, a transport end or reset). */
+    /**
+     * True once this side will encode no frame at all any more, except an ABORT: its DISCONNECT and the
+     * DISCONNECT_ACK of the peer's are encoded (or the connection ended). A transport may then shut down its
+     * sending direction (TCP FIN) once the output is written.
+     *
+     * @return whether everything this side sends in a graceful end is encoded
+     */
+    public boolean isOutputComplete() {
+        return state == EngineState.CLOSING || state == EngineState.CLOSED;
+    }
+
+    /**
+     * True once the peer's sending has ended (its DISCONNECT or ABORT, a transport end or reset).
+     *
+     * @return whether nothing more will be received
+     */
     public boolean isReceivingDone() {
-        return state == EngineState.RECEIVE_CLOSED || state == EngineState.CLOSED;
+        return switch (state) {
+            case RECEIVE_CLOSED, CLOSING, CLOSED -> true;
+            default -> false;
+        };
     }
 
-    /** True if the peer's DISCONNECT said it closed: whatever is sent to it now is discarded. */
+    /**
+     * True if the peer's DISCONNECT said it closed: whatever is sent to it now is discarded.
+     *
+     * @return whether the peer closed
+     */
     public boolean isPeerClosed() {
         return peerClosed;
     }
 
     /**
-     * True once the peer said (CLOSE_SEEN) that it received this side's DISCONNECT, and so everything sent
-     * before it: a driver that closed may complete its close without waiting for the peer's DISCONNECT.
+     * True once the peer acknowledged this side's DISCONNECT, and so everything sent before it.
+     *
+     * @return whether this side's DISCONNECT is confirmed
      */
-    public boolean isCloseSeen() {
-        return closeSeen;
+    public boolean isDisconnectAcknowledged() {
+        return state == EngineState.SEND_CONFIRMED || outcome != null && outcome.isGraceful();
     }
 
-    /** The deadline (nanos) by which {@link #handleTimeout} must be called, or Long.MAX_VALUE for none. */
+    /**
+     * The time by which {@link #handleTimeout} must be called: the handshake deadline while the handshake
+     * runs, the next PENDING while a request is deferred.
+     *
+     * @return the deadline in nanos, or Long.MAX_VALUE for none
+     */
     public long deadline() {
         return switch (state) {
             case IDLE, CONNECTING, AWAITING_REQUEST -> handshakeDeadline;
+            case REQUESTED -> lastPendingSent == NOT_DEFERRED ? Long.MAX_VALUE
+                    : lastPendingSent + PENDING_INTERVAL_NANOS;
             default -> Long.MAX_VALUE;
         };
     }
 
     // ---------------------------------------------------------------- inputs
 
-    /** Consumes all of {@code bytes} from the transport and turns them into events (and perhaps output). */
+    /**
+     * Consumes all of {@code bytes} from the transport and turns them into events (and perhaps output).
+     *
+     * @param bytes what the transport received; consumed entirely
+     */
     public void receive(ByteBuffer bytes) {
         if (bytes.hasRemaining()) {
             receivedAnything = true;
         }
         try {
-            while (state != EngineState.CLOSED && bytes.hasRemaining()) {
+            boolean more = bytes.hasRemaining();
+            while (state != EngineState.CLOSED && more) {
                 Frame frame = decoder.next(bytes);
                 if (frame != null) {
                     handle(frame);
                 }
+                // A reported DATA header has its payload (possibly empty) still to be decoded.
+                more = bytes.hasRemaining() || frame == FrameDecoder.DATA_HEADER;
             }
         } catch (ProtocolViolationException e) {
             violated(e);
@@ -190,73 +293,114 @@ public final class ProtocolEngine {
     /** The transport's inbound direction ended (TCP FIN, read returned -1). */
     public void receiveEndOfStream() {
         peerEnded = true;
-        if (state == EngineState.CLOSED || state == EngineState.RECEIVE_CLOSED) {
-            return;
-        }
+        StateTable.Transition t = StateTable.transition(state, Input.END_OF_STREAM);
         String detail;
-        if (state == EngineState.CONNECTING && !receivedAnything) {
+        if (t.effect() == StateTable.Effect.UNCONFIRMED) {
+            detail = "the transport ended before the peer acknowledged this side's disconnect";
+        } else if (state == EngineState.CONNECTING && !receivedAnything) {
             detail = "the callee closed the transport without answering";
         } else if (decoder.isMidFrame()) {
             detail = "the transport ended in the middle of a frame";
         } else {
             detail = "the transport ended without a disconnect";
         }
-        finish(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.TRANSPORT_CLOSED, detail));
+        end(t, ReasonCode.TRANSPORT_CLOSED, detail);
     }
 
-    /** The transport was reset (TCP RST) or failed. */
+    /**
+     * The transport was reset (TCP RST) or failed.
+     *
+     * @param detail what the transport said
+     */
     public void receiveReset(String detail) {
         peerEnded = true;
-        if (state != EngineState.CLOSED) {
-            finish(new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail));
-        }
+        end(StateTable.transition(state, Input.RESET), ReasonCode.TRANSPORT_RESET, detail);
     }
 
-    /** True once the transport's inbound direction ended or was reset. */
+    /**
+     * True once the transport's inbound direction ended or was reset.
+     *
+     * @return whether the transport's input ended
+     */
     public boolean isTransportEnded() {
         return peerEnded;
     }
 
-    /** Tells the engine the time; past {@link #deadline()} the handshake is abandoned with TIMED_OUT. */
+    /**
+     * Tells the engine the time: past the handshake deadline the handshake is abandoned with TIMED_OUT; a
+     * deferred request's PENDING is repeated when due.
+     *
+     * @param now the time in nanos, on the clock the deadlines were given on
+     */
     public void handleTimeout(long now) {
-        if (now - deadline() >= 0 && deadline() != Long.MAX_VALUE) {
-            ReasonCode sent = role == Role.CALLER ? ReasonCode.WITHDRAWN : ReasonCode.TIMED_OUT;
-            if (state != EngineState.IDLE) {
-                abortFrame(sent, "handshake timed out");
-            }
-            finish(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
-                    role == Role.CALLER ? "no answer to the connection request in time"
-                            : "no connection request in time"));
+        long deadline = deadline();
+        if (deadline == Long.MAX_VALUE || now - deadline < 0) {
+            return;
         }
+        StateTable.Transition t = StateTable.transition(state, Input.DEADLINE);
+        if (state == EngineState.REQUESTED) {
+            sendPending(now);
+            return;
+        }
+        if (state != EngineState.IDLE) {
+            abortFrame(role == Role.CALLER ? ReasonCode.WITHDRAWN : ReasonCode.TIMED_OUT, "handshake timed out");
+        }
+        end(t, ReasonCode.TIMED_OUT, role == Role.CALLER ? "no answer to the connection request in time"
+                : "no connection request in time");
     }
 
     // ---------------------------------------------------------------- commands
 
-    /** Caller: sends the preamble and the connection request. */
-    public void connect(Qos qos, Group group, byte[] callerData) {
-        require(Command.CONNECT, WinsockError.WSAEISCONN);
+    /**
+     * Caller: sends the preamble, the connection request and the early messages, in that order. Each early
+     * message costs its size plus 4 bytes; the caller data and that cost together may be at most
+     * {@link WireFormat#MAX_USER_DATA}. The callee's own limit is not known here: a request over it is
+     * refused.
+     *
+     * @param qos           the requested QoS, or null for none
+     * @param group         the group request, or null for none
+     * @param callerData    the caller data, possibly empty
+     * @param earlyMessages the messages to send before the answer, possibly none
+     * @throws IllegalCommandException WSAEISCONN if not IDLE; WSAEMSGSIZE over the protocol's maximum
+     */
+    public void connect(Qos qos, Group group, byte[] callerData, List<byte[]> earlyMessages) {
+        require(Input.CONNECT, WinsockError.WSAEISCONN);
+        long early = 0;
+        for (byte[] message : earlyMessages) {
+            early += message.length + WireFormat.EARLY_MESSAGE_OVERHEAD;
+        }
         // Checked before anything is encoded: the encoder would fail after the preamble was written.
-        if (callerData.length > WireFormat.MAX_USER_DATA) {
+        if (callerData.length + early > WireFormat.MAX_USER_DATA) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "caller data of " + callerData.length
-                    + " bytes exceeds the protocol's maximum of " + WireFormat.MAX_USER_DATA);
+                    + " bytes and early messages costing " + early + " exceed the protocol's maximum of "
+                    + WireFormat.MAX_USER_DATA);
         }
         FrameLimits own = config.receiveLimits();
         FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
         preambleSent = true;
         FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
-                qos, group, callerData), out());
+                own.maxReasonData(), early, qos, group, callerData), out());
+        for (byte[] message : earlyMessages) {
+            encodeMessage(ByteBuffer.wrap(message));
+        }
         requestedQos = qos;
-        earlyRoom = WireFormat.MAX_USER_DATA - callerData.length;
-        state = EngineState.CONNECTING;
+        state = StateTable.transition(state, Input.CONNECT).to();
     }
 
-    /** Callee: accepts the request, with callee data and the granted QoS (null if none was requested). */
+    /**
+     * Callee: accepts the request.
+     *
+     * @param calleeData the callee data, at most the caller's max callee data
+     * @param grantedQos the granted QoS (not more than requested), or null for none
+     * @param group      the group the connection joins, or null for none
+     * @throws IllegalCommandException WSAENOTCONN if not REQUESTED; WSAEMSGSIZE for callee data over the
+     *                                 caller's limit; WSAEINVAL for a QoS the request does not allow
+     */
     public void accept(byte[] calleeData, Qos grantedQos, Group group) {
-        require(Command.DECIDE, WinsockError.WSAENOTCONN);
-        int limit = Math.min(peerMaxCalleeData, WireFormat.MAX_USER_DATA);
-        if (calleeData.length > limit) {
+        require(Input.ACCEPT, WinsockError.WSAENOTCONN);
+        if (calleeData.length > peerMaxCalleeData) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "callee data of " + calleeData.length
-                    + " bytes exceeds the caller's limit of " + limit);
+                    + " bytes exceeds the caller's limit of " + peerMaxCalleeData);
         }
         if (grantedQos != null && (request.qos() == null || !grantedQos.doesNotExceed(request.qos()))) {
             throw new IllegalCommandException(WinsockError.WSAEINVAL,
@@ -265,77 +409,92 @@ public final class ProtocolEngine {
         FrameLimits own = config.receiveLimits();
         FrameEncoder.encode(new Frame.Accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos, group,
                 calleeData), out());
-        decoder.endEarlyMessages();
-        state = EngineState.OPEN;
+        decoder.reportDataHeaders(false);
+        lastPendingSent = NOT_DEFERRED;
+        state = StateTable.transition(state, Input.ACCEPT).to();
     }
 
-    /** Callee: refuses the request with a reason; the connection ends (REFUSED). */
+    /**
+     * Callee: refuses the request with a reason; the connection ends (REFUSED).
+     *
+     * @param reason     a reason that may be sent (not local-only)
+     * @param reasonData reason data for the caller, at most the caller's max reason data
+     * @throws IllegalCommandException WSAENOTCONN if not REQUESTED; WSAEINVAL for a local-only reason;
+     *                                 WSAEMSGSIZE for reason data over the caller's limit
+     */
     public void reject(ReasonCode reason, byte[] reasonData) {
-        require(Command.DECIDE, WinsockError.WSAENOTCONN);
+        require(Input.REJECT, WinsockError.WSAENOTCONN);
         requireSendable(reason);
-        if (reasonData.length > WireFormat.MAX_REASON_DATA) {
+        if (reasonData.length > peerMaxReasonData) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "reason data of " + reasonData.length
-                    + " bytes exceeds " + WireFormat.MAX_REASON_DATA);
+                    + " bytes exceeds the caller's limit of " + peerMaxReasonData);
         }
         FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), out());
-        finish(new CloseIndication(CloseIndication.Kind.REFUSED, reason, text(reasonData)));
+        end(StateTable.transition(state, Input.REJECT), reason, text(reasonData));
     }
 
-    /** Callee: defers the decision; sends PENDING unless one went out less than a second before {@code now}. */
+    /**
+     * Callee: defers the decision; sends PENDING unless one went out within the PENDING interval, and from
+     * then on one each interval ({@link #deadline()}) until the request is decided.
+     *
+     * @param now the time in nanos
+     * @throws IllegalCommandException WSAENOTCONN if not REQUESTED
+     */
     public void defer(long now) {
-        require(Command.DECIDE, WinsockError.WSAENOTCONN);
-        if (lastPendingSent == Long.MIN_VALUE || now - lastPendingSent >= PENDING_INTERVAL_NANOS) {
-            FrameEncoder.encode(new Frame.Pending(), out());
-            lastPendingSent = now;
+        require(Input.DEFER, WinsockError.WSAENOTCONN);
+        if (lastPendingSent == NOT_DEFERRED || now - lastPendingSent >= PENDING_INTERVAL_NANOS) {
+            sendPending(now);
         }
     }
 
     /**
-     * Sends one message (fragmented as needed); the bytes between position and limit are consumed. A caller
-     * may send while CONNECTING: an early message, which the callee may refuse with the whole request.
+     * Sends one message (fragmented as needed); the bytes between position and limit are consumed.
+     *
+     * @param message the message
+     * @throws IllegalCommandException WSAENOTCONN before OPEN; WSAESHUTDOWN once this side's sending ended or
+     *                                 the peer closed; WSAEMSGSIZE over the peer's max message size
      */
     public void send(ByteBuffer message) {
-        requireSendingOpen(Command.SEND);
+        requireSendingOpen(Input.SEND);
         if (peerClosed) {
             throw new IllegalCommandException(WinsockError.WSAESHUTDOWN,
                     "the peer has closed and discards anything sent to it");
         }
         int size = message.remaining();
-        if (state == EngineState.CONNECTING) {
-            chargeEarly(size);
-        } else if (size > peerMaxMessage) {
+        if (size > peerMaxMessage) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "message of " + size
                     + " bytes exceeds the peer's limit of " + peerMaxMessage);
         }
-        int fragment = config.maxFragmentSize();
-        if (size > fragment) {
-            // More than one DATA frame: announce the size so the receiver allocates the message once.
-            FrameEncoder.messageSize(size, out());
-        }
-        do {
-            int count = Math.min(fragment, message.remaining());
-            FrameEncoder.data(message.remaining() > count, message, count, out());
-        } while (message.hasRemaining());
+        encodeMessage(message);
     }
 
-    /** Ends the sending direction with disconnect data; {@code closing}: this side discards what comes next. */
+    /**
+     * Ends the sending direction with disconnect data.
+     *
+     * @param data    the disconnect data, at most the peer's max disconnect data
+     * @param closing true if this side closes: it discards what comes next (the DISCONNECT says CLOSED)
+     * @throws IllegalCommandException WSAENOTCONN before OPEN; WSAESHUTDOWN once sent; WSAEMSGSIZE over the
+     *                                 peer's limit
+     */
     public void sendDisconnect(byte[] data, boolean closing) {
         // Allowed even when the peer has closed: its data is discarded, but it completes the graceful end.
-        requireSendingOpen(Command.SEND_DISCONNECT);
-        int limit = Math.min(peerMaxDisconnectData, WireFormat.MAX_USER_DATA);
-        if (data.length > limit) {
+        requireSendingOpen(Input.SEND_DISCONNECT);
+        if (data.length > peerMaxDisconnectData) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
-                    + " bytes exceeds the peer's limit of " + limit);
+                    + " bytes exceeds the peer's limit of " + peerMaxDisconnectData);
         }
-        FrameEncoder.encode(new Frame.Disconnect(closing, data), out());
-        if (state == EngineState.RECEIVE_CLOSED) {
-            finish(CloseIndication.GRACEFUL);
-        } else {
-            state = EngineState.SEND_CLOSED;
-        }
+        FrameEncoder.encode(new Frame.Disconnect(closing && state == EngineState.OPEN, data), out());
+        state = StateTable.transition(state, Input.SEND_DISCONNECT).to();
     }
 
-    /** Ends both directions at once with a reason; does nothing once the connection has ended. */
+    /**
+     * Ends both directions at once with a reason; does nothing once the connection has ended. Aborting while
+     * only the acknowledgement of this side's DISCONNECT is awaited ends the connection as unconfirmed.
+     *
+     * @param reason a reason that may be sent (not local-only)
+     * @param detail a description, sent (clipped to 1024 bytes) as the ABORT's reason data
+     * @throws IllegalCommandException WSAEINVAL for a local-only reason
+     */
     public void abort(ReasonCode reason, String detail) {
         if (state == EngineState.CLOSED) {
             return;
@@ -344,12 +503,16 @@ public final class ProtocolEngine {
         if (state != EngineState.IDLE) {
             abortFrame(reason, detail);
         }
-        finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, detail));
+        end(StateTable.transition(state, Input.ABORT), reason, detail);
     }
 
     // ---------------------------------------------------------------- outputs
 
-    /** The next event, or null if there is none; a received message comes as {@link ProtocolEvent.MessageReceived}. */
+    /**
+     * The next event; a received message comes as {@link ProtocolEvent.MessageReceived}.
+     *
+     * @return the event, or null if there is none
+     */
     public ProtocolEvent pollEvent() {
         Object next = events.poll();
         return next instanceof byte[] message ? new ProtocolEvent.MessageReceived(message) : (ProtocolEvent) next;
@@ -360,6 +523,8 @@ public final class ProtocolEngine {
      * null and leaves the next event (if any) queued for {@link #pollEvent}. Events keep their order: a driver
      * that calls this first, and {@link #pollEvent} whenever it returns null, sees every event in order, with
      * no event object allocated per message.
+     *
+     * @return the next message, or null if the next event is not one
      */
     public byte[] pollMessage() {
         if (events.peek() instanceof byte[] message) {
@@ -369,7 +534,11 @@ public final class ProtocolEngine {
         return null;
     }
 
-    /** Bytes encoded and not yet taken. */
+    /**
+     * Bytes encoded and not yet taken.
+     *
+     * @return how many bytes wait to be taken
+     */
     public int pendingOutput() {
         return output == null ? 0 : output.length();
     }
@@ -377,6 +546,8 @@ public final class ProtocolEngine {
     /**
      * Hands the encoded bytes to the driver, to be written in order, or returns null if there are none (or
      * the previous batch was not released yet). The buffer stays valid until {@link #releaseOutput()}.
+     *
+     * @return the bytes to write, or null
      */
     public ByteBuffer takeOutput() {
         if (outputTaken || output == null || output.length() == 0) {
@@ -413,7 +584,12 @@ public final class ProtocolEngine {
     // ---------------------------------------------------------------- internals
 
     private void handle(Frame frame) throws ProtocolViolationException {
-        if (!StateTable.allowsFrame(state, frame.type())) {
+        if (frame == FrameDecoder.DATA_HEADER) {
+            chargeEarly(decoder.dataHeaderCharge());
+            return;
+        }
+        StateTable.Transition t = StateTable.transition(state, Input.ofFrame(frame.type()));
+        if (t == null) {
             throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
                     frame.type() + " is not allowed in state " + state);
         }
@@ -424,8 +600,9 @@ public final class ProtocolEngine {
                 peerMaxMessage = c.maxMessageSize();
                 peerMaxCalleeData = c.maxCalleeData();
                 peerMaxDisconnectData = c.maxDisconnectData();
-                state = EngineState.REQUESTED;
-                decoder.limitEarlyMessages(config.receiveLimits().maxCallerData() - c.callerData().length);
+                peerMaxReasonData = c.maxReasonData();
+                earlyRoom = c.earlyLength();
+                decoder.reportDataHeaders(true);
                 events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), c.callerData()));
             }
             case Frame.Accept a -> {
@@ -435,37 +612,39 @@ public final class ProtocolEngine {
                 }
                 peerMaxMessage = a.maxMessageSize();
                 peerMaxDisconnectData = a.maxDisconnectData();
-                state = EngineState.OPEN;
                 events.add(new ProtocolEvent.Accepted(a.qos(), a.group(), a.calleeData()));
             }
-            case Frame.Reject r -> finish(new CloseIndication(CloseIndication.Kind.REFUSED, r.reason(),
-                    text(r.reasonData())));
+            case Frame.Reject r -> {
+                end(t, r.reason(), text(r.reasonData()));
+                return;
+            }
             case Frame.Pending p -> events.add(new ProtocolEvent.Deferred());
-            case Frame.Data d -> data(d);
+            case Frame.Data d -> {
+                // The decoder delivers messages (deliverMessages): FRAGMENT went into the message being joined.
+                if (d == FrameDecoder.MESSAGE) {
+                    events.add(decoder.takeMessage());
+                }
+            }
             case Frame.MessageSize m -> {
-                // Nothing to do here: the decoder sizes the message it joins and checks the fragments.
+                // The decoder sizes the message it joins and checks the fragments; only early ones cost here.
+                if (state == EngineState.REQUESTED) {
+                    requireEarlyRoom(m.size() + WireFormat.EARLY_MESSAGE_OVERHEAD);
+                }
             }
             case Frame.Disconnect d -> {
                 peerClosed = d.closed();
                 events.add(new ProtocolEvent.PeerDisconnected(d.data(), d.closed()));
-                if (state == EngineState.SEND_CLOSED) {
-                    finish(CloseIndication.GRACEFUL);
-                } else {
-                    state = EngineState.RECEIVE_CLOSED;
-                    if (d.closed()) {
-                        FrameEncoder.encode(new Frame.CloseSeen(), out());
-                    }
-                }
+                FrameEncoder.encode(new Frame.DisconnectAck(), out());
             }
-            case Frame.CloseSeen c -> {
-                // Only an answer to this side's DISCONNECT says anything; elsewhere it is ignored.
-                if (state == EngineState.SEND_CLOSED) {
-                    closeSeen = true;
-                }
+            case Frame.DisconnectAck a -> {
+                // The state change is all: the peer has everything this side sent.
             }
-            case Frame.Abort a -> finish(new CloseIndication(CloseIndication.Kind.RESET, a.reason(),
-                    text(a.reasonData())));
+            case Frame.Abort a -> {
+                end(t, a.reason(), text(a.reasonData()));
+                return;
+            }
         }
+        end(t, ReasonCode.UNSPECIFIED, "");
     }
 
     private void preamble(Frame.Preamble p) throws ProtocolViolationException {
@@ -479,10 +658,24 @@ public final class ProtocolEngine {
         }
     }
 
-    private void data(Frame.Data d) {
-        // The decoder delivers messages (deliverMessages): FRAGMENT went into the message being joined.
-        if (d == FrameDecoder.MESSAGE) {
-            events.add(decoder.takeMessage());
+    /** Takes a transition: a new state, or the end its effect says, with that reason and detail. */
+    private void end(StateTable.Transition t, ReasonCode reason, String detail) {
+        if (t.effect() == StateTable.Effect.IGNORED) {
+            return;
+        }
+        CloseIndication.Kind kind = switch (t.effect()) {
+            case GRACEFUL, ACKNOWLEDGE_GRACEFUL -> CloseIndication.Kind.GRACEFUL;
+            case REFUSED -> CloseIndication.Kind.REFUSED;
+            case RESET -> CloseIndication.Kind.RESET;
+            case ABORTED -> CloseIndication.Kind.ABORTED;
+            case UNCONFIRMED -> CloseIndication.Kind.UNCONFIRMED;
+            case NONE, ACKNOWLEDGE, IGNORED -> null;
+        };
+        if (kind == null) {
+            state = t.to();
+        } else {
+            finish(kind == CloseIndication.Kind.GRACEFUL ? CloseIndication.GRACEFUL
+                    : new CloseIndication(kind, reason, detail));
         }
     }
 
@@ -495,7 +688,7 @@ public final class ProtocolEngine {
             finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));
             return;
         }
-        if (!reason.isLocalOnly() && !version && state != EngineState.IDLE) {
+        if (!reason.isLocalOnly() && state != EngineState.IDLE) {
             abortFrame(reason, e.getMessage());
         }
         CloseIndication.Kind kind = version && role == Role.CALLER
@@ -504,28 +697,50 @@ public final class ProtocolEngine {
     }
 
     /**
-     * True if a limit the caller could not know was exceeded: caller data at CONNECT, or early messages (the
-     * caller-data budget, or this side's max message size) while the request is held. Such a request is
+     * True if a limit the caller could not know was exceeded: caller data with the early length at CONNECT,
+     * or an early message over this side's max message size while the request is held. Such a request is
      * refused rather than called a violation; any other frame over its limit is a violation (ABORT).
      */
     private boolean isRefusal(ReasonCode reason) {
         int type = decoder.lastHeaderType();
         return switch (state) {
             case AWAITING_REQUEST -> reason == ReasonCode.DATA_TOO_LARGE && type == FrameType.CONNECT.code();
-            case REQUESTED -> (reason == ReasonCode.DATA_TOO_LARGE || reason == ReasonCode.MESSAGE_TOO_LARGE)
+            case REQUESTED -> reason == ReasonCode.MESSAGE_TOO_LARGE
                     && (type == FrameType.DATA.code() || type == FrameType.MESSAGE_SIZE.code());
             default -> false;
         };
     }
 
-    private void chargeEarly(int size) {
-        long cost = (long) size + WireFormat.EARLY_MESSAGE_OVERHEAD;
+    /** Charges an early DATA frame to what the caller declared; beyond it the caller broke its own word. */
+    private void chargeEarly(long cost) throws ProtocolViolationException {
+        requireEarlyRoom(cost);
+        earlyRoom -= cost;
+    }
+
+    private void requireEarlyRoom(long cost) throws ProtocolViolationException {
         if (cost > earlyRoom) {
-            throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "early message of " + size
-                    + " bytes exceeds what the protocol's maximum of " + WireFormat.MAX_USER_DATA
-                    + " bytes for caller data and early messages leaves (" + earlyRoom + ")");
+            throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION, "early messages exceed the "
+                    + request.earlyLength() + " bytes the CONNECT declared (" + earlyRoom + " left, " + cost
+                    + " more)");
         }
-        earlyRoom -= (int) cost;
+    }
+
+    private void encodeMessage(ByteBuffer message) {
+        int size = message.remaining();
+        int fragment = config.maxFragmentSize();
+        if (size > fragment) {
+            // More than one DATA frame: announce the size so the receiver allocates the message once.
+            FrameEncoder.messageSize(size, out());
+        }
+        do {
+            int count = Math.min(fragment, message.remaining());
+            FrameEncoder.data(message.remaining() > count, message, count, out());
+        } while (message.hasRemaining());
+    }
+
+    private void sendPending(long now) {
+        FrameEncoder.encode(new Frame.Pending(), out());
+        lastPendingSent = now;
     }
 
     private void abortFrame(ReasonCode reason, String detail) {
@@ -545,14 +760,14 @@ public final class ProtocolEngine {
         events.add(new ProtocolEvent.Closed(indication));
     }
 
-    private void require(Command command, WinsockError error) {
-        if (!StateTable.allowsCommand(state, command)) {
+    private void require(Input command, WinsockError error) {
+        if (!StateTable.allows(state, command)) {
             throw new IllegalCommandException(state == EngineState.CLOSED ? closedError() : error,
                     command + " is not allowed in state " + state);
         }
     }
 
-    private void requireSendingOpen(Command command) {
+    private void requireSendingOpen(Input command) {
         WinsockError error = switch (state) {
             case IDLE, CONNECTING, AWAITING_REQUEST, REQUESTED -> WinsockError.WSAENOTCONN;
             default -> WinsockError.WSAESHUTDOWN;
@@ -566,17 +781,14 @@ public final class ProtocolEngine {
 
     private static void requireSendable(ReasonCode reason) {
         if (reason.isLocalOnly()) {
-            throw new IllegalArgumentException(reason + " is local only and cannot be sent");
+            throw new IllegalCommandException(WinsockError.WSAEINVAL, reason + " is local only and cannot be sent");
         }
     }
 
+    /** Reason data this side makes up itself fits any peer's limit: ABORT's, and the least REJECT limit. */
     private static byte[] clip(byte[] data) {
-        if (data.length <= WireFormat.MAX_REASON_DATA) {
-            return data;
-        }
-        byte[] clipped = new byte[WireFormat.MAX_REASON_DATA];
-        System.arraycopy(data, 0, clipped, 0, clipped.length);
-        return clipped;
+        int most = Math.min(WireFormat.MAX_ABORT_REASON_DATA, WireFormat.MIN_REASON_DATA_LIMIT);
+        return data.length <= most ? data : Arrays.copyOf(data, most);
     }
 
     private static String text(byte[] reasonData) {

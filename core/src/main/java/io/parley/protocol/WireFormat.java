@@ -12,10 +12,15 @@ public final class WireFormat {
     public static final int HEADER_SIZE = 4;
     /** Largest payload a frame can declare. */
     public static final int MAX_PAYLOAD = 0xFFFF;
-    /** Largest reason data in REJECT and ABORT. */
-    public static final int MAX_REASON_DATA = 1024;
-    /** Largest caller, callee or disconnect data any limit may allow. */
-    public static final int MAX_USER_DATA = 60 * 1024;
+    /** Largest reason data in ABORT (always one frame). */
+    public static final int MAX_ABORT_REASON_DATA = 1024;
+    /** The least max reason data a caller may advertise: a callee can always explain a refusal in this much. */
+    public static final int MIN_REASON_DATA_LIMIT = 1024;
+    /**
+     * Largest user data (caller, callee, REJECT reason or disconnect data) any limit may allow, and the most
+     * caller data and early messages may take together: 16 MiB.
+     */
+    public static final int MAX_USER_DATA = 16 << 20;
     /** Length of one encoded FLOWSPEC. */
     public static final int FLOWSPEC_SIZE = 32;
     /** Frame types from this value up are ignorable extensions: an unknown one is skipped. */
@@ -30,10 +35,17 @@ public final class WireFormat {
     /** DISCONNECT flag: the sender has also closed; it discards anything sent to it from now on. */
     public static final int FLAG_CLOSED = 0x01;
 
-    /** CONNECT payload length before the optional fields: u32 max message, u16 max callee data, u16 max disconnect data. */
-    public static final int CONNECT_FIXED_SIZE = 8;
-    /** ACCEPT payload length before the optional fields: u32 max message, u16 max disconnect data. */
-    public static final int ACCEPT_FIXED_SIZE = 6;
+    /**
+     * CONNECT payload length before the optional fields: u32 max message, max callee data, max disconnect data,
+     * max reason data, early length and caller data length.
+     */
+    public static final int CONNECT_FIXED_SIZE = 24;
+    /** ACCEPT payload length before the optional fields: u32 max message, max disconnect data, callee data length. */
+    public static final int ACCEPT_FIXED_SIZE = 12;
+    /** REJECT payload length before the reason data: u16 reason, u32 reason data length. */
+    public static final int REJECT_FIXED_SIZE = 6;
+    /** DISCONNECT payload length before the disconnect data: u32 disconnect data length. */
+    public static final int DISCONNECT_FIXED_SIZE = 4;
     /** Length of the group field in CONNECT: u8 kind, u32 id, u16 priority. */
     public static final int CONNECT_GROUP_SIZE = 7;
     /** Length of the group field in ACCEPT: u32 id, u16 priority. */

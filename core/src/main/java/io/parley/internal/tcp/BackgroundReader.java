@@ -166,7 +166,8 @@ final class BackgroundReader implements ConnectionWatch.Watched {
 
     @Override
     public boolean check(long now) {
-        boolean timedOut;
+        boolean due;
+        boolean timedOut = false;
         boolean covered = false;
         state.lock();
         try {
@@ -174,10 +175,11 @@ final class BackgroundReader implements ConnectionWatch.Watched {
                 state.answerHeldSince = 0;
                 covered = true; // no answer within the grace period: what was held leaves alone
             }
-            timedOut = hasHandshakeDeadline() && now - state.engine.deadline() >= 0;
-            if (timedOut) {
-                state.engine.handleTimeout(now);
+            due = hasHandshakeDeadline() && now - state.engine.deadline() >= 0;
+            if (due) {
+                state.engine.handleTimeout(now); // a passed handshake deadline, or a deferred request's PENDING
                 state.dispatch();
+                timedOut = state.engine.state() == EngineState.CLOSED;
             } else if (isUnread() && now - unreadSince >= UNREAD_GRACE_NANOS) {
                 startBackgroundReader();
                 covered = true;
@@ -186,8 +188,8 @@ final class BackgroundReader implements ConnectionWatch.Watched {
         } finally {
             state.unlock();
         }
-        if (timedOut || covered) {
-            writer.flush(); // the answer to a timeout, or a preamble or ACCEPT held back longer than the grace
+        if (due || covered) {
+            writer.flush(); // the answer to a timeout, a PENDING, or a preamble or ACCEPT held back past the grace
         }
         if (timedOut) {
             wakeBlockedReader();

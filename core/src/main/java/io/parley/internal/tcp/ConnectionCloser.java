@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a {@link TcpConnection} as its linger setting says: gracefully (deliver what is queued, half-close,
- * await the peer's end, close), on a closer thread or in the closing thread, or by a reset.
+ * Closes a {@link TcpConnection} as its linger setting says: gracefully (deliver what is queued, await the
+ * peer's acknowledgement and end, half-close once everything is sent, close), on a closer thread or in the
+ * closing thread, or by a reset.
  */
 final class ConnectionCloser {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
@@ -116,28 +117,28 @@ final class ConnectionCloser {
     }
 
     /**
-     * Delivers what is queued, half-closes the transport, waits for the peer's end (so that no unread data
-     * makes the kernel reset the connection), then closes the socket. Resets instead if the deadline passes.
+     * Delivers what is queued, half-closes the transport once this side has sent everything (its DISCONNECT
+     * and the DISCONNECT_ACK of the peer's), waits for the peer's end (the acknowledgement of this side's
+     * DISCONNECT, the peer's DISCONNECT: so that no unread data makes the kernel reset the connection),
+     * delivers the acknowledgement that answer needs, then closes the socket. Resets instead if the deadline
+     * passes: unconfirmed if only the acknowledgement was missing.
      *
      * @return true if everything completed before the deadline
      */
     private boolean finishGracefully(long deadline) {
         boolean inTime = writer.awaitFlushed(deadline);
         if (inTime && !writer.isFinishedAndFlushed()) { // when finished, closing sends the FIN: one system call less
-            try {
-                if (!state.socket.isOutputShutdown() && !state.socket.isClosed()) {
-                    state.socket.shutdownOutput();
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "half-close failed on {0}: {1}", state.socket, e.getMessage());
+            if (isOutputComplete()) {
+                shutdownOutput();
             }
-            inTime = awaitInputDone(deadline);
+            inTime = awaitInputDone(deadline) && writer.awaitFlushed(deadline);
         }
         if (inTime && needsDrain()) {
             drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
         }
         if (!inTime) {
-            state.reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
+            state.reset(new CloseIndication(isAwaitingAcknowledgement() ? CloseIndication.Kind.UNCONFIRMED
+                    : CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
                     "the peer did not finish within the linger or drain timeout"));
             return false;
         }
@@ -154,6 +155,34 @@ final class ConnectionCloser {
             state.unlock();
         }
         return true;
+    }
+
+    private boolean isOutputComplete() {
+        state.lock();
+        try {
+            return state.engine.isOutputComplete();
+        } finally {
+            state.unlock();
+        }
+    }
+
+    private boolean isAwaitingAcknowledgement() {
+        state.lock();
+        try {
+            return state.engine.state() == EngineState.CLOSING;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    private void shutdownOutput() {
+        try {
+            if (!state.socket.isOutputShutdown() && !state.socket.isClosed()) {
+                state.socket.shutdownOutput();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "half-close failed on {0}: {1}", state.socket, e.getMessage());
+        }
     }
 
     /** Waits until nothing more is to be read, reading itself while nobody else does; false after the deadline. */

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -82,10 +83,8 @@ final class TcpConnection implements Connection {
         state.lock();
         try {
             state.callerData = data;
-            state.engine.connect(requestedQos, requestedGroup, data);
-            if (firstMessage != null) {
-                state.engine.send(ByteBuffer.wrap(firstMessage));
-            }
+            state.engine.connect(requestedQos, requestedGroup, data,
+                    firstMessage == null ? List.of() : List.of(firstMessage));
             background.watch();
         } finally {
             state.unlock();
