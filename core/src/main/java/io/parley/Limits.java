@@ -2,8 +2,9 @@ package io.parley;
 
 /**
  * Size limits of a connection, each with a default that is safe on the open internet. A limit applies to
- * what this side receives (and advertises to the peer) and to what it sends: data over a limit fails at
- * the sender with {@link MessageTooLargeException} before anything is sent.
+ * what this side receives, and is advertised to the peer before the peer sends; what this side sends is
+ * checked against the peer's advertised limit: data over it fails at the sender with
+ * {@link MessageTooLargeException} before anything is sent.
  *
  * <p>A caller cannot know the callee's caller-data limit: it sends any caller data up to the protocol's
  * maximum (16 MiB, together with its first message) and a callee with a smaller limit refuses the request

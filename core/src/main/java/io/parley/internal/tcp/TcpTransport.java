@@ -54,12 +54,12 @@ public final class TcpTransport implements Transport {
     public Connection connect(SocketAddress address, ConnectOptions options) throws IOException {
         byte[] callerData = options.callerData();
         byte[] firstMessage = options.firstMessage().orElse(null);
-        int limit = options.settings().limits().maxCallerData();
+        // The callee's limit cannot be known here (it refuses a request over it); the protocol's maximum can.
         long requestBytes = callerData.length
                 + (firstMessage == null ? 0L : firstMessage.length + WireFormat.EARLY_MESSAGE_OVERHEAD);
-        if (requestBytes > limit) {
+        if (requestBytes > WireFormat.MAX_USER_DATA) {
             throw new MessageTooLargeException("caller data and first message count " + requestBytes
-                    + " bytes against the caller-data limit of " + limit + "; nothing was sent");
+                    + " bytes against the protocol's maximum of " + WireFormat.MAX_USER_DATA + "; nothing was sent");
         }
         long timeoutNanos = options.connectTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
