@@ -1,25 +1,27 @@
 package io.parley.internal.tcp;
 
+import io.parley.AddressFamilyNotSupportedException;
+import io.parley.AddressNotAvailableException;
 import io.parley.Connection;
 import io.parley.ConnectOptions;
 import io.parley.Listener;
 import io.parley.ListenOptions;
 import io.parley.MessageTooLargeException;
-import io.parley.NoListenerException;
-import io.parley.TimedOutException;
 import io.parley.Transport;
 import io.parley.TransportCapabilities;
+import io.parley.internal.ConnectErrors;
 import io.parley.internal.Failures;
 import io.parley.internal.EngineConfigs;
 import io.parley.protocol.ProtocolEngine;
 import io.parley.protocol.WireFormat;
 
 import java.io.IOException;
-import java.net.ConnectException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /** Parley over TCP: connect data, disconnect data, graceful close and negotiated (not policed) QoS. */
@@ -61,22 +63,21 @@ public final class TcpTransport implements Transport {
             throw new MessageTooLargeException("caller data and first message count " + requestBytes
                     + " bytes against the protocol's maximum of " + WireFormat.MAX_USER_DATA + "; nothing was sent");
         }
+        requireConnectable(address);
         long timeoutNanos = options.connectTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(address, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
-        } catch (ConnectException e) {
-            socket.close();
-            throw new NoListenerException("nothing listens at " + address + ": " + e.getMessage());
-        } catch (SocketTimeoutException e) {
-            socket.close();
-            throw new TimedOutException("TCP connect to " + address + " timed out after "
-                    + options.connectTimeout().toMillis() + " ms");
         } catch (IOException e) {
             socket.close();
-            throw e;
+            if (Thread.currentThread().isInterrupted()) {
+                // the JDK closed an interrupted virtual thread's socket, saying only "Closed by interrupt":
+                // as when interrupted waiting for the decision, that is an InterruptedIOException
+                throw new InterruptedIOException("interrupted while connecting to " + address);
+            }
+            throw ConnectErrors.of(e, address);
         }
         ProtocolEngine engine = ProtocolEngine.caller(EngineConfigs.of(options.settings().limits()), deadline);
         TcpConnection connection = TcpConnection.caller(socket, engine, options.settings());
@@ -92,5 +93,22 @@ public final class TcpTransport implements Transport {
             throw Failures.ofConnect(connection.ending(), connection.wasDeferred(), options.connectTimeout().toMillis());
         }
         return connection;
+    }
+
+    /**
+     * Refuses, before any system call, an address TCP cannot connect to: another family (WSAEAFNOSUPPORT), or
+     * the wildcard address, which Linux would take as this host but Winsock's connect refuses
+     * (WSAEADDRNOTAVAIL).
+     */
+    private static void requireConnectable(SocketAddress address) throws IOException {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw new AddressFamilyNotSupportedException("TCP cannot connect to " + address + ", a "
+                    + address.getClass().getName() + ": it needs an InetSocketAddress");
+        }
+        if (!inet.isUnresolved() && inet.getAddress().isAnyLocalAddress()) {
+            throw new AddressNotAvailableException("TCP connect to " + address
+                    + ": the wildcard address is not one to connect to");
+        }
     }
 }
