@@ -1,71 +1,141 @@
 #!/usr/bin/env python3
-"""Writes frames.tsv and engine.tsv, the Parley protocol v1 test vectors.
+"""Writes frames.tsv, engine.tsv and reference-scenario.tsv, the Parley protocol v1 test vectors.
 
 This is a second, independent encoder written from docs/protocol.md alone (it shares no code with the
-Java implementation), so the vectors check the Java codec against the specification rather than against
-itself. Run it from any directory: python3 docs/vectors/generate.py
+Java implementation), so the vectors check the Java codec and engine against the specification rather
+than against themselves. Section numbers below are those of docs/protocol.md. Dependency-free Python 3;
+run it from any directory: python3 docs/vectors/generate.py
 """
 import os
+import re
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAGIC = bytes([0x8F]) + b"PARLEY\n"
-NS = 0xFFFFFFFF  # QOS_NOT_SPECIFIED
+NS = 0xFFFFFFFF  # QOS_NOT_SPECIFIED (section 4.10)
 
-# Limits the frame vectors are decoded with (and the engine vectors' engines advertise).
-LIMITS = dict(maxCallerData=16, maxCalleeData=16, maxDisconnectData=16, maxMessageSize=32)
+MAX_PAYLOAD = 0xFFFF  # a frame's payload (section 4)
+MAX_USER_DATA = 16 * 1024 * 1024  # hard maximum of user data, and of caller data + early length (section 6)
+EARLY_OVERHEAD = 4  # what each early message costs beyond its size (section 4.6, "Early messages")
+PENDING_INTERVAL_MS = 1000  # section 4.4
+KIB, MIB = 1024, 1024 * 1024
+
+# The limits the frame vectors are decoded with, and that the engine vectors' engines advertise unless a
+# row overrides them.
+LIMITS = dict(maxCallerData=16, maxCalleeData=16, maxDisconnectData=16, maxReasonData=1024, maxMessageSize=32)
+FRAGMENT = 8  # the engine vectors' fragment size
+DEADLINE_MS = 10000  # the engine vectors' handshake deadline
 
 SERVICE = {0x0: "NO_TRAFFIC", 0x1: "BEST_EFFORT", 0x2: "CONTROLLED_LOAD", 0x3: "GUARANTEED",
            0x4: "NETWORK_UNAVAILABLE", 0x5: "GENERAL_INFORMATION", 0x6: "NO_CHANGE", 0x9: "NON_CONFORMING",
            0xA: "NETWORK_CONTROL", 0xD: "QUALITATIVE"}
+# Section 8: the codes that are sent. A receiver reads any other value, local-only ones included (10 and
+# 256..258), as UNSPECIFIED.
 REASON = {0: "UNSPECIFIED", 1: "REFUSED", 2: "QUEUE_FULL", 3: "SHUTTING_DOWN", 4: "QOS_NOT_SUPPORTED",
           5: "DATA_NOT_SUPPORTED", 6: "TIMED_OUT", 7: "PROTOCOL_VIOLATION", 8: "MESSAGE_TOO_LARGE",
-          9: "APPLICATION_ABORT", 10: "VERSION_UNSUPPORTED", 11: "WITHDRAWN", 12: "CONDITION_FAILED",
-          13: "DATA_TOO_LARGE"}
+          9: "APPLICATION_ABORT", 11: "WITHDRAWN", 12: "CONDITION_FAILED", 13: "DATA_TOO_LARGE"}
+LOCAL_ONLY = {10: "VERSION_UNSUPPORTED", 256: "TRANSPORT_CLOSED", 257: "TRANSPORT_RESET", 258: "NOT_PARLEY"}
 GROUP_KIND = {0: "NONE", 1: "JOIN", 2: "UNCONSTRAINED", 3: "CONSTRAINED"}
-CODE = {name: code for code, name in REASON.items()}
+CODE = {name: code for code, name in list(REASON.items()) + list(LOCAL_ONLY.items())}
+
+RUN = 64  # runs of at least this many equal bytes are written [XX*N]
+
+
+# ------------------------------------------------------------------------------------------ hex notation
+
+RUN_PATTERN = re.compile(rb"(.)\1{%d,}" % (RUN - 1), re.S)
+
+
+def hx(raw):
+    """Lower-case hex, with each run of RUN or more equal bytes written [XX*N]."""
+    out, pos = [], 0
+    for m in RUN_PATTERN.finditer(raw):
+        out.append(raw[pos:m.start()].hex())
+        out.append("[%02x*%d]" % (raw[m.start()], m.end() - m.start()))
+        pos = m.end()
+    out.append(raw[pos:].hex())
+    return "".join(out)
+
+
+def blocks(n, size):
+    """N bytes in blocks of SIZE equal bytes, the blocks numbered 1, 2, ... 255, 1, ...: large user data that
+    stays short in [XX*N] notation, yet shows a byte lost, doubled or moved at a frame boundary."""
+    return b"".join(bytes([k % 255 + 1]) * min(size, n - k * size) for k in range((n + size - 1) // size))
+
+
+def unhex(text):
+    """The inverse of hx (used by the self-checks below)."""
+    return bytes.fromhex(re.sub(r"\[([0-9a-f]{2})\*(\d+)\]", lambda m: m.group(1) * int(m.group(2)), text))
 
 
 # ------------------------------------------------------------------------------------------ encoding
+
+def u32(v):
+    return struct.pack(">I", v)
+
 
 def preamble(lo=1, hi=1):
     return MAGIC + bytes([lo, hi])
 
 
 def frame(ftype, flags, payload):
+    assert len(payload) <= MAX_PAYLOAD
     return struct.pack(">BBH", ftype, flags, len(payload)) + payload
+
+
+def cont(part=b"", flags=0):
+    """A CONTINUATION (section 4.5)."""
+    return frame(0x05, flags, part)
+
+
+def user_data_frames(ftype, flags, head, tail, data, declared=None, split=None):
+    """A frame that carries user data (section 4.5): HEAD, the u32 length of the whole user data (DECLARED,
+    by default the real length), TAIL, then the first part of DATA; the rest follows in CONTINUATIONs.
+    SPLIT lists the sizes of the parts (the first frame's part first); without it the data is split as the
+    reference sender does: the first frame filled up to 65535 bytes of payload, each CONTINUATION up to
+    65535 bytes."""
+    fixed = head + u32(len(data) if declared is None else declared) + tail
+    if split is None:
+        first = MAX_PAYLOAD - len(fixed)
+        parts = [data[:first]] + [data[i:i + MAX_PAYLOAD] for i in range(first, len(data), MAX_PAYLOAD)]
+    else:
+        assert sum(split) == len(data), (split, len(data))
+        parts, pos = [], 0
+        for size in split:
+            parts.append(data[pos:pos + size])
+            pos += size
+    return frame(ftype, flags, fixed + parts[0]) + b"".join(cont(p) for p in parts[1:])
 
 
 def flowspec(rate=NS, bucket=NS, peak=NS, latency=NS, delay_var=NS, service=NS, max_sdu=NS, min_policed=NS):
     return struct.pack(">8I", rate, bucket, peak, latency, delay_var, service, max_sdu, min_policed)
 
 
-def connect(max_msg=32, max_callee=16, max_disc=16, qos=None, group=None, data=b"", flags=None):
+def connect(max_msg=32, max_callee=16, max_disc=16, max_reason=1024, early=0, qos=None, group=None, data=b"",
+            flags=None, declared=None, split=None):
+    """CONNECT (section 4.1); group is (kind, id, priority)."""
     f = (0x01 if qos else 0) | (0x02 if group else 0)
-    body = struct.pack(">IHH", max_msg, max_callee, max_disc)
-    if qos:
-        body += qos[0] + qos[1]
-    if group:
-        body += struct.pack(">BIH", *group)
-    return frame(0x01, f if flags is None else flags, body + data)
+    head = u32(max_msg) + u32(max_callee) + u32(max_disc) + u32(max_reason) + u32(early)
+    tail = (qos[0] + qos[1] if qos else b"") + (struct.pack(">BIH", *group) if group else b"")
+    return user_data_frames(0x01, f if flags is None else flags, head, tail, data, declared, split)
 
 
-def accept(max_msg=32, max_disc=16, qos=None, group=None, data=b"", flags=None):
+def accept(max_msg=32, max_disc=16, qos=None, group=None, data=b"", flags=None, declared=None, split=None):
+    """ACCEPT (section 4.2); group is (id, priority)."""
     f = (0x01 if qos else 0) | (0x02 if group else 0)
-    body = struct.pack(">IH", max_msg, max_disc)
-    if qos:
-        body += qos[0] + qos[1]
-    if group:
-        body += struct.pack(">IH", *group)
-    return frame(0x02, f if flags is None else flags, body + data)
+    head = u32(max_msg) + u32(max_disc)
+    tail = (qos[0] + qos[1] if qos else b"") + (struct.pack(">IH", *group) if group else b"")
+    return user_data_frames(0x02, f if flags is None else flags, head, tail, data, declared, split)
 
 
-def reject(reason, data=b""):
-    return frame(0x03, 0, struct.pack(">H", reason) + data)
+def reject(reason, data=b"", declared=None, split=None):
+    """REJECT (section 4.3)."""
+    return user_data_frames(0x03, 0, struct.pack(">H", reason), b"", data, declared, split)
 
 
-def pending(payload=b""):
-    return frame(0x04, 0, payload)
+def pending(payload=b"", flags=0):
+    return frame(0x04, flags, payload)
 
 
 def data(payload=b"", more=False):
@@ -73,19 +143,34 @@ def data(payload=b"", more=False):
 
 
 def message_size(size):
-    return frame(0x81, 0, struct.pack(">I", size))
+    return frame(0x81, 0, u32(size))
 
 
-def close_seen():
-    return frame(0x82, 0, b"")
+def disconnect(payload=b"", closed=False, declared=None, split=None, flags=None):
+    """DISCONNECT (section 4.7)."""
+    f = (0x01 if closed else 0) if flags is None else flags
+    return user_data_frames(0x20, f, b"", b"", payload, declared, split)
 
 
-def disconnect(payload=b"", closed=False):
-    return frame(0x20, 0x01 if closed else 0, payload)
+def disconnect_ack(payload=b"", flags=0):
+    """DISCONNECT_ACK (section 4.8)."""
+    return frame(0x22, flags, payload)
 
 
 def abort(reason, payload=b""):
     return frame(0x21, 0, struct.pack(">H", reason) + payload)
+
+
+def fragments(message, fragment):
+    return [message[i:i + fragment] for i in range(0, len(message), fragment)] or [b""]
+
+
+def sent(message, fragment=FRAGMENT):
+    """The bytes of one message as the reference sender frames it: MESSAGE_SIZE first when it needs more
+    than one DATA frame (section 4.11), then DATA frames of at most FRAGMENT bytes."""
+    parts = fragments(message, fragment)
+    head = message_size(len(message)) if len(parts) > 1 else b""
+    return head + b"".join(data(p, i < len(parts) - 1) for i, p in enumerate(parts))
 
 
 # ------------------------------------------------------------------------------------------ describing
@@ -113,21 +198,32 @@ def d_preamble(lo=1, hi=1):
     return "PREAMBLE min=%d max=%d" % (lo, hi)
 
 
-def d_connect(max_msg=32, max_callee=16, max_disc=16, qos=None, group=None, data=b""):
+def user_limit(v):
+    """How a receiver takes an advertised user-data limit: anything above the hard maximum counts as the hard
+    maximum (section 6: "a sender treats a larger advertised limit as 16 MiB")."""
+    return min(v, MAX_USER_DATA)
+
+
+def d_connect(max_msg=32, max_callee=16, max_disc=16, max_reason=1024, early=0, qos=None, group=None, data=b""):
     g = " group=%s:%d:%d" % (GROUP_KIND[group[0]], group[1], group[2]) if group else ""
-    return "CONNECT maxMessage=%d maxCalleeData=%d maxDisconnectData=%d%s%s data=%s" % (
-        max_msg, max_callee, max_disc, describe_qos(qos), g, data.hex())
+    return ("CONNECT maxMessage=%d maxCalleeData=%d maxDisconnectData=%d maxReasonData=%d early=%d%s%s data=%s"
+            % (max_msg, user_limit(max_callee), user_limit(max_disc), user_limit(max_reason), early,
+               describe_qos(qos), g, hx(data)))
 
 
 def d_accept(max_msg=32, max_disc=16, qos=None, group=None, data=b""):
     g = " group=%d:%d" % group if group else ""
-    return "ACCEPT maxMessage=%d maxDisconnectData=%d%s%s data=%s" % (max_msg, max_disc, describe_qos(qos), g,
-                                                                     data.hex())
+    return "ACCEPT maxMessage=%d maxDisconnectData=%d%s%s data=%s" % (max_msg, user_limit(max_disc), describe_qos(qos),
+                                                                     g, hx(data))
 
 
-def d_reason(name, code, payload, with_data=True):
-    text = "%s reason=%d/%s" % (name, code, REASON.get(code, "UNSPECIFIED"))
-    return text + (" data=" + payload.hex() if with_data else "")
+def reason_name(code):
+    return REASON.get(code, "UNSPECIFIED")
+
+
+def d_reason(name, code, payload=b"", with_data=True):
+    text = "%s reason=%d/%s" % (name, code, reason_name(code))
+    return text + (" data=" + hx(payload) if with_data else "")
 
 
 def d_reject(reason, payload=b""):
@@ -138,41 +234,40 @@ def d_abort(reason, payload=b""):
     return d_reason("ABORT", reason, payload)
 
 
+D_PENDING = "PENDING"
+D_ACK = "DISCONNECT_ACK"
+
+
 def d_data(payload=b"", more=False):
-    return "DATA more=%d data=%s" % (int(more), payload.hex())
+    return "DATA more=%d data=%s" % (int(more), hx(payload))
 
 
 def d_message_size(size):
     return "MESSAGE_SIZE size=%d" % size
 
 
-def d_sent(message, fragment=8):
-    """How a sender frames one message in fragments of at most FRAGMENT bytes: MESSAGE_SIZE first when the
-    message needs more than one DATA frame (section 4.9), then the DATA frames."""
-    parts = [message[i:i + fragment] for i in range(0, len(message), fragment)] or [b""]
+def d_disconnect(payload=b"", closed=False):
+    return "DISCONNECT closed=%d data=%s" % (int(closed), hx(payload))
+
+
+def d_sent(message, fragment=FRAGMENT):
+    """The description of sent(message, fragment)."""
+    parts = fragments(message, fragment)
     items = [d_message_size(len(message))] if len(parts) > 1 else []
     return " | ".join(items + [d_data(part, i < len(parts) - 1) for i, part in enumerate(parts)])
 
 
-D_CLOSE_SEEN = "CLOSE_SEEN"
-
-# Section 4.5: what each early message costs, beyond its size, against the callee's caller-data limit, and
-# the protocol's maximum caller data, which bounds caller data and early messages together at the caller.
-EARLY_OVERHEAD = 4
-MAX_USER_DATA = 61440
-
-
-def early_cost(caller_data, *messages):
-    """What a callee charges to its caller-data limit for a request and its early messages."""
-    return len(caller_data) + sum(len(m) + EARLY_OVERHEAD for m in messages)
-
-
-def d_disconnect(payload=b"", closed=False):
-    return "DISCONNECT closed=%d data=%s" % (int(closed), payload.hex())
+def seq(*items):
+    return " | ".join(i for i in items if i)
 
 
 def err(reason, at):
     return "error=%s at=%d" % (reason, at)
+
+
+def early_length(*messages):
+    """What a caller declares in CONNECT for these early messages (section 4.6)."""
+    return sum(len(m) + EARLY_OVERHEAD for m in messages)
 
 
 # ------------------------------------------------------------------------------------------ frames.tsv
@@ -181,13 +276,15 @@ QOS_SIMPLE = (flowspec(rate=1000, bucket=2000, service=0x1), flowspec())
 QOS_FULL = (flowspec(125000, 4096, 250000, 20000, 5000, 0x3 | 0x40000000, 1500, 64),
             flowspec(0, 0, 0, NS, NS, 0x0 | 0x81000000, 0, 0))
 QOS_FULL_TEXT = "125000,4096,250000,20000,5000,GUARANTEED+0x40000000,1500,64;0,0,0,-,-,NO_TRAFFIC+0x81000000,0,0"
+CONNECT_FIXED, ACCEPT_FIXED, REJECT_FIXED, DISCONNECT_FIXED = 24, 12, 6, 4
 
 
 def frame_rows():
     rows = []
 
     def row(name, kind, raw, expect, canonical):
-        rows.append((name, kind, raw.hex(), expect, "yes" if canonical else "no"))
+        assert name not in [r[0] for r in rows], name
+        rows.append((name, kind, hx(raw), expect, "yes" if canonical else "no"))
 
     def ok(name, raw, expect, canonical=True):
         row(name, "frames", raw, expect, canonical)
@@ -195,28 +292,45 @@ def frame_rows():
     def bad(name, raw, expect):
         row(name, "frames", raw, expect, False)
 
-    # The preamble (input "stream": the bytes are the very start of a stream).
+    def at_header(first=b""):
+        """The index of the header byte of the frame that follows FIRST."""
+        return len(first) + 3
+
+    def at_end(raw):
+        return len(raw) - 1
+
+    # ---- the preamble (input "stream": the bytes are the very start of a stream), section 3
     row("preamble-v1", "stream", preamble(), d_preamble(), True)
     row("preamble-range-1-3", "stream", preamble(1, 3), d_preamble(1, 3), True)
-    row("preamble-then-data", "stream", preamble() + data(b"hi"), d_preamble() + " | " + d_data(b"hi"), True)
+    row("preamble-then-data", "stream", preamble() + data(b"hi"), seq(d_preamble(), d_data(b"hi")), True)
     row("not-parley-http", "stream", b"GET / HTTP/1.1\r\nHost: example\r\n\r\n", err("NOT_PARLEY", 0), False)
     row("not-parley-tls-client-hello", "stream", bytes.fromhex("160301020001 0001fc0303"),
         err("NOT_PARLEY", 0), False)
     row("not-parley-ssh", "stream", b"SSH-2.0-OpenSSH_9.6\r\n", err("NOT_PARLEY", 0), False)
     row("not-parley-magic-byte-3", "stream", MAGIC[:3] + b"X" + MAGIC[4:] + b"\x01\x01", err("NOT_PARLEY", 3), False)
     row("not-parley-crlf-mangled", "stream", MAGIC[:7] + b"\r\n\x01\x01", err("NOT_PARLEY", 7), False)
+    row("not-parley-frame-before-preamble", "stream", frame(0x82, 0, b"") + preamble(), err("NOT_PARLEY", 0), False)
+    row("not-parley-disconnect-ack-before-preamble", "stream", disconnect_ack() + preamble(),
+        err("NOT_PARLEY", 0), False)
     row("preamble-incomplete", "stream", MAGIC[:5], "partial", False)
 
-    # CONNECT
+    # ---- CONNECT, section 4.1
     ok("connect-minimal", connect(), d_connect())
     ok("connect-caller-data", connect(data=b"alice"), d_connect(data=b"alice"))
     ok("connect-caller-data-at-limit", connect(data=bytes(range(16))), d_connect(data=bytes(range(16))))
-    ok("connect-large-limits", connect(0xFFFFFFFF, 0xFFFF, 0xFFFF),
-       d_connect(0xFFFFFFFF, 0xFFFF, 0xFFFF))
-    ok("connect-qos", connect(qos=QOS_SIMPLE, data=b"alice"),
-       d_connect(qos=QOS_SIMPLE, data=b"alice"))
-    row("connect-qos-all-fields", "frames", connect(qos=QOS_FULL),
-        "CONNECT maxMessage=32 maxCalleeData=16 maxDisconnectData=16 qos=%s data=" % QOS_FULL_TEXT, True)
+    ok("connect-limits-zero-reason-1024", connect(0, 0, 0, 1024), d_connect(0, 0, 0, 1024))
+    ok("connect-limits-hard-maximum", connect(MAX_USER_DATA, MAX_USER_DATA, MAX_USER_DATA, MAX_USER_DATA),
+       d_connect(MAX_USER_DATA, MAX_USER_DATA, MAX_USER_DATA, MAX_USER_DATA))
+    # Section 6: a peer MUST NOT advertise more than 16 MiB, but a larger value is not a violation: the
+    # receiver takes it as 16 MiB (so encoding the decoded frame again does not give the bytes back).
+    ok("connect-limits-u32-max", connect(NS, NS, NS, NS), d_connect(NS, NS, NS, NS), canonical=False)
+    ok("connect-limits-just-above-hard-maximum", connect(MAX_USER_DATA + 1, MAX_USER_DATA + 1, MAX_USER_DATA + 1,
+                                                         MAX_USER_DATA + 1),
+       d_connect(MAX_USER_DATA + 1, MAX_USER_DATA + 1, MAX_USER_DATA + 1, MAX_USER_DATA + 1), canonical=False)
+    ok("connect-qos", connect(qos=QOS_SIMPLE, data=b"alice"), d_connect(qos=QOS_SIMPLE, data=b"alice"))
+    ok("connect-qos-all-fields", connect(qos=QOS_FULL),
+       "CONNECT maxMessage=32 maxCalleeData=16 maxDisconnectData=16 maxReasonData=1024 early=0 qos=%s data="
+       % QOS_FULL_TEXT)
     for kind in (0, 1, 2, 3):
         g = (kind, 0x01020304 if kind == 1 else 0, 7)
         ok("connect-group-" + GROUP_KIND[kind].lower(), connect(group=g), d_connect(group=g))
@@ -226,99 +340,235 @@ def frame_rows():
     ok("connect-qos-group-data-at-limit", connect(qos=QOS_SIMPLE, group=g, data=b"x" * 16),
        d_connect(qos=QOS_SIMPLE, group=g, data=b"x" * 16))
     ok("connect-unknown-flags-ignored", connect(data=b"a", flags=0xFC), d_connect(data=b"a"), canonical=False)
-    bad("connect-shorter-than-fixed", frame(0x01, 0, bytes(7)), err("PROTOCOL_VIOLATION", 3))
+    # The early length (section 4.6): caller data length plus early length at most max caller data.
+    ok("connect-early-length", connect(early=6, data=b"hi"), d_connect(early=6, data=b"hi"))
+    ok("connect-caller-data-and-early-at-limit", connect(early=6, data=b"0123456789"),
+       d_connect(early=6, data=b"0123456789"))
+    ok("connect-early-alone-at-limit", connect(early=16), d_connect(early=16))
+    raw = connect(early=7, data=b"0123456789")
+    bad("connect-caller-data-and-early-over-limit", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    raw = connect(early=17)
+    bad("connect-early-alone-over-limit", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    raw = connect(early=NS)
+    bad("connect-early-u32-max", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    raw = connect(early=NS, declared=NS)
+    bad("connect-caller-data-length-and-early-u32-max", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    first = connect(early=9, data=b"01234567", split=[2, 6])[:4 + CONNECT_FIXED + 2]
+    bad("connect-early-over-limit-before-continuations", first + cont(b"234567"), err("DATA_TOO_LARGE", at_end(first)))
+    # Max reason data below 1024 (a malformed field: detected at the end of the frame, section 4).
+    raw = connect(max_reason=1023)
+    bad("connect-max-reason-data-1023", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    raw = connect(max_reason=0, data=b"a")
+    bad("connect-max-reason-data-0", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    # Shorter than the fixed part (detected at the header).
     bad("connect-empty", frame(0x01, 0, b""), err("PROTOCOL_VIOLATION", 3))
-    bad("connect-qos-flag-too-short", frame(0x01, 0x01, bytes(8 + 63)), err("PROTOCOL_VIOLATION", 3))
-    bad("connect-group-flag-too-short", frame(0x01, 0x02, bytes(8 + 6)), err("PROTOCOL_VIOLATION", 3))
-    bad("connect-qos-group-too-short", frame(0x01, 0x03, bytes(8 + 64 + 6)), err("PROTOCOL_VIOLATION", 3))
+    bad("connect-shorter-than-fixed", frame(0x01, 0, bytes(23)), err("PROTOCOL_VIOLATION", 3))
+    bad("connect-previous-layout", frame(0x01, 0, struct.pack(">IHH", 32, 16, 16) + b"alice"),
+        err("PROTOCOL_VIOLATION", 3))
+    bad("connect-qos-flag-too-short", frame(0x01, 0x01, bytes(24 + 63)), err("PROTOCOL_VIOLATION", 3))
+    bad("connect-group-flag-too-short", frame(0x01, 0x02, bytes(24 + 6)), err("PROTOCOL_VIOLATION", 3))
+    bad("connect-qos-group-too-short", frame(0x01, 0x03, bytes(24 + 64 + 6)), err("PROTOCOL_VIOLATION", 3))
+    # Malformed fields (detected at the end of the frame).
     raw = connect(qos=(flowspec(service=0x7), flowspec()))
-    bad("connect-unknown-service-type", raw, err("PROTOCOL_VIOLATION", len(raw) - 1))
+    bad("connect-unknown-service-type", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
     raw = connect(qos=(flowspec(), flowspec(service=0x4000000B)))
-    bad("connect-unknown-service-type-with-flags", raw, err("PROTOCOL_VIOLATION", len(raw) - 1))
+    bad("connect-unknown-service-type-with-flags", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
     raw = connect(qos=(flowspec(service=0x00FFFFFF), flowspec()))
-    bad("connect-service-type-low-bits-all-ones", raw, err("PROTOCOL_VIOLATION", len(raw) - 1))
+    bad("connect-service-type-low-bits-all-ones", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
     raw = connect(group=(4, 0, 0), data=b"a")
-    bad("connect-unknown-group-kind", raw, err("PROTOCOL_VIOLATION", len(raw) - 1))
-    bad("connect-caller-data-over-limit", connect(data=bytes(17)), err("DATA_TOO_LARGE", 3))
-    bad("connect-qos-group-caller-data-over-limit", connect(qos=QOS_SIMPLE, group=g, data=bytes(17)),
+    bad("connect-unknown-group-kind", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    raw = connect(group=(255, 0, 0))
+    bad("connect-group-kind-255", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    # Caller data over the limit: at the header when the part in the frame alone exceeds it, else at the
+    # end of the first frame (section 4.5, section 6).
+    bad("connect-caller-data-over-limit-in-frame", connect(data=bytes(17)), err("DATA_TOO_LARGE", 3))
+    bad("connect-qos-group-caller-data-over-limit-in-frame", connect(qos=QOS_SIMPLE, group=g, data=bytes(17)),
         err("DATA_TOO_LARGE", 3))
+    bad("connect-huge-payload-length", struct.pack(">BBH", 0x01, 0, 0xFFFF), err("DATA_TOO_LARGE", 3))
+    first = connect(declared=17, data=b"abcde", split=[5])
+    bad("connect-caller-data-over-limit-declared", first + cont(bytes(12)), err("DATA_TOO_LARGE", at_end(first)))
+    first = connect(declared=17)
+    bad("connect-caller-data-over-limit-declared-empty-first-part", first, err("DATA_TOO_LARGE", at_end(first)))
+    raw = connect(declared=2, data=b"abc")
+    bad("connect-first-part-longer-than-declared", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    raw = connect(declared=0, data=b"a")
+    bad("connect-byte-beyond-declared-zero", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    # Caller data in CONTINUATIONs (section 4.5): the frame is reported once, with the whole data.
+    sixteen = bytes(range(0x30, 0x40))
+    ok("connect-caller-data-1-in-continuation", connect(data=b"z", split=[0, 1]), d_connect(data=b"z"),
+       canonical=False)
+    ok("connect-caller-data-at-limit-split", connect(data=sixteen, split=[5, 11]), d_connect(data=sixteen),
+       canonical=False)
+    ok("connect-caller-data-at-limit-all-in-continuation", connect(data=sixteen, split=[0, 16]),
+       d_connect(data=sixteen), canonical=False)
+    ok("connect-caller-data-many-parts-with-empty-continuations", connect(data=sixteen, split=[1, 0, 2, 0, 13]),
+       d_connect(data=sixteen), canonical=False)
+    ok("connect-caller-data-and-early-at-limit-split", connect(early=6, data=b"0123456789", split=[4, 6]),
+       d_connect(early=6, data=b"0123456789"), canonical=False)
+    ok("connect-qos-group-caller-data-split", connect(qos=QOS_SIMPLE, group=g, data=b"alice", split=[2, 3]),
+       d_connect(qos=QOS_SIMPLE, group=g, data=b"alice"), canonical=False)
+    ok("connect-split-then-data", connect(data=b"alice", split=[3, 2]) + data(b"x"),
+       seq(d_connect(data=b"alice"), d_data(b"x")), canonical=False)
+    ok("connect-caller-data-needs-continuation", connect(data=b"alice", split=[2, 3])[:-(4 + 3)], "partial",
+       canonical=False)
+    ok("connect-caller-data-continuation-incomplete", connect(data=b"alice", split=[2, 3])[:-1], "partial",
+       canonical=False)
+    first = connect(data=b"abcd", split=[1, 3])[:-(4 + 3)] + cont(b"b")
+    bad("connect-continuation-past-declared", first + cont(b"cde"), err("PROTOCOL_VIOLATION", at_header(first)))
+    first = connect(data=b"abcd", split=[2, 2])[:-(4 + 2)]
+    bad("connect-continuation-past-declared-in-one", first + cont(b"cde"), err("PROTOCOL_VIOLATION", at_header(first)))
+    first = connect()
+    bad("connect-empty-continuation-with-nothing-outstanding", first + cont(),
+        seq(d_connect(), err("PROTOCOL_VIOLATION", at_header(first))))
+    first = connect(data=b"ab", split=[1, 1])
+    bad("connect-continuation-after-complete-data", first + cont(b"c"),
+        seq(d_connect(data=b"ab"), err("PROTOCOL_VIOLATION", at_header(first))))
+    first = connect(data=b"alice", split=[2, 3])[:-(4 + 3)]
+    bad("connect-data-between-continuations", first + data(b"x") + cont(b"ice"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    bad("connect-message-size-between-continuations", first + message_size(1) + cont(b"ice"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    bad("connect-connect-between-continuations", first + connect() + cont(b"ice"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    ok("connect-unknown-extension-between-continuations", first + frame(0x90, 0, b"zz") + cont(b"ice"),
+       d_connect(data=b"alice"), canonical=False)
+    ok("connect-former-close-seen-between-continuations", first + frame(0x82, 0, b"") + cont(b"i") +
+       frame(0x82, 0, b"x") + cont(b"ce"), d_connect(data=b"alice"), canonical=False)
+    ok("connect-abort-between-continuations", first + abort(11), seq(d_abort(11), "partial"), canonical=False)
 
-    # ACCEPT
+    # ---- ACCEPT, section 4.2
     ok("accept-minimal", accept(), d_accept())
     ok("accept-callee-data", accept(data=b"welcome"), d_accept(data=b"welcome"))
+    ok("accept-callee-data-at-limit", accept(data=sixteen), d_accept(data=sixteen))
+    ok("accept-limits-u32-max", accept(NS, NS), d_accept(NS, NS), canonical=False)
     ok("accept-qos", accept(qos=QOS_SIMPLE), d_accept(qos=QOS_SIMPLE))
     ok("accept-group", accept(group=(0x01020304, 2)), d_accept(group=(0x01020304, 2)))
     ok("accept-qos-group-data", accept(qos=QOS_SIMPLE, group=(9, 0), data=b"hi"),
        d_accept(qos=QOS_SIMPLE, group=(9, 0), data=b"hi"))
     ok("accept-unknown-flags-ignored", accept(flags=0x80), d_accept(), canonical=False)
-    bad("accept-shorter-than-fixed", frame(0x02, 0, bytes(5)), err("PROTOCOL_VIOLATION", 3))
-    bad("accept-group-flag-too-short", frame(0x02, 0x02, bytes(6 + 5)), err("PROTOCOL_VIOLATION", 3))
+    bad("accept-empty", frame(0x02, 0, b""), err("PROTOCOL_VIOLATION", 3))
+    bad("accept-shorter-than-fixed", frame(0x02, 0, bytes(11)), err("PROTOCOL_VIOLATION", 3))
+    bad("accept-previous-layout", frame(0x02, 0, struct.pack(">IH", 32, 16) + b"hi"), err("PROTOCOL_VIOLATION", 3))
+    bad("accept-qos-flag-too-short", frame(0x02, 0x01, bytes(12 + 63)), err("PROTOCOL_VIOLATION", 3))
+    bad("accept-group-flag-too-short", frame(0x02, 0x02, bytes(12 + 5)), err("PROTOCOL_VIOLATION", 3))
     raw = accept(qos=(flowspec(), flowspec(service=0x8)))
-    bad("accept-unknown-service-type", raw, err("PROTOCOL_VIOLATION", len(raw) - 1))
-    bad("accept-callee-data-over-limit", accept(data=bytes(17)), err("DATA_TOO_LARGE", 3))
+    bad("accept-unknown-service-type", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    bad("accept-callee-data-over-limit-in-frame", accept(data=bytes(17)), err("DATA_TOO_LARGE", 3))
+    first = accept(declared=17, data=b"abcd", split=[4])
+    bad("accept-callee-data-over-limit-declared", first + cont(bytes(13)), err("DATA_TOO_LARGE", at_end(first)))
+    raw = accept(declared=NS)
+    bad("accept-callee-data-length-u32-max", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    raw = accept(declared=1, data=b"ab")
+    bad("accept-first-part-longer-than-declared", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    ok("accept-callee-data-1-in-continuation", accept(data=b"w", split=[0, 1]), d_accept(data=b"w"),
+       canonical=False)
+    ok("accept-callee-data-at-limit-split", accept(data=sixteen, split=[8, 8]), d_accept(data=sixteen),
+       canonical=False)
+    ok("accept-qos-group-callee-data-split", accept(qos=QOS_SIMPLE, group=(9, 0), data=b"hello", split=[0, 0, 5]),
+       d_accept(qos=QOS_SIMPLE, group=(9, 0), data=b"hello"), canonical=False)
+    ok("accept-callee-data-needs-continuation", accept(data=b"welcome", split=[3, 4])[:-(4 + 4)], "partial",
+       canonical=False)
+    first = accept(data=b"welcome", split=[3, 4])[:-(4 + 4)]
+    bad("accept-continuation-past-declared", first + cont(b"comes"), err("PROTOCOL_VIOLATION", at_header(first)))
+    bad("accept-pending-between-continuations", first + pending() + cont(b"come"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    bad("accept-data-between-continuations", first + data(b"x") + cont(b"come"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    ok("accept-unknown-extension-between-continuations", first + frame(0xC0, 0, bytes(100)) + cont(b"come"),
+       d_accept(data=b"welcome"), canonical=False)
 
-    # REJECT, PENDING, ABORT
+    # ---- REJECT, section 4.3 (reason data limit: maxReasonData)
     ok("reject-no-data", reject(1), d_reject(1))
     ok("reject-text", reject(2, b"queue full"), d_reject(2, b"queue full"))
-    ok("reject-unknown-reason-code", reject(999, b"?"), d_reject(999, b"?"), canonical=True)
-    ok("reject-local-only-code-on-wire", reject(256), d_reject(256), canonical=True)
-    text = (b"0123456789abcdef" * 64)
-    ok("reject-reason-data-1024", reject(1, text), d_reject(1, text))
-    bad("reject-reason-data-1025", reject(1, text + b"!"), err("PROTOCOL_VIOLATION", 3))
+    ok("reject-unknown-reason-code", reject(999, b"?"), d_reject(999, b"?"))
+    ok("reject-local-only-code-on-wire", reject(256), d_reject(256))
+    ok("reject-version-unsupported-code-on-wire", reject(10), d_reject(10))
+    ok("reject-data-too-large", reject(13), d_reject(13))
+    text = b"0123456789abcdef" * 64
+    ok("reject-reason-data-at-limit", reject(1, text), d_reject(1, text))
+    bad("reject-reason-data-over-limit-in-frame", reject(1, text + b"!"), err("DATA_TOO_LARGE", 3))
+    first = reject(1, text[:1000] + b"!" * 25, split=[1000, 25])[:REJECT_FIXED + 4 + 1000]
+    bad("reject-reason-data-over-limit-declared", first + cont(b"!" * 25), err("DATA_TOO_LARGE", at_end(first)))
+    raw = reject(1, declared=NS)
+    bad("reject-reason-data-length-u32-max", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    ok("reject-reason-data-at-limit-split", reject(1, text, split=[1000, 24]), d_reject(1, text), canonical=False)
+    ok("reject-reason-data-1-in-continuation", reject(1, b"x", split=[0, 1]), d_reject(1, b"x"), canonical=False)
+    first = reject(1)
+    bad("reject-empty-continuation-with-nothing-outstanding", first + cont(),
+        seq(d_reject(1), err("PROTOCOL_VIOLATION", at_header(first))))
+    raw = reject(1, b"busy", declared=3)
+    bad("reject-first-part-longer-than-declared", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    first = reject(1, b"busy", split=[1, 3])[:-(4 + 3)]
+    bad("reject-continuation-past-declared", first + cont(b"usy!"), err("PROTOCOL_VIOLATION", at_header(first)))
+    ok("reject-reason-data-needs-continuation", first, "partial", canonical=False)
+    ok("reject-abort-between-continuations", first + abort(7), seq(d_abort(7), "partial"), canonical=False)
     bad("reject-too-short", frame(0x03, 0, b"\x00"), err("PROTOCOL_VIOLATION", 3))
-    ok("pending", pending(), "PENDING")
-    ok("pending-payload-ignored", pending(b"future"), "PENDING", canonical=False)
+    bad("reject-previous-layout", frame(0x03, 0, b"\x00\x01" + b"abc"), err("PROTOCOL_VIOLATION", 3))
+
+    # ---- PENDING, section 4.4
+    ok("pending", pending(), D_PENDING)
+    ok("pending-payload-ignored", pending(b"future"), D_PENDING, canonical=False)
+    ok("pending-large-payload-skipped", pending(bytes(300)) + pending(), seq(D_PENDING, D_PENDING), canonical=False)
+    ok("pending-unknown-flags-ignored", pending(flags=0xFF), D_PENDING, canonical=False)
+
+    # ---- ABORT, section 4.9
     ok("abort-no-data", abort(9), d_abort(9))
     ok("abort-text", abort(7, b"bad frame"), d_abort(7, b"bad frame"))
+    ok("abort-unknown-reason", abort(4242), d_abort(4242))
+    ok("abort-reason-data-1024", abort(7, text), d_abort(7, text))
     bad("abort-reason-data-1025", abort(7, text + b"!"), err("PROTOCOL_VIOLATION", 3))
     bad("abort-empty", frame(0x21, 0, b""), err("PROTOCOL_VIOLATION", 3))
+    bad("abort-one-byte", frame(0x21, 0, b"\x00"), err("PROTOCOL_VIOLATION", 3))
+    first = abort(9, b"bye")
+    bad("abort-then-continuation", first + cont(b"x"), seq(d_abort(9, b"bye"), err("PROTOCOL_VIOLATION",
+                                                                                      at_header(first))))
 
-    # DATA
+    # ---- DATA, section 4.6
     ok("data-empty-message", data(), d_data())
     ok("data-one-frame", data(b"hello"), d_data(b"hello"))
-    ok("data-two-messages", data(b"a") + data(b"b"), d_data(b"a") + " | " + d_data(b"b"))
-    ok("data-fragments", data(b"hel", True) + data(b"lo"), d_data(b"hel", True) + " | " + d_data(b"lo"))
-    ok("data-empty-last-fragment", data(b"abc", True) + data(), d_data(b"abc", True) + " | " + d_data())
+    ok("data-two-messages", data(b"a") + data(b"b"), seq(d_data(b"a"), d_data(b"b")))
+    ok("data-fragments", data(b"hel", True) + data(b"lo"), seq(d_data(b"hel", True), d_data(b"lo")))
+    ok("data-empty-last-fragment", data(b"abc", True) + data(), seq(d_data(b"abc", True), d_data()))
     ok("data-message-at-limit-3-fragments", data(b"a" * 12, True) + data(b"b" * 12, True) + data(b"c" * 8),
-       " | ".join([d_data(b"a" * 12, True), d_data(b"b" * 12, True), d_data(b"c" * 8)]))
-    ok("data-limit-applies-per-message", data(b"a" * 32) + data(b"b" * 32),
-       d_data(b"a" * 32) + " | " + d_data(b"b" * 32))
+       seq(d_data(b"a" * 12, True), d_data(b"b" * 12, True), d_data(b"c" * 8)))
+    ok("data-limit-applies-per-message", data(b"a" * 32) + data(b"b" * 32), seq(d_data(b"a" * 32), d_data(b"b" * 32)))
     ok("data-unknown-flags-ignored", frame(0x10, 0xFE, b"x"), d_data(b"x"), canonical=False)
     bad("data-over-limit-one-frame", data(bytes(33)), err("MESSAGE_TOO_LARGE", 3))
     first = data(bytes(20), True)
     bad("data-over-limit-across-fragments", first + data(bytes(13)),
-        d_data(bytes(20), True) + " | " + err("MESSAGE_TOO_LARGE", len(first) + 3))
-    ok("data-abort-between-fragments", data(b"ab", True) + abort(9),
-       d_data(b"ab", True) + " | " + d_abort(9))
+        seq(d_data(bytes(20), True), err("MESSAGE_TOO_LARGE", at_header(first))))
+    ok("data-abort-between-fragments", data(b"ab", True) + abort(9), seq(d_data(b"ab", True), d_abort(9)))
     first = data(b"ab", True)
-    bad("data-disconnect-between-fragments", first + disconnect(b"t"),
-        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
-    bad("data-connect-between-fragments", first + connect(),
-        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
-    bad("data-pending-between-fragments", first + pending(),
-        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+    for name, between in (("disconnect", disconnect(b"t")), ("connect", connect()), ("pending", pending()),
+                          ("disconnect-ack", disconnect_ack()), ("continuation", cont(b"cd"))):
+        bad("data-%s-between-fragments" % name, first + between,
+            seq(d_data(b"ab", True), err("PROTOCOL_VIOLATION", at_header(first))))
     first = data(b"", True)
     bad("data-empty-fragment-then-disconnect", first + disconnect(),
-        d_data(b"", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+        seq(d_data(b"", True), err("PROTOCOL_VIOLATION", at_header(first))))
+    first = data(b"ok")
+    bad("data-then-continuation", first + cont(b"more"), seq(d_data(b"ok"), err("PROTOCOL_VIOLATION", at_header(first))))
     ok("data-incomplete", data(b"hello")[:6], "partial", canonical=False)
 
-    # MESSAGE_SIZE (an ignorable extension that this version knows: section 4.9)
+    # ---- MESSAGE_SIZE, an ignorable extension this version knows (section 4.11)
     ok("message-size", message_size(5), d_message_size(5))
     ok("message-size-then-fragments", message_size(5) + data(b"hel", True) + data(b"lo"),
-       " | ".join([d_message_size(5), d_data(b"hel", True), d_data(b"lo")]))
+       seq(d_message_size(5), d_data(b"hel", True), d_data(b"lo")))
     ok("message-size-at-limit", message_size(32) + data(b"a" * 16, True) + data(b"b" * 16),
-       " | ".join([d_message_size(32), d_data(b"a" * 16, True), d_data(b"b" * 16)]))
-    ok("message-size-one-frame-message", message_size(2) + data(b"hi"), d_message_size(2) + " | " + d_data(b"hi"))
+       seq(d_message_size(32), d_data(b"a" * 16, True), d_data(b"b" * 16)))
+    ok("message-size-one-frame-message", message_size(2) + data(b"hi"), seq(d_message_size(2), d_data(b"hi")))
     ok("message-size-zero-empty-fragments", message_size(0) + data(b"", True) + data(),
-       " | ".join([d_message_size(0), d_data(b"", True), d_data()]))
+       seq(d_message_size(0), d_data(b"", True), d_data()))
     ok("message-size-covers-one-message", message_size(2) + data(b"hi") + data(b"abc"),
-       " | ".join([d_message_size(2), d_data(b"hi"), d_data(b"abc")]))
-    ok("message-size-then-abort", message_size(5) + abort(9), d_message_size(5) + " | " + d_abort(9))
+       seq(d_message_size(2), d_data(b"hi"), d_data(b"abc")))
+    ok("message-size-then-abort", message_size(5) + abort(9), seq(d_message_size(5), d_abort(9)))
     ok("message-size-unknown-extension-before-first-fragment",
        message_size(2) + frame(0x90, 0, b"z") + data(b"h", True) + data(b"i"),
-       " | ".join([d_message_size(2), d_data(b"h", True), d_data(b"i")]), canonical=False)
-    ok("message-size-unknown-flags-ignored", frame(0x81, 0xFF, struct.pack(">I", 1)) + data(b"x"),
-       d_message_size(1) + " | " + d_data(b"x"), canonical=False)
+       seq(d_message_size(2), d_data(b"h", True), d_data(b"i")), canonical=False)
+    ok("message-size-former-close-seen-before-first-fragment",
+       message_size(2) + frame(0x82, 0, b"") + data(b"hi"), seq(d_message_size(2), d_data(b"hi")), canonical=False)
+    ok("message-size-unknown-flags-ignored", frame(0x81, 0xFF, u32(1)) + data(b"x"),
+       seq(d_message_size(1), d_data(b"x")), canonical=False)
     bad("message-size-length-3", frame(0x81, 0, bytes(3)), err("PROTOCOL_VIOLATION", 3))
     bad("message-size-length-5", frame(0x81, 0, bytes(5)), err("PROTOCOL_VIOLATION", 3))
     bad("message-size-empty", frame(0x81, 0, b""), err("PROTOCOL_VIOLATION", 3))
@@ -326,56 +576,90 @@ def frame_rows():
     bad("message-size-u32-max", message_size(0xFFFFFFFF), err("MESSAGE_TOO_LARGE", 7))
     first = message_size(4) + data(b"abc", True)
     bad("message-size-fragments-exceed-it", first + data(b"de"),
-        d_message_size(4) + " | " + d_data(b"abc", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+        seq(d_message_size(4), d_data(b"abc", True), err("PROTOCOL_VIOLATION", at_header(first))))
     first = message_size(6) + data(b"abc", True)
     bad("message-size-fragments-fall-short", first + data(b"de"),
-        d_message_size(6) + " | " + d_data(b"abc", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+        seq(d_message_size(6), d_data(b"abc", True), err("PROTOCOL_VIOLATION", at_header(first))))
     bad("message-size-one-frame-message-short", message_size(3) + data(b"hi"),
-        d_message_size(3) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+        seq(d_message_size(3), err("PROTOCOL_VIOLATION", 8 + 3)))
     bad("message-size-one-frame-message-long", message_size(1) + data(b"hi"),
-        d_message_size(1) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
-    bad("message-size-twice", message_size(4) + message_size(4),
-        d_message_size(4) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+        seq(d_message_size(1), err("PROTOCOL_VIOLATION", 8 + 3)))
+    bad("message-size-twice", message_size(4) + message_size(4), seq(d_message_size(4), err("PROTOCOL_VIOLATION", 11)))
     bad("message-size-then-disconnect", message_size(4) + disconnect(),
-        d_message_size(4) + " | " + err("PROTOCOL_VIOLATION", 8 + 3))
+        seq(d_message_size(4), err("PROTOCOL_VIOLATION", 11)))
+    bad("message-size-then-continuation", message_size(4) + cont(b"abcd"),
+        seq(d_message_size(4), err("PROTOCOL_VIOLATION", 11)))
     first = data(b"ab", True)
     bad("message-size-between-fragments", first + message_size(4),
-        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
+        seq(d_data(b"ab", True), err("PROTOCOL_VIOLATION", at_header(first))))
 
-    # CLOSE_SEEN (an ignorable extension that this version knows: section 4.10)
-    ok("close-seen", close_seen(), D_CLOSE_SEEN)
-    ok("close-seen-unknown-flags-ignored", frame(0x82, 0xFF, b""), D_CLOSE_SEEN, canonical=False)
-    ok("close-seen-between-fragments", data(b"ab", True) + close_seen() + data(b"cd"),
-       " | ".join([d_data(b"ab", True), D_CLOSE_SEEN, d_data(b"cd")]))
-    ok("close-seen-after-message-size", message_size(2) + close_seen() + data(b"hi"),
-       " | ".join([d_message_size(2), D_CLOSE_SEEN, d_data(b"hi")]))
-    ok("close-seen-twice", close_seen() + close_seen(), D_CLOSE_SEEN + " | " + D_CLOSE_SEEN)
-    bad("close-seen-with-payload", frame(0x82, 0, b"x"), err("PROTOCOL_VIOLATION", 3))
-    bad("close-seen-huge-declared-length", struct.pack(">BBH", 0x82, 0, 0xFFFF), err("PROTOCOL_VIOLATION", 3))
-    first = data(b"ab", True)
-    bad("close-seen-with-payload-between-fragments", first + frame(0x82, 0, b"xy"),
-        d_data(b"ab", True) + " | " + err("PROTOCOL_VIOLATION", len(first) + 3))
-    row("close-seen-before-preamble", "stream", close_seen() + preamble(), err("NOT_PARLEY", 0), False)
-
-    # DISCONNECT
+    # ---- DISCONNECT, section 4.7
     ok("disconnect-empty", disconnect(), d_disconnect())
     ok("disconnect-data", disconnect(b"total=25"), d_disconnect(b"total=25"))
     ok("disconnect-closed", disconnect(b"1025", True), d_disconnect(b"1025", True))
-    ok("disconnect-at-limit", disconnect(bytes(16)), d_disconnect(bytes(16)))
-    bad("disconnect-over-limit", disconnect(bytes(17)), err("DATA_TOO_LARGE", 3))
-    bad("disconnect-huge-declared-length", struct.pack(">BBH", 0x20, 0, 0xFFFF), err("DATA_TOO_LARGE", 3))
+    ok("disconnect-at-limit", disconnect(sixteen), d_disconnect(sixteen))
+    ok("disconnect-unknown-flags-ignored", disconnect(b"x", flags=0xFE), d_disconnect(b"x"), canonical=False)
+    bad("disconnect-previous-empty-layout", frame(0x20, 0, b""), err("PROTOCOL_VIOLATION", 3))
+    bad("disconnect-too-short", frame(0x20, 0, b"\x00\x00\x00"), err("PROTOCOL_VIOLATION", 3))
+    bad("disconnect-over-limit-in-frame", disconnect(bytes(17)), err("DATA_TOO_LARGE", 3))
+    bad("disconnect-huge-payload-length", struct.pack(">BBH", 0x20, 0, 0xFFFF), err("DATA_TOO_LARGE", 3))
+    first = disconnect(declared=17)
+    bad("disconnect-over-limit-declared", first + cont(bytes(17)), err("DATA_TOO_LARGE", at_end(first)))
+    first = disconnect(b"0123456789", declared=17)
+    bad("disconnect-over-limit-declared-part-in-frame", first + cont(bytes(7)), err("DATA_TOO_LARGE", at_end(first)))
+    raw = disconnect(declared=NS)
+    bad("disconnect-length-u32-max", raw, err("DATA_TOO_LARGE", at_end(raw)))
+    raw = disconnect(b"abc", declared=2)
+    bad("disconnect-first-part-longer-than-declared", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    ok("disconnect-data-1-in-continuation", disconnect(b"t", split=[0, 1]), d_disconnect(b"t"), canonical=False)
+    ok("disconnect-at-limit-split", disconnect(sixteen, split=[4, 0, 12]), d_disconnect(sixteen), canonical=False)
+    ok("disconnect-closed-split", disconnect(b"1025", True, split=[2, 2]), d_disconnect(b"1025", True),
+       canonical=False)
+    ok("disconnect-continuation-unknown-flags-ignored",
+       disconnect(b"ab", split=[1, 1])[:-5] + cont(b"b", flags=0xFF), d_disconnect(b"ab"), canonical=False)
+    first = disconnect(b"bye", split=[1, 2])[:-(4 + 2)]
+    ok("disconnect-needs-continuation", first, "partial", canonical=False)
+    bad("disconnect-continuation-past-declared", first + cont(b"yes"), err("PROTOCOL_VIOLATION", at_header(first)))
+    bad("disconnect-disconnect-between-continuations", first + disconnect(b"x") + cont(b"ye"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    bad("disconnect-disconnect-ack-between-continuations", first + disconnect_ack() + cont(b"ye"),
+        err("PROTOCOL_VIOLATION", at_header(first)))
+    ok("disconnect-unknown-extension-between-continuations", first + frame(0xFF, 0, b"?") + cont(b"ye"),
+       d_disconnect(b"bye"), canonical=False)
+    ok("disconnect-abort-between-continuations", first + abort(9), seq(d_abort(9), "partial"), canonical=False)
+    first = disconnect(b"ab")
+    bad("disconnect-continuation-after-complete-data", first + cont(b"c"),
+        seq(d_disconnect(b"ab"), err("PROTOCOL_VIOLATION", at_header(first))))
 
-    # Extension rules
+    # ---- DISCONNECT_ACK, section 4.8 (whether one is legal is the engine's business, not the decoder's)
+    ok("disconnect-ack", disconnect_ack(), D_ACK)
+    ok("disconnect-ack-unknown-flags-ignored", disconnect_ack(flags=0xFF), D_ACK, canonical=False)
+    ok("disconnect-then-disconnect-ack", disconnect(b"25") + disconnect_ack(), seq(d_disconnect(b"25"), D_ACK))
+    ok("disconnect-ack-then-disconnect", disconnect_ack() + disconnect(b"1025"), seq(D_ACK, d_disconnect(b"1025")))
+    bad("disconnect-ack-with-payload", disconnect_ack(b"x"), err("PROTOCOL_VIOLATION", 3))
+    bad("disconnect-ack-huge-payload-length", struct.pack(">BBH", 0x22, 0, 0xFFFF), err("PROTOCOL_VIOLATION", 3))
+    first = disconnect_ack()
+    bad("disconnect-ack-then-continuation", first + cont(),
+        seq(D_ACK, err("PROTOCOL_VIOLATION", at_header(first))))
+
+    # ---- CONTINUATION with nothing outstanding, section 4.5
+    bad("continuation-alone", cont(b"abc"), err("PROTOCOL_VIOLATION", 3))
+    bad("continuation-empty-alone", cont(), err("PROTOCOL_VIOLATION", 3))
+
+    # ---- extension rules, section 9
     ok("unknown-type-0x80-skipped", frame(0x80, 0, b"abc") + data(b"hi"), d_data(b"hi"), canonical=False)
     ok("unknown-type-0xff-empty-skipped", frame(0xFF, 0xFF, b"") + data(b"hi"), d_data(b"hi"), canonical=False)
     ok("unknown-type-large-skipped", frame(0xC3, 0, bytes(300)) + disconnect(), d_disconnect(), canonical=False)
     ok("unknown-type-between-fragments-skipped", data(b"ab", True) + frame(0x90, 0, b"zz") + data(b"cd"),
-       d_data(b"ab", True) + " | " + d_data(b"cd"), canonical=False)
-    bad("unknown-type-0x05", frame(0x05, 0, b""), err("PROTOCOL_VIOLATION", 3))
-    bad("unknown-type-0x00", frame(0x00, 0, b"ab"), err("PROTOCOL_VIOLATION", 3))
-    bad("unknown-type-0x7f", frame(0x7F, 0, bytes(10)), err("PROTOCOL_VIOLATION", 3))
-    bad("unknown-type-after-valid-frame", data(b"ok") + frame(0x11, 0, b""),
-        d_data(b"ok") + " | " + err("PROTOCOL_VIOLATION", len(data(b"ok")) + 3))
+       seq(d_data(b"ab", True), d_data(b"cd")), canonical=False)
+    ok("former-close-seen-0x82-skipped", frame(0x82, 0, b"") + data(b"hi"), d_data(b"hi"), canonical=False)
+    ok("former-close-seen-0x82-with-payload-skipped", data(b"a", True) + frame(0x82, 0, b"xy") + data(b"b"),
+       seq(d_data(b"a", True), d_data(b"b")), canonical=False)
+    for t in (0x00, 0x06, 0x11, 0x23, 0x7F):
+        bad("unknown-type-0x%02x" % t, frame(t, 0, b"ab"), err("PROTOCOL_VIOLATION", 3))
+    first = data(b"ok")
+    bad("unknown-type-after-valid-frame", first + frame(0x11, 0, b""),
+        seq(d_data(b"ok"), err("PROTOCOL_VIOLATION", at_header(first))))
     return rows
 
 
@@ -386,423 +670,954 @@ def be(rate):
     return flowspec(rate=rate, bucket=1000, service=0x1)
 
 
-def hx(raw):
-    return raw.hex()
-
-
 def engine_rows():
     P = preamble()
-    C_OUT = d_preamble() + " | " + d_connect()
+    C_OUT = seq(d_preamble(), d_connect())
     ACC = accept()
     REQ = P + connect(data=b"alice")
+    REQ_EV = "ConnectRequested:616c696365"
     rows = []
 
     def row(name, role, steps, state, events):
+        assert name not in [r[0] for r in rows], name
         rows.append((name, role, " ; ".join(steps), "state=%s events=%s" % (state, ",".join(events))))
 
+    def i(raw):
+        return "in:" + hx(raw)
+
+    def out(*items):
+        return "out:" + seq(*items)
+
     def ab(code):
-        return d_reason("ABORT", code, b"", with_data=False)
+        return d_reason("ABORT", code, with_data=False)
 
     def rj(code):
-        return d_reason("REJECT", code, b"", with_data=False)
+        return d_reason("REJECT", code, with_data=False)
 
-    # Caller
-    row("caller-accepted", "caller", ["connect", "out:" + C_OUT, "in:" + hx(P + ACC), "out:"], "OPEN",
+    # ---- caller: the request and its answer
+    row("caller-accepted", "caller", ["connect", out(C_OUT), "state:CONNECTING", i(P + ACC), "out:"], "OPEN",
         ["Accepted:"])
     row("caller-accepted-with-data-and-group", "caller",
-        ["connect:616c696365", "in:" + hx(P + accept(group=(5, 1), data=b"hi")),
-         "out:" + d_preamble() + " | " + d_connect(data=b"alice")],
+        ["connect:616c696365", i(P + accept(group=(5, 1), data=b"hi")), out(d_preamble(), d_connect(data=b"alice"))],
         "OPEN", ["Accepted:6869"])
     row("caller-granted-qos-within-request", "caller",
-        ["connect-qos:1000", "out:" + d_preamble() + " | " + d_connect(qos=(be(1000), be(1000))),
-         "in:" + hx(P + accept(qos=(be(500), be(1000))))],
+        ["connect-qos:1000", out(d_preamble(), d_connect(qos=(be(1000), be(1000)))),
+         i(P + accept(qos=(be(500), be(1000))))],
         "OPEN", ["Accepted:"])
     row("caller-granted-qos-above-request", "caller",
-        ["connect-qos:1000", "in:" + hx(P + accept(qos=(be(1000), be(1001)))),
-         "out:" + d_preamble() + " | " + d_connect(qos=(be(1000), be(1000))) + " | " + ab(7)],
+        ["connect-qos:1000", i(P + accept(qos=(be(1000), be(1001)))),
+         out(d_preamble(), d_connect(qos=(be(1000), be(1000))), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("caller-granted-qos-not-requested", "caller",
+        ["connect", out(C_OUT), i(P + accept(qos=(flowspec(service=1), flowspec()))), out(ab(7))],
         "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("caller-pending-then-accept", "caller",
-        ["connect", "in:" + hx(P + pending()), "in:" + hx(pending(b"x") + ACC)], "OPEN",
+        ["connect", i(P + pending()), "state:CONNECTING", i(pending(b"x") + ACC)], "OPEN",
         ["Deferred", "Deferred", "Accepted:"])
-    row("caller-rejected", "caller", ["connect", "in:" + hx(P + reject(1, b"busy")), "out:" + C_OUT],
+    row("caller-rejected", "caller", ["connect", i(P + reject(1, b"busy")), out(C_OUT)],
         "CLOSED", ["Closed:REFUSED/REFUSED"])
-    row("caller-rejected-data-too-large", "caller", ["connect", "in:" + hx(P + reject(13))],
+    row("caller-rejected-data-too-large", "caller", ["connect", i(P + reject(13))],
         "CLOSED", ["Closed:REFUSED/DATA_TOO_LARGE"])
-    row("caller-aborted-by-callee", "caller", ["connect", "in:" + hx(P + abort(6))],
-        "CLOSED", ["Closed:RESET/TIMED_OUT"])
-    row("caller-data-before-accept", "caller",
-        ["connect", "out:" + C_OUT, "in:" + hx(P + data(b"x")), "out:" + ab(7)],
+    row("caller-rejected-message-too-large", "caller", ["connect:/" + hx(bytes(40)), i(P + reject(8))],
+        "CLOSED", ["Closed:REFUSED/MESSAGE_TOO_LARGE"])
+    row("caller-rejected-local-only-code-on-wire", "caller", ["connect", i(P + reject(10))],
+        "CLOSED", ["Closed:REFUSED/UNSPECIFIED"])
+    row("caller-aborted-by-callee", "caller", ["connect", i(P + abort(6))], "CLOSED", ["Closed:RESET/TIMED_OUT"])
+    row("caller-data-before-accept", "caller", ["connect", out(C_OUT), i(P + data(b"x")), out(ab(7))],
         "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("caller-connect-frame-from-callee", "caller",
-        ["connect", "out:" + C_OUT, "in:" + hx(P + connect()), "out:" + ab(7)],
+    row("caller-connect-frame-from-callee", "caller", ["connect", out(C_OUT), i(P + connect()), out(ab(7))],
         "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("caller-callee-data-over-limit", "caller",
-        ["connect", "out:" + C_OUT, "in:" + hx(P + accept(data=bytes(17))), "out:" + ab(13)],
+    row("caller-disconnect-before-accept", "caller", ["connect", out(C_OUT), i(P + disconnect()), out(ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("caller-disconnect-ack-while-connecting", "caller",
+        ["connect", out(C_OUT), i(P + disconnect_ack()), out(ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    # User data over the caller's limits: ABORT DATA_TOO_LARGE (section 6).
+    row("caller-callee-data-over-limit", "caller", ["connect", out(C_OUT), i(P + accept(data=bytes(17))), out(ab(13))],
         "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
-    row("caller-granted-qos-not-requested", "caller",
-        ["connect", "out:" + C_OUT, "in:" + hx(P + accept(qos=(flowspec(service=1), flowspec()))), "out:" + ab(7)],
+    row("caller-callee-data-over-limit-declared", "caller",
+        ["connect", out(C_OUT), i(P + accept(declared=17, data=b"abcd", split=[4])), out(ab(13))],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
+    row("caller-reject-reason-data-over-limit", "caller",
+        ["connect", out(C_OUT), i(P + reject(1, bytes(1025))), out(ab(13))],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
+    row("caller-reject-reason-data-over-limit-declared", "caller",
+        ["connect", out(C_OUT), i(P + reject(1, b"busy", declared=1025, split=[4])), out(ab(13))],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
+    # User data in CONTINUATIONs: the frame counts once its data is complete (section 4.5).
+    row("caller-callee-data-in-continuations", "caller",
+        ["connect", out(C_OUT), i(P + accept(data=b"welcome", split=[3, 4])[:-(4 + 4)]), "state:CONNECTING",
+         "timeout:5000", "out:", i(cont(b"co") + cont() + cont(b"me")), "state:OPEN", "out:"],
+        "OPEN", ["Accepted:77656c636f6d65"])
+    row("caller-pending-between-accept-and-continuation", "caller",
+        ["connect", out(C_OUT), i(P + accept(data=b"welcome", split=[3, 4])[:-(4 + 4)] + pending()), out(ab(7))],
         "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("caller-version-too-new", "caller", ["connect", "out:" + C_OUT, "in:" + hx(preamble(2, 3)), "out:"],
+    row("caller-abort-between-accept-and-continuation", "caller",
+        ["connect", i(P + accept(data=b"welcome", split=[3, 4])[:-(4 + 4)] + abort(3)), out(C_OUT)],
+        "CLOSED", ["Closed:RESET/SHUTTING_DOWN"])
+    row("caller-timeout-while-accept-incomplete", "caller",
+        ["connect", i(P + accept(data=b"welcome", split=[3, 4])[:-(4 + 4)]), "timeout:10000", out(C_OUT, ab(11))],
+        "CLOSED", ["Closed:ABORTED/TIMED_OUT"])
+    row("caller-reason-data-in-continuation", "caller",
+        ["connect", i(P + reject(1, bytes(range(256)) * 4, split=[1000, 24])), out(C_OUT)],
+        "CLOSED", ["Closed:REFUSED/REFUSED"])
+    # Versions and strangers (section 3).
+    row("caller-version-too-new", "caller", ["connect", out(C_OUT), i(preamble(2, 3)), "out:"],
         "CLOSED", ["Closed:REFUSED/VERSION_UNSUPPORTED"])
-    row("caller-version-overlap", "caller", ["connect", "in:" + hx(preamble(0, 7) + ACC)], "OPEN", ["Accepted:"])
-    row("caller-not-parley", "caller", ["connect", "out:" + C_OUT, "in:" + hx(b"HTTP/1.1 400 Bad Request\r\n"), "out:"],
+    row("caller-version-overlap", "caller", ["connect", i(preamble(0, 7) + ACC)], "OPEN", ["Accepted:"])
+    row("caller-not-parley", "caller", ["connect", out(C_OUT), i(b"HTTP/1.1 400 Bad Request\r\n"), "out:"],
         "CLOSED", ["Closed:ABORTED/NOT_PARLEY"])
-    row("caller-handshake-timeout", "caller", ["connect", "out:" + C_OUT, "timeout:10000", "out:" + ab(11)],
+    row("caller-bytes-before-connect", "caller", [i(P), "out:"], "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    # Deadlines (section 7.5): PENDING does not extend the caller's.
+    row("caller-handshake-timeout", "caller", ["connect", out(C_OUT), "timeout:9999", "out:", "timeout:10000",
+                                               out(ab(11))],
         "CLOSED", ["Closed:ABORTED/TIMED_OUT"])
     row("caller-timeout-while-deferred", "caller",
-        ["connect", "in:" + hx(P + pending()), "timeout:9999", "out:" + C_OUT, "timeout:10000", "out:" + ab(11)],
+        ["connect", i(P + pending()), "timeout:9999", out(C_OUT), "timeout:10000", out(ab(11))],
         "CLOSED", ["Deferred", "Closed:ABORTED/TIMED_OUT"])
-    row("caller-end-of-stream-unanswered", "caller", ["connect", "eos", "out:" + C_OUT],
+    row("caller-timeout-in-idle", "caller", ["timeout:10000", "out:"], "CLOSED", ["Closed:ABORTED/TIMED_OUT"])
+    row("caller-end-of-stream-unanswered", "caller", ["connect", "eos", out(C_OUT)],
         "CLOSED", ["Closed:ABORTED/TRANSPORT_CLOSED"])
-    # Sending is legal from CONNECTING on (early messages, section 4.5); a DISCONNECT still needs OPEN.
+    row("caller-reset-unanswered", "caller", ["connect", "reset", out(C_OUT)],
+        "CLOSED", ["Closed:RESET/TRANSPORT_RESET"])
+    # Commands before OPEN (section 7.3): early messages go with connect, so a send in CONNECTING is refused.
     row("caller-commands-before-open", "caller",
-        ["send:61!WSAENOTCONN", "disconnect:!WSAENOTCONN", "connect", "connect!WSAEISCONN",
-         "disconnect:!WSAENOTCONN", "accept!WSAENOTCONN", "out:" + C_OUT],
+        ["send:61!WSAENOTCONN", "disconnect:!WSAENOTCONN", "connect", "connect!WSAEISCONN", "send:61!WSAENOTCONN",
+         "send:!WSAENOTCONN", "disconnect:!WSAENOTCONN", "accept!WSAENOTCONN", "defer:0!WSAENOTCONN", out(C_OUT)],
         "CONNECTING", [])
+    row("caller-send-while-deferred-refused", "caller",
+        ["connect", i(P + pending()), "send:61!WSAENOTCONN", out(C_OUT), i(ACC), "send:61", out(d_data(b"a"))],
+        "OPEN", ["Deferred", "Accepted:"])
+    # Early messages (section 4.6): declared in CONNECT (size + 4 each), sent right after it.
     nine = bytes(range(9))
     row("caller-early-messages-follow-connect", "caller",
-        ["connect:6869", "send:616263", "send:" + hx(nine),
-         "out:" + d_preamble() + " | " + d_connect(data=b"hi") + " | " + d_data(b"abc") + " | " + d_sent(nine),
-         "in:" + hx(P + ACC), "send:78", "out:" + d_data(b"x")],
+        ["connect:6869/616263/" + hx(nine),
+         out(d_preamble(), d_connect(early=early_length(b"abc", nine), data=b"hi"), d_data(b"abc"), d_sent(nine)),
+         i(P + ACC), "send:78", out(d_data(b"x"))],
         "OPEN", ["Accepted:"])
-    biggest = MAX_USER_DATA - EARLY_OVERHEAD
-    row("caller-early-send-over-protocol-maximum", "caller",
-        ["connect", "send-zeros:%d!WSAEMSGSIZE" % (biggest + 1), "send-zeros:%d" % biggest, "send:!WSAEMSGSIZE"],
-        "CONNECTING", [])
-    row("caller-early-send-while-deferred", "caller",
-        ["connect", "in:" + hx(P + pending()), "send:61", "out:" + C_OUT + " | " + d_data(b"a"), "in:" + hx(ACC)],
-        "OPEN", ["Deferred", "Accepted:"])
+    row("caller-early-empty-message", "caller",
+        ["connect:/", out(d_preamble(), d_connect(early=4), d_data())], "CONNECTING", [])
     row("caller-early-messages-refused-with-the-request", "caller",
-        ["connect", "send:61", "in:" + hx(P + reject(13)), "out:" + C_OUT + " | " + d_data(b"a")],
+        ["connect:/61", i(P + reject(13)), out(d_preamble(), d_connect(early=5), d_data(b"a"))],
         "CLOSED", ["Closed:REFUSED/DATA_TOO_LARGE"])
+    # The caller checks only the protocol maximum: caller data + early length at most 16 MiB (section 4.6).
+    row("caller-connect-over-protocol-maximum", "caller",
+        ["connect:[00*%d]!WSAEMSGSIZE" % (MAX_USER_DATA + 1),
+         "connect:[00*%d]/!WSAEMSGSIZE" % (MAX_USER_DATA - EARLY_OVERHEAD + 1),
+         "connect:/[00*%d]!WSAEMSGSIZE" % (MAX_USER_DATA - EARLY_OVERHEAD + 1),
+         "connect:61/[00*%d]/!WSAEMSGSIZE" % (MAX_USER_DATA - 2 * EARLY_OVERHEAD),
+         "out:", "state:IDLE", "connect:[00*%d]/" % (MAX_USER_DATA - EARLY_OVERHEAD)],
+        "CONNECTING", [])
+    # The reference split of caller data (section 4.5): the first frame filled to 65535 bytes of payload.
+    fits = b"\x61" * (MAX_PAYLOAD - CONNECT_FIXED)
+    row("caller-caller-data-fills-one-frame", "caller",
+        ["connect:" + hx(fits), "out-hex:" + hx(P + connect(data=fits))], "CONNECTING", [])
+    assert len(connect(data=fits)) == 4 + MAX_PAYLOAD
+    over = fits + b"\x62"
+    assert connect(data=over) == frame(0x01, 0, connect(data=over)[4:4 + MAX_PAYLOAD]) + cont(b"\x62")
+    row("caller-caller-data-one-byte-in-continuation", "caller",
+        ["connect:" + hx(over), "out-hex:" + hx(P + connect(data=over))], "CONNECTING", [])
+    big = blocks(64 * KIB, 1000)
+    row("caller-caller-data-64k", "caller",
+        ["connect:" + hx(big), "out-hex:" + hx(P + connect(data=big)), i(P + ACC)], "OPEN", ["Accepted:"])
+    three = blocks(2 * MAX_PAYLOAD + 1000, 1000)
+    row("caller-caller-data-three-frames", "caller",
+        ["connect:" + hx(three) + "/6869", "out-hex:" + hx(P + connect(early=6, data=three) + data(b"hi"))],
+        "CONNECTING", [])
+
+    # ---- caller: sending once OPEN
     row("caller-send-fragmented", "caller",
-        ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:" + hx(bytes(range(20))),
-         "out:" + d_sent(bytes(range(20)))],
+        ["connect", i(P + ACC), out(C_OUT), "send:" + hx(bytes(range(20))), out(d_sent(bytes(range(20))))],
         "OPEN", ["Accepted:"])
     row("caller-send-two-fragments-exactly", "caller",
-        ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:" + hx(bytes(range(8))), "out:" + d_sent(bytes(range(8))),
-         "send:" + hx(bytes(range(9))), "out:" + d_sent(bytes(range(9)))],
+        ["connect", i(P + ACC), out(C_OUT), "send:" + hx(bytes(range(8))), out(d_sent(bytes(range(8)))),
+         "send:" + hx(bytes(range(9))), out(d_sent(bytes(range(9))))],
         "OPEN", ["Accepted:"])
-    row("caller-send-empty-message", "caller",
-        ["connect", "in:" + hx(P + ACC), "out:" + C_OUT, "send:", "out:" + d_data()], "OPEN", ["Accepted:"])
+    row("caller-send-empty-message", "caller", ["connect", i(P + ACC), out(C_OUT), "send:", out(d_data())], "OPEN",
+        ["Accepted:"])
     row("caller-send-over-peer-limit", "caller",
-        ["connect", "in:" + hx(P + accept(max_msg=4)), "out:" + C_OUT, "send:" + hx(bytes(5)) + "!WSAEMSGSIZE",
-         "send:" + hx(bytes(4)), "out:" + d_data(bytes(4))],
+        ["connect", i(P + accept(max_msg=4)), out(C_OUT), "send:" + hx(bytes(5)) + "!WSAEMSGSIZE",
+         "send:" + hx(bytes(4)), out(d_data(bytes(4)))],
         "OPEN", ["Accepted:"])
     row("caller-disconnect-over-peer-limit", "caller",
-        ["connect", "in:" + hx(P + accept(max_disc=2)), "out:" + C_OUT, "disconnect:616263!WSAEMSGSIZE", "out:"],
+        ["connect", i(P + accept(max_disc=2)), out(C_OUT), "disconnect:616263!WSAEMSGSIZE", "out:",
+         "disconnect:6162", out(d_disconnect(b"ab"))],
+        "SEND_CLOSED", ["Accepted:"])
+    # A limit advertised above 16 MiB counts as 16 MiB (section 6).
+    row("caller-peer-limit-above-hard-maximum", "caller",
+        ["connect", i(P + accept(max_disc=NS)), out(C_OUT), "disconnect:[00*%d]!WSAEMSGSIZE" % (MAX_USER_DATA + 1),
+         "state:OPEN"],
         "OPEN", ["Accepted:"])
+    row("caller-disconnect-data-64k", "caller",
+        ["connect", i(P + accept(max_disc=64 * KIB)), out(C_OUT), "disconnect:" + hx(big),
+         "out-hex:" + hx(disconnect(big))],
+        "SEND_CLOSED", ["Accepted:"])
+    mib = blocks(MIB, 4099)
+    row("caller-send-1mib-message", "caller fragment=65535",
+        ["connect", i(P + accept(max_msg=MIB)), out(C_OUT), "send:" + hx(b"\xab" * (MIB + 1)) + "!WSAEMSGSIZE",
+         "send:" + hx(mib), out(d_sent(mib, MAX_PAYLOAD))],
+        "OPEN", ["Accepted:"])
+    row("caller-receive-1mib-message", "caller maxMessageSize=1048576",
+        ["connect", out(seq(d_preamble(), d_connect(max_msg=MIB))), i(P + ACC),
+         i(sent(mib, MAX_PAYLOAD)), "out:"],
+        "OPEN", ["Accepted:", "MessageReceived:" + hx(mib)])
+    row("caller-receive-64k-callee-data", "caller maxCalleeData=65536",
+        ["connect", out(seq(d_preamble(), d_connect(max_callee=64 * KIB))), i(P + accept(data=big)), "out:"],
+        "OPEN", ["Accepted:" + hx(big)])
+    row("caller-receive-64k-reason-data", "caller maxReasonData=65536",
+        ["connect", i(P + reject(5, big)), out(d_preamble(), d_connect(max_reason=64 * KIB))],
+        "CLOSED", ["Closed:REFUSED/DATA_NOT_SUPPORTED"])
+    row("caller-reason-data-over-raised-limit", "caller maxReasonData=65536",
+        ["connect", i(P + reject(5, big + b"!")[:4 + MAX_PAYLOAD]),
+         out(d_preamble(), d_connect(max_reason=64 * KIB), ab(13))],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
+    row("caller-callee-data-over-raised-limit", "caller maxCalleeData=65536",
+        ["connect", i(P + accept(data=big + b"!")), out(d_preamble(), d_connect(max_callee=64 * KIB), ab(13))],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
 
-    # Callee
-    row("callee-request", "callee", ["in:" + hx(REQ), "out:" + d_preamble()], "REQUESTED",
-        ["ConnectRequested:616c696365"])
-    row("callee-preamble-answered-before-connect", "callee", ["in:" + hx(P), "out:" + d_preamble()],
-        "AWAITING_REQUEST", [])
+    # ---- callee: the request
+    row("callee-request", "callee", [i(REQ), out(d_preamble())], "REQUESTED", [REQ_EV])
+    row("callee-preamble-answered-before-connect", "callee", [i(P), out(d_preamble())], "AWAITING_REQUEST", [])
     row("callee-request-split-bytes", "callee",
-        ["in:" + hx(REQ[:3]), "out:", "in:" + hx(REQ[3:12]), "out:" + d_preamble(), "in:" + hx(REQ[12:])],
-        "REQUESTED", ["ConnectRequested:616c696365"])
-    row("callee-accept", "callee",
-        ["in:" + hx(REQ), "accept:77656c636f6d65",
-         "out:" + d_preamble() + " | " + d_accept(data=b"welcome")], "OPEN", ["ConnectRequested:616c696365"])
-    row("callee-reject", "callee",
-        ["in:" + hx(REQ), "reject:QUEUE_FULL", "out:" + d_preamble() + " | " + rj(2)],
-        "CLOSED", ["ConnectRequested:616c696365", "Closed:REFUSED/QUEUE_FULL"])
+        [i(REQ[:3]), "out:", i(REQ[3:12]), out(d_preamble()), i(REQ[12:30]), "state:AWAITING_REQUEST", i(REQ[30:])],
+        "REQUESTED", [REQ_EV])
+    row("callee-accept", "callee", [i(REQ), "accept:77656c636f6d65", out(d_preamble(), d_accept(data=b"welcome"))],
+        "OPEN", [REQ_EV])
+    row("callee-reject", "callee", [i(REQ), "reject:QUEUE_FULL", out(d_preamble(), d_reject(2))],
+        "CLOSED", [REQ_EV, "Closed:REFUSED/QUEUE_FULL"])
+    row("callee-reject-with-reason-data", "callee", [i(REQ), "reject:REFUSED:62757379",
+                                                     out(d_preamble(), d_reject(1, b"busy"))],
+        "CLOSED", [REQ_EV, "Closed:REFUSED/REFUSED"])
+    row("callee-reject-reason-data-over-caller-limit", "callee",
+        [i(P + connect(max_reason=1024)), "reject:REFUSED:[72*1025]!WSAEMSGSIZE", out(d_preamble()),
+         "reject:REFUSED:[72*1024]", out(d_reject(1, b"r" * 1024))],
+        "CLOSED", ["ConnectRequested:", "Closed:REFUSED/REFUSED"])
+    row("callee-reject-local-only-reason", "callee",
+        [i(REQ), "reject:VERSION_UNSUPPORTED!WSAEINVAL", "reject:TRANSPORT_CLOSED!WSAEINVAL",
+         "reject:TRANSPORT_RESET!WSAEINVAL", "reject:NOT_PARLEY!WSAEINVAL", "abort:TRANSPORT_CLOSED!WSAEINVAL",
+         "abort:VERSION_UNSUPPORTED!WSAEINVAL", out(d_preamble())],
+        "REQUESTED", [REQ_EV])
+    row("callee-reject-reason-data-64k", "callee",
+        [i(P + connect(max_reason=64 * KIB)), "reject:CONDITION_FAILED:" + hx(big),
+         "out-hex:" + hx(P + reject(12, big))],
+        "CLOSED", ["ConnectRequested:", "Closed:REFUSED/CONDITION_FAILED"])
+    row("callee-accept-callee-data-64k", "callee",
+        [i(P + connect(max_callee=64 * KIB)), "accept:" + hx(big), "out-hex:" + hx(P + accept(data=big))],
+        "OPEN", ["ConnectRequested:"])
+    row("callee-peer-limit-above-hard-maximum", "callee",
+        [i(P + connect(max_callee=NS)), "accept:[00*%d]!WSAEMSGSIZE" % (MAX_USER_DATA + 1), out(d_preamble())],
+        "REQUESTED", ["ConnectRequested:"])
+    # Deferring (section 4.4): PENDING at once, then every second while deferred; a defer within the
+    # interval of the last PENDING sends nothing more.
     row("callee-defer-pending-rate", "callee",
-        ["in:" + hx(REQ), "out:" + d_preamble(), "defer:0", "out:PENDING", "defer:999", "out:", "defer:1000",
-         "out:PENDING", "defer:1500", "out:", "accept", "out:" + d_accept()],
-        "OPEN", ["ConnectRequested:616c696365"])
-    row("callee-caller-data-over-limit", "callee",
-        ["in:" + hx(P + connect(data=bytes(17))), "out:" + d_preamble() + " | " + rj(13)],
+        [i(REQ), out(d_preamble()), "defer:0", out(D_PENDING), "defer:999", "out:", "defer:1000", out(D_PENDING),
+         "defer:1500", "out:", "accept", out(d_accept())],
+        "OPEN", [REQ_EV])
+    row("callee-defer-pending-refresh", "callee",
+        [i(REQ), out(d_preamble()), "defer:500", out(D_PENDING), "timeout:1499", "out:", "timeout:1500",
+         out(D_PENDING), "timeout:2499", "out:", "timeout:2500", out(D_PENDING), "defer:2600", "out:",
+         "timeout:3499", "out:", "timeout:3500", out(D_PENDING), "state:REQUESTED", "accept", out(d_accept()),
+         "timeout:4500", "out:"],
+        "OPEN", [REQ_EV])
+    row("callee-deferred-request-outlives-handshake-deadline", "callee",
+        [i(REQ), "defer:9500", "timeout:10000", out(d_preamble(), D_PENDING), "timeout:10500", out(D_PENDING),
+         "reject:REFUSED", out(d_reject(1)), "timeout:11500", "out:"],
+        "CLOSED", [REQ_EV, "Closed:REFUSED/REFUSED"])
+    row("callee-no-pending-unless-deferred", "callee", [i(REQ), "timeout:1000", "timeout:60000", out(d_preamble())],
+        "REQUESTED", [REQ_EV])
+    # Caller data (with the early length) over the callee's limit: REJECT DATA_TOO_LARGE at the end of the
+    # CONNECT frame, at its header when the part in the frame alone exceeds it (sections 4.6 and 6).
+    row("callee-caller-data-over-limit", "callee", [i(P + connect(data=bytes(17))), out(d_preamble(), rj(13))],
         "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
-    # Only caller data over the limit is a refusal (the caller could not know the limit); any other frame
-    # over its limit before the request is a violation: ABORT DATA_TOO_LARGE, never a REJECT (found in review for issue 6; the engine fuzz audit now checks it).
-    row("callee-disconnect-over-limit-before-request", "callee",
-        ["in:" + hx(P + disconnect(bytes(17))), "out:" + d_preamble() + " | " + ab(13)],
+    row("callee-caller-data-over-limit-declared", "callee",
+        [i(P + connect(declared=17, data=b"abcd", split=[4])), out(d_preamble(), rj(13))],
         "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
-    row("callee-accept-over-limit-before-request", "callee",
-        ["in:" + hx(P + accept(data=bytes(17))), "out:" + d_preamble() + " | " + ab(13)],
+    row("callee-caller-data-and-early-over-limit", "callee",
+        [i(P + connect(early=12, data=b"alice")), out(d_preamble(), rj(13))],
         "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
-    row("callee-version-too-old", "callee", ["in:" + hx(preamble(2, 2) + connect()), "out:" + d_preamble()],
+    row("callee-caller-data-in-continuations", "callee",
+        [i(P + connect(data=b"alice", split=[2, 3])[:-(4 + 3)]), out(d_preamble()), "state:AWAITING_REQUEST",
+         i(cont(b"i") + cont(b"ce"))],
+        "REQUESTED", [REQ_EV])
+    row("callee-data-between-connect-and-continuation", "callee",
+        [i(P + connect(data=b"alice", split=[2, 3])[:-(4 + 3)] + data(b"x")), out(d_preamble(), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-caller-withdraws-before-continuation", "callee",
+        [i(P + connect(data=b"alice", split=[2, 3])[:-(4 + 3)] + abort(11)), out(d_preamble())],
+        "CLOSED", ["Closed:RESET/WITHDRAWN"])
+    row("callee-timeout-while-connect-incomplete", "callee",
+        [i(P + connect(data=b"alice", split=[2, 3])[:-(4 + 3)]), "timeout:10000", out(d_preamble(), ab(6))],
+        "CLOSED", ["Closed:ABORTED/TIMED_OUT"])
+    # Frames other than CONNECT before the request are violations (within their limits: a frame that is both
+    # illegal and over a limit may be reported either way, section 7.2).
+    row("callee-disconnect-before-request", "callee", [i(P + disconnect(b"x")), out(d_preamble(), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-accept-before-request", "callee", [i(P + accept()), out(d_preamble(), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-disconnect-ack-before-request", "callee", [i(P + disconnect_ack()), out(d_preamble(), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-data-before-connect", "callee", [i(P + data(b"x")), out(d_preamble(), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-message-size-before-request", "callee", [i(P + message_size(1)), out(d_preamble(), ab(7))],
+        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    # Versions, strangers, deadlines.
+    row("callee-version-too-old", "callee", [i(preamble(2, 2) + connect()), out(d_preamble())],
         "CLOSED", ["Closed:ABORTED/VERSION_UNSUPPORTED"])
-    row("callee-version-overlap", "callee", ["in:" + hx(preamble(1, 9) + connect())], "REQUESTED",
-        ["ConnectRequested:"])
-    row("callee-not-parley-http", "callee", ["in:" + hx(b"GET / HTTP/1.1\r\n"), "out:"],
+    row("callee-version-overlap", "callee", [i(preamble(1, 9) + connect())], "REQUESTED", ["ConnectRequested:"])
+    row("callee-not-parley-http", "callee", [i(b"GET / HTTP/1.1\r\n"), "out:"], "CLOSED", ["Closed:ABORTED/NOT_PARLEY"])
+    row("callee-not-parley-tls", "callee", [i(bytes.fromhex("16030102000100")), "out:"],
         "CLOSED", ["Closed:ABORTED/NOT_PARLEY"])
-    row("callee-not-parley-tls", "callee", ["in:" + hx(bytes.fromhex("16030102000100")), "out:"],
-        "CLOSED", ["Closed:ABORTED/NOT_PARLEY"])
-    row("callee-timeout-after-preamble", "callee",
-        ["in:" + hx(P), "timeout:10000", "out:" + d_preamble() + " | " + ab(6)],
+    row("callee-timeout-after-preamble", "callee", [i(P), "timeout:10000", out(d_preamble(), ab(6))],
         "CLOSED", ["Closed:ABORTED/TIMED_OUT"])
     row("callee-timeout-nothing-received", "callee",
-        ["timeout:9999", "out:", "timeout:10000", "out:" + d_preamble() + " | " + ab(6)],
+        ["timeout:9999", "out:", "timeout:10000", out(d_preamble(), ab(6))],
         "CLOSED", ["Closed:ABORTED/TIMED_OUT"])
-    row("callee-no-timeout-once-requested", "callee",
-        ["in:" + hx(REQ), "timeout:60000", "out:" + d_preamble()],
-        "REQUESTED", ["ConnectRequested:616c696365"])
-    row("callee-caller-withdraws", "callee", ["in:" + hx(REQ + abort(11))],
-        "CLOSED", ["ConnectRequested:616c696365", "Closed:RESET/WITHDRAWN"])
-    # Early messages (section 4.5): legal in REQUESTED, reported after the request, charged with the caller
-    # data to the callee's caller-data limit (16 here) until it accepts.
-    assert early_cost(b"alice", b"x") <= LIMITS["maxCallerData"]
-    row("callee-data-while-requested", "callee",
-        ["in:" + hx(REQ + data(b"x")), "out:" + d_preamble()],
-        "REQUESTED", ["ConnectRequested:616c696365", "MessageReceived:78"])
-    assert early_cost(b"alice", b"ab", b"") == 15
-    row("callee-early-messages-then-accept", "callee",
-        ["in:" + hx(REQ + data(b"ab") + data()), "accept", "out:" + d_preamble() + " | " + d_accept(),
-         "in:" + hx(data(bytes(16)))],
-        "OPEN", ["ConnectRequested:616c696365", "MessageReceived:6162", "MessageReceived:",
-                 "MessageReceived:" + hx(bytes(16))])
-    assert early_cost(b"", nine) <= LIMITS["maxCallerData"]
-    row("callee-early-fragmented-message", "callee",
-        ["in:" + hx(P + connect() + message_size(9) + data(nine[:8], True) + data(nine[8:])), "out:" + d_preamble()],
-        "REQUESTED", ["ConnectRequested:", "MessageReceived:" + hx(nine)])
-    assert early_cost(b"alice", b"abcdef") == 15 and early_cost(b"alice", b"abcdef", b"x") > 16
-    row("callee-early-messages-over-limit", "callee",
-        ["in:" + hx(REQ + data(b"abcdef") + data(b"x")[:4]), "out:" + d_preamble() + " | " + rj(13)],
-        "CLOSED", ["ConnectRequested:616c696365", "MessageReceived:616263646566", "Closed:ABORTED/DATA_TOO_LARGE"])
-    assert early_cost(b"", bytes(8) + bytes(5)) > 16
-    row("callee-early-fragments-over-limit", "callee",
-        ["in:" + hx(P + connect() + data(bytes(8), True) + data(bytes(5))[:4]), "out:" + d_preamble() + " | " + rj(13)],
-        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/DATA_TOO_LARGE"])
-    assert early_cost(b"alice", bytes(8)) > 16
-    row("callee-early-message-size-over-limit", "callee",
-        ["in:" + hx(REQ + message_size(8)), "out:" + d_preamble() + " | " + rj(13)],
-        "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/DATA_TOO_LARGE"])
-    row("callee-early-message-over-max-message", "callee",
-        ["in:" + hx(REQ + data(bytes(33))[:4]), "out:" + d_preamble() + " | " + rj(8)],
-        "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
-    row("callee-early-message-then-reject", "callee",
-        ["in:" + hx(REQ + data(b"x")), "reject:REFUSED", "out:" + d_preamble() + " | " + rj(1)],
-        "CLOSED", ["ConnectRequested:616c696365", "MessageReceived:78", "Closed:REFUSED/REFUSED"])
-    assert early_cost(b"alice", b"ab") <= 16 < early_cost(b"alice", b"ab", b"xy")
-    row("callee-early-messages-while-deferred", "callee",
-        ["in:" + hx(REQ), "defer:0", "in:" + hx(data(b"ab")), "defer:1000", "in:" + hx(data(b"xy")),
-         "out:" + " | ".join([d_preamble(), "PENDING", "PENDING", rj(13)])],
-        "CLOSED", ["ConnectRequested:616c696365", "MessageReceived:6162", "Closed:ABORTED/DATA_TOO_LARGE"])
-    row("callee-disconnect-while-requested", "callee",
-        ["in:" + hx(REQ + disconnect()), "out:" + d_preamble() + " | " + ab(7)],
-        "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("callee-data-before-connect", "callee", ["in:" + hx(P + data(b"x")), "out:" + d_preamble() + " | " + ab(7)],
-        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-caller-withdraws", "callee", [i(REQ + abort(11))], "CLOSED", [REQ_EV, "Closed:RESET/WITHDRAWN"])
+    row("callee-end-of-stream-while-requested", "callee", [i(REQ), "eos", out(d_preamble())],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/TRANSPORT_CLOSED"])
+    row("callee-disconnect-while-requested", "callee", [i(REQ + disconnect()), out(d_preamble(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-disconnect-ack-while-requested", "callee", [i(REQ + disconnect_ack()), out(d_preamble(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("callee-second-connect", "callee",
-        ["in:" + hx(REQ), "accept", "in:" + hx(connect()), "out:" + d_preamble() + " | " + d_accept() + " | " + ab(7)],
-        "CLOSED", ["ConnectRequested:616c696365", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+        [i(REQ), "accept", i(connect()), out(d_preamble(), d_accept(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-commands-before-open", "callee",
+        ["accept!WSAENOTCONN", "reject:REFUSED!WSAENOTCONN", "defer:0!WSAENOTCONN", i(REQ), "send:61!WSAENOTCONN",
+         "disconnect:!WSAENOTCONN", "connect!WSAEISCONN", out(d_preamble())],
+        "REQUESTED", [REQ_EV])
     row("callee-decide-twice", "callee",
-        ["in:" + hx(REQ), "accept", "accept!WSAENOTCONN", "reject:REFUSED!WSAENOTCONN"],
-        "OPEN", ["ConnectRequested:616c696365"])
+        [i(REQ), "accept", "accept!WSAENOTCONN", "reject:REFUSED!WSAENOTCONN", "defer:0!WSAENOTCONN"],
+        "OPEN", [REQ_EV])
     row("callee-accept-data-over-caller-limit", "callee",
-        ["in:" + hx(P + connect(max_callee=3)), "accept:61626364!WSAEMSGSIZE", "out:" + d_preamble(), "accept:616263",
-         "out:" + d_accept(data=b"abc")],
+        [i(P + connect(max_callee=3)), "accept:61626364!WSAEMSGSIZE", out(d_preamble()), "accept:616263",
+         out(d_accept(data=b"abc"))],
         "OPEN", ["ConnectRequested:"])
     row("callee-grant-qos-above-request", "callee",
-        ["in:" + hx(P + connect(qos=(be(1000), be(1000)))), "accept-qos:1001!WSAEINVAL", "out:" + d_preamble(),
-         "accept-qos:1000", "out:" + d_accept(qos=(be(1000), be(1000)))],
+        [i(P + connect(qos=(be(1000), be(1000)))), "accept-qos:1001!WSAEINVAL", out(d_preamble()),
+         "accept-qos:1000", out(d_accept(qos=(be(1000), be(1000))))],
         "OPEN", ["ConnectRequested:"])
-    row("callee-grant-qos-not-requested", "callee",
-        ["in:" + hx(REQ), "accept-qos:1000!WSAEINVAL", "out:" + d_preamble()],
-        "REQUESTED", ["ConnectRequested:616c696365"])
+    row("callee-grant-qos-not-requested", "callee", [i(REQ), "accept-qos:1000!WSAEINVAL", out(d_preamble())],
+        "REQUESTED", [REQ_EV])
+    row("callee-caller-data-64k", "callee maxCallerData=65536",
+        [i(P + connect(data=big)), out(d_preamble())], "REQUESTED", ["ConnectRequested:" + hx(big)])
+    row("callee-caller-data-over-raised-limit", "callee maxCallerData=65536",
+        [i(P + connect(data=big + b"!")[:4 + MAX_PAYLOAD]), out(d_preamble(), rj(13))],
+        "CLOSED", ["Closed:ABORTED/DATA_TOO_LARGE"])
 
-    # Open connection and teardown (callee side after accept)
-    OPENED = ["in:" + hx(REQ), "accept", "out:" + d_preamble() + " | " + d_accept()]
-    REQ_EV = "ConnectRequested:616c696365"
+    # ---- callee: early messages (section 4.6), charged size + 4 each against the declared early length
+    row("callee-early-message", "callee",
+        [i(P + connect(early=5, data=b"alice") + data(b"x")), out(d_preamble())],
+        "REQUESTED", [REQ_EV, "MessageReceived:78"])
+    assert 5 + early_length(b"ab", b"") == 15
+    row("callee-early-messages-then-accept", "callee",
+        [i(P + connect(early=early_length(b"ab", b""), data=b"alice") + data(b"ab") + data()), "accept",
+         out(d_preamble(), d_accept()), i(data(bytes(16)))],
+        "OPEN", [REQ_EV, "MessageReceived:6162", "MessageReceived:", "MessageReceived:" + hx(bytes(16))])
+    row("callee-early-messages-at-limit", "callee",
+        [i(P + connect(early=early_length(b"abcdefg"), data=b"alice") + data(b"abcdefg")), out(d_preamble())],
+        "REQUESTED", [REQ_EV, "MessageReceived:61626364656667"])
+    assert early_length(nine) == 13
+    row("callee-early-fragmented-message", "callee",
+        [i(P + connect(early=13) + message_size(9) + data(nine[:8], True) + data(nine[8:])), out(d_preamble())],
+        "REQUESTED", ["ConnectRequested:", "MessageReceived:" + hx(nine)])
+    row("callee-early-message-undeclared", "callee",
+        [i(REQ + data(b"x")), out(d_preamble(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-early-messages-beyond-declared", "callee",
+        [i(P + connect(early=5, data=b"alice") + data(b"x")), "state:REQUESTED", i(data()), out(d_preamble(), ab(7))],
+        "CLOSED", [REQ_EV, "MessageReceived:78", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-early-fragment-beyond-declared", "callee",
+        [i(P + connect(early=6) + data(b"a", True) + data(b"bc")[:4]), out(d_preamble(), ab(7))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-early-message-size-beyond-declared", "callee",
+        [i(P + connect(early=10) + message_size(7)), out(d_preamble(), ab(7))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("callee-early-message-size-undeclared", "callee",
+        [i(REQ + message_size(0)), out(d_preamble(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    # Over the max message size: REJECT MESSAGE_TOO_LARGE, checked before the early length.
+    row("callee-early-message-over-max-message", "callee",
+        [i(P + connect(early=5) + data(bytes(33))[:4]), out(d_preamble(), rj(8))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("callee-early-message-over-max-message-within-declared", "callee maxCallerData=64",
+        [i(P + connect(early=37) + data(bytes(33))[:4]), out(d_preamble(), rj(8))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("callee-early-fragments-over-max-message", "callee maxCallerData=64",
+        [i(P + connect(early=37) + data(bytes(20), True) + data(bytes(13))[:4]), out(d_preamble(), rj(8))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("callee-early-message-size-over-max-message", "callee maxCallerData=64",
+        [i(P + connect(early=37) + message_size(33)), out(d_preamble(), rj(8))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("callee-early-message-size-over-max-message-and-declared", "callee",
+        [i(P + connect(early=5) + message_size(33)), out(d_preamble(), rj(8))],
+        "CLOSED", ["ConnectRequested:", "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("callee-early-message-then-reject", "callee",
+        [i(P + connect(early=5, data=b"alice") + data(b"x")), "reject:REFUSED", out(d_preamble(), d_reject(1))],
+        "CLOSED", [REQ_EV, "MessageReceived:78", "Closed:REFUSED/REFUSED"])
+    row("callee-early-messages-while-deferred", "callee",
+        [i(P + connect(early=12)), "defer:0", i(data(b"ab")), "defer:1000", i(data(b"xy")),
+         out(d_preamble(), D_PENDING, D_PENDING), "accept", out(d_accept())],
+        "OPEN", ["ConnectRequested:", "MessageReceived:6162", "MessageReceived:7879"])
+    # Once the ACCEPT is sent, messages still in flight are ordinary: not charged.
+    row("callee-early-messages-after-accept-not-charged", "callee",
+        [i(P + connect(early=5)), "accept", i(data(b"x") + data(bytes(16)) + data()), out(d_preamble(), d_accept())],
+        "OPEN", ["ConnectRequested:", "MessageReceived:78", "MessageReceived:" + hx(bytes(16)), "MessageReceived:"])
+
+    # ---- an open connection (the callee after its ACCEPT) and the acknowledged end (sections 4.7, 4.8)
+    OPENED = [i(REQ), "accept", out(d_preamble(), d_accept())]
     row("open-messages-and-graceful-close", "callee",
-        OPENED + ["in:" + hx(data(b"he", True) + data(b"llo") + data() + disconnect(b"25")), "out:",
-                  "send:6f6b", "disconnect:31303235", "out:" + d_data(b"ok") + " | " + d_disconnect(b"1025")],
+        OPENED + [i(data(b"he", True) + data(b"llo") + data() + disconnect(b"25")), out(D_ACK), "state:RECEIVE_CLOSED",
+                  "send:6f6b", "disconnect:31303235", out(d_data(b"ok"), d_disconnect(b"1025")), "state:CLOSING",
+                  i(disconnect_ack()), "out:"],
         "CLOSED", [REQ_EV, "MessageReceived:68656c6c6f", "MessageReceived:", "PeerDisconnected:3235",
                    "Closed:GRACEFUL/UNSPECIFIED"])
-    row("open-local-disconnect-first", "callee",
-        OPENED + ["disconnect:3235", "send:61!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN", "in:" + hx(data(b"x")),
-                  "in:" + hx(disconnect(b"", True)), "out:" + d_disconnect(b"25")],
-        "CLOSED", [REQ_EV, "MessageReceived:78", "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
-    row("open-data-after-peer-disconnect", "callee",
-        OPENED + ["in:" + hx(disconnect() + data(b"x")), "out:" + ab(7)],
+    row("teardown-first-disconnecter", "callee",
+        OPENED + ["disconnect:3235", out(d_disconnect(b"25")), "state:SEND_CLOSED", i(disconnect_ack()), "out:",
+                  "state:SEND_CONFIRMED", i(data(b"x")), i(disconnect(b"1025")), out(D_ACK)],
+        "CLOSED", [REQ_EV, "MessageReceived:78", "PeerDisconnected:31303235", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-last-disconnecter", "callee",
+        OPENED + [i(disconnect(b"25")), out(D_ACK), "state:RECEIVE_CLOSED", "disconnect:31303235",
+                  out(d_disconnect(b"1025")), "state:CLOSING", i(disconnect_ack()), "out:"],
+        "CLOSED", [REQ_EV, "PeerDisconnected:3235", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-crossing-disconnects", "callee",
+        OPENED + ["disconnect:61", "state:SEND_CLOSED", i(disconnect(b"b")), out(d_disconnect(b"a"), D_ACK),
+                  "state:CLOSING", i(disconnect_ack()), "out:"],
+        "CLOSED", [REQ_EV, "PeerDisconnected:62", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-ack-and-disconnect-together", "callee",
+        OPENED + ["disconnect:", i(disconnect_ack() + disconnect(b"b")), out(d_disconnect(), D_ACK)],
+        "CLOSED", [REQ_EV, "PeerDisconnected:62", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-caller-first-disconnecter", "caller",
+        ["connect", i(P + ACC), "disconnect:3235", out(C_OUT, d_disconnect(b"25")), i(disconnect_ack()),
+         "state:SEND_CONFIRMED", i(data(b"ok") + disconnect(b"1025")), out(D_ACK)],
+        "CLOSED", ["Accepted:", "MessageReceived:6f6b", "PeerDisconnected:31303235", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-caller-last-disconnecter", "caller",
+        ["connect", i(P + ACC + disconnect(b"t")), out(C_OUT, D_ACK), "send:78", "disconnect:",
+         out(d_data(b"x"), d_disconnect()), "state:CLOSING", i(disconnect_ack())],
+        "CLOSED", ["Accepted:", "PeerDisconnected:74", "Closed:GRACEFUL/UNSPECIFIED"])
+    # The peer's DISCONNECT is acknowledged once it is whole (with its CONTINUATIONs).
+    row("teardown-peer-disconnect-in-continuations", "callee",
+        OPENED + [i(disconnect(b"goodbye", split=[3, 4])[:-(4 + 4)]), "out:", "state:OPEN", i(cont(b"db")), "out:",
+                  i(cont() + cont(b"ye")), out(D_ACK)],
+        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:676f6f64627965"])
+    row("teardown-receive-64k-disconnect-data", "callee maxDisconnectData=65536",
+        [i(REQ), "accept", out(d_preamble(), d_accept(max_disc=64 * KIB)), i(disconnect(big)), out(D_ACK)],
+        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:" + hx(big)])
+    huge = blocks(200800, 1000)  # a DISCONNECT and three CONTINUATIONs
+    assert len(huge) > 3 * MAX_PAYLOAD - DISCONNECT_FIXED
+    row("teardown-receive-disconnect-data-in-four-frames", "callee maxDisconnectData=262144",
+        [i(REQ), "accept", out(d_preamble(), d_accept(max_disc=256 * KIB)), i(disconnect(huge)), out(D_ACK)],
+        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:" + hx(huge)])
+    row("teardown-disconnect-data-over-raised-limit", "callee maxDisconnectData=65536",
+        [i(REQ), "accept", out(d_preamble(), d_accept(max_disc=64 * KIB)),
+         i(disconnect(big + b"!")[:4 + MAX_PAYLOAD]), out(ab(13))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/DATA_TOO_LARGE"])
+    row("open-disconnect-data-over-limit", "callee", OPENED + [i(disconnect(bytes(17))), out(ab(13))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/DATA_TOO_LARGE"])
+    row("open-disconnect-data-over-limit-declared", "callee",
+        OPENED + [i(disconnect(b"ab", declared=17, split=[2])), out(ab(13))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/DATA_TOO_LARGE"])
+    # CLOSED flag (section 4.7): set only when closing before the peer's DISCONNECT arrived.
+    row("teardown-close-sets-closed-flag", "callee",
+        OPENED + ["close:3235", out(d_disconnect(b"25", True)), "state:SEND_CLOSED", i(disconnect_ack()),
+                  "state:SEND_CONFIRMED", i(disconnect()), out(D_ACK)],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-close-after-peer-disconnect-no-closed-flag", "callee",
+        OPENED + [i(disconnect(b"25")), out(D_ACK), "close:31303235", out(d_disconnect(b"1025")), "state:CLOSING",
+                  i(disconnect_ack())],
+        "CLOSED", [REQ_EV, "PeerDisconnected:3235", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-peer-closed-refuses-sends", "callee",
+        OPENED + [i(disconnect(b"", True)), out(D_ACK), "send:61!WSAESHUTDOWN", "disconnect:", out(d_disconnect()),
+                  "state:CLOSING", i(disconnect_ack())],
+        "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-caller-peer-closed", "caller",
+        ["connect", i(P + ACC + disconnect(b"", True)), out(C_OUT, D_ACK), "send:61!WSAESHUTDOWN", "disconnect:",
+         out(d_disconnect()), i(disconnect_ack())],
+        "CLOSED", ["Accepted:", "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-crossing-closed-disconnects", "callee",
+        OPENED + ["close:", i(disconnect(b"", True)), out(d_disconnect(b"", True), D_ACK), i(disconnect_ack())],
+        "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+    # Commands in the teardown states (section 7.3).
+    row("teardown-commands-refused", "callee",
+        OPENED + ["disconnect:", "send:61!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN", "close:!WSAESHUTDOWN",
+                  i(disconnect_ack()), "send:61!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN", i(data(b"x")),
+                  i(disconnect()), out(d_disconnect(), D_ACK)],
+        "CLOSED", [REQ_EV, "MessageReceived:78", "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("teardown-closing-commands-refused", "callee",
+        OPENED + [i(disconnect()), "send:61", "disconnect:", "send:62!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN",
+                  "accept!WSAENOTCONN", out(D_ACK, d_data(b"a"), d_disconnect())],
+        "CLOSING", [REQ_EV, "PeerDisconnected:"])
+    row("closed-refuses-commands", "callee",
+        OPENED + [i(disconnect()), "disconnect:", i(disconnect_ack()), "send:61!WSAESHUTDOWN",
+                  "disconnect:!WSAESHUTDOWN", "accept!WSAESHUTDOWN", "abort:APPLICATION_ABORT", "out:" + seq(D_ACK,
+                                                                                                   d_disconnect())],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("closed-ignores-inbound-bytes", "callee",
+        OPENED + [i(disconnect()), "disconnect:", i(disconnect_ack() + disconnect_ack() + data(b"x") + b"junk"),
+                  "eos", out(D_ACK, d_disconnect())],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
+    # The unacknowledged end (sections 4.8, 7.4): unconfirmed in CLOSING, aborted before it.
+    row("closing-end-of-stream-unconfirmed", "callee",
+        OPENED + [i(disconnect(b"25")), "disconnect:31303235", "eos", out(D_ACK, d_disconnect(b"1025")),
+                  "send:61!WSAECONNABORTED"],
+        "CLOSED", [REQ_EV, "PeerDisconnected:3235", "Closed:UNCONFIRMED/TRANSPORT_CLOSED"])
+    row("closing-reset-unconfirmed", "callee",
+        OPENED + ["disconnect:", i(disconnect()), "state:CLOSING", "reset", out(d_disconnect(), D_ACK),
+                  "send:61!WSAECONNRESET"],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:UNCONFIRMED/TRANSPORT_RESET"])
+    row("closing-abort-linger-bound-unconfirmed", "callee",
+        OPENED + [i(disconnect()), "disconnect:", "abort:TIMED_OUT", out(D_ACK, d_disconnect(), ab(6)),
+                  "send:61!WSAETIMEDOUT"],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:UNCONFIRMED/TIMED_OUT"])
+    row("closing-application-abort-unconfirmed", "caller",
+        ["connect", i(P + ACC), "disconnect:", i(disconnect()), "abort:APPLICATION_ABORT",
+         out(C_OUT, d_disconnect(), D_ACK, ab(9))],
+        "CLOSED", ["Accepted:", "PeerDisconnected:", "Closed:UNCONFIRMED/APPLICATION_ABORT"])
+    row("closing-peer-abort", "callee", OPENED + [i(disconnect()), "disconnect:", i(abort(9)), out(D_ACK, d_disconnect())],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:RESET/APPLICATION_ABORT"])
+    row("closing-data-violation", "callee", OPENED + [i(disconnect()), "disconnect:", i(data(b"x")),
+                                                      out(D_ACK, d_disconnect(), ab(7))],
         "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("open-end-of-stream-without-disconnect", "callee", OPENED + ["in:" + hx(data(b"x")), "eos", "out:"],
-        "CLOSED", [REQ_EV, "MessageReceived:78", "Closed:ABORTED/TRANSPORT_CLOSED"])
-    row("open-end-of-stream-mid-message", "callee", OPENED + ["in:" + hx(data(b"x", True)), "eos"],
+    row("send-closed-end-of-stream", "callee", OPENED + ["disconnect:", "eos"],
         "CLOSED", [REQ_EV, "Closed:ABORTED/TRANSPORT_CLOSED"])
-    row("open-end-of-stream-after-peer-disconnect", "callee",
-        OPENED + ["in:" + hx(disconnect(b"t")), "eos", "send:61", "disconnect:",
-                  "out:" + d_data(b"a") + " | " + d_disconnect()],
-        "CLOSED", [REQ_EV, "PeerDisconnected:74", "Closed:GRACEFUL/UNSPECIFIED"])
-    row("open-end-of-stream-after-own-disconnect", "callee", OPENED + ["disconnect:", "eos"],
+    row("send-confirmed-end-of-stream", "callee", OPENED + ["disconnect:", i(disconnect_ack()), "eos"],
         "CLOSED", [REQ_EV, "Closed:ABORTED/TRANSPORT_CLOSED"])
-    row("open-reset-after-peer-disconnect", "callee",
-        OPENED + ["in:" + hx(disconnect()), "reset"],
+    row("send-confirmed-reset", "callee", OPENED + ["disconnect:", i(disconnect_ack()), "reset"],
+        "CLOSED", [REQ_EV, "Closed:RESET/TRANSPORT_RESET"])
+    row("receive-closed-end-of-stream", "callee", OPENED + [i(disconnect(b"t")), "eos", "send:61!WSAECONNABORTED"],
+        "CLOSED", [REQ_EV, "PeerDisconnected:74", "Closed:ABORTED/TRANSPORT_CLOSED"])
+    row("receive-closed-reset", "callee", OPENED + [i(disconnect()), "reset"],
         "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:RESET/TRANSPORT_RESET"])
-    row("open-peer-abort", "callee", OPENED + ["in:" + hx(abort(9, b"bye")), "send:61!WSAECONNRESET", "out:"],
+    # DISCONNECT_ACK only for this side's DISCONNECT, and only once (section 4.8).
+    row("disconnect-ack-in-open", "callee", OPENED + [i(disconnect_ack()), out(ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("disconnect-ack-in-receive-closed", "callee", OPENED + [i(disconnect() + disconnect_ack()), out(D_ACK, ab(7))],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("disconnect-ack-twice", "callee",
+        OPENED + ["disconnect:", i(disconnect_ack()), "state:SEND_CONFIRMED", i(disconnect_ack()),
+                  out(d_disconnect(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("disconnect-ack-with-payload", "callee", OPENED + ["disconnect:", i(disconnect_ack(b"x")),
+                                                           out(d_disconnect(), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("disconnect-twice-from-peer", "callee", OPENED + [i(disconnect() + disconnect()), out(D_ACK, ab(7))],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    # Messages and limits while open.
+    row("open-local-disconnect-first", "callee",
+        OPENED + ["disconnect:3235", "send:61!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN", i(data(b"x")),
+                  i(disconnect(b"", True)), out(d_disconnect(b"25"), D_ACK), "state:CLOSING"],
+        "CLOSING", [REQ_EV, "MessageReceived:78", "PeerDisconnected/closed:"])
+    row("open-data-after-peer-disconnect", "callee", OPENED + [i(disconnect() + data(b"x")), out(D_ACK, ab(7))],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("open-end-of-stream-without-disconnect", "callee", OPENED + [i(data(b"x")), "eos", "out:"],
+        "CLOSED", [REQ_EV, "MessageReceived:78", "Closed:ABORTED/TRANSPORT_CLOSED"])
+    row("open-end-of-stream-mid-message", "callee", OPENED + [i(data(b"x", True)), "eos"],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/TRANSPORT_CLOSED"])
+    row("open-end-of-stream-mid-disconnect-data", "callee",
+        OPENED + [i(disconnect(b"bye", split=[1, 2])[:-(4 + 2)]), "eos", "out:"],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/TRANSPORT_CLOSED"])
+    row("open-peer-abort", "callee", OPENED + [i(abort(9, b"bye")), "send:61!WSAECONNRESET", "out:"],
         "CLOSED", [REQ_EV, "Closed:RESET/APPLICATION_ABORT"])
-    row("open-peer-abort-unknown-reason", "callee", OPENED + ["in:" + hx(abort(4242))],
-        "CLOSED", [REQ_EV, "Closed:RESET/UNSPECIFIED"])
+    row("open-peer-abort-unknown-reason", "callee", OPENED + [i(abort(4242))], "CLOSED", [REQ_EV, "Closed:RESET/UNSPECIFIED"])
     row("open-local-abort", "callee",
-        OPENED + ["abort:APPLICATION_ABORT", "out:" + ab(9), "abort:APPLICATION_ABORT", "out:",
-                  "in:" + hx(data(b"late"))],
+        OPENED + ["abort:APPLICATION_ABORT", out(ab(9)), "abort:APPLICATION_ABORT", "out:", i(data(b"late"))],
         "CLOSED", [REQ_EV, "Closed:ABORTED/APPLICATION_ABORT"])
-    row("open-message-over-limit", "callee",
-        OPENED + ["in:" + hx(data(bytes(16), True) + data(bytes(17))), "out:" + ab(8)],
+    row("open-local-abort-in-send-confirmed", "callee",
+        OPENED + ["disconnect:", i(disconnect_ack()), "abort:APPLICATION_ABORT", out(d_disconnect(), ab(9))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/APPLICATION_ABORT"])
+    row("open-message-over-limit", "callee", OPENED + [i(data(bytes(16), True) + data(bytes(17))), out(ab(8))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("open-receive-1mib-message", "callee maxMessageSize=1048576",
+        [i(REQ), "accept", out(d_preamble(), d_accept(max_msg=MIB)), i(sent(mib, MAX_PAYLOAD)),
+         i(sent(mib, 4096)[:4 + 4 + 4096]), "state:OPEN", i(sent(mib, 4096)[4 + 4 + 4096:]), "out:"],
+        "OPEN", [REQ_EV, "MessageReceived:" + hx(mib), "MessageReceived:" + hx(mib)])
+    row("open-message-over-raised-limit", "callee maxMessageSize=1048576",
+        [i(REQ), "accept", out(d_preamble(), d_accept(max_msg=MIB)),
+         i(sent(mib + b"!", MAX_PAYLOAD)[4 + 4:]), out(ab(8))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/MESSAGE_TOO_LARGE"])
+    row("open-message-size-over-raised-limit", "callee maxMessageSize=1048576",
+        [i(REQ), "accept", out(d_preamble(), d_accept(max_msg=MIB)), i(message_size(MIB + 1)), out(ab(8))],
         "CLOSED", [REQ_EV, "Closed:ABORTED/MESSAGE_TOO_LARGE"])
     row("open-message-size-then-fragments", "callee",
-        OPENED + ["in:" + hx(message_size(5) + data(b"hel", True) + data(b"lo")), "out:"],
+        OPENED + [i(message_size(5) + data(b"hel", True) + data(b"lo")), "out:"],
         "OPEN", [REQ_EV, "MessageReceived:68656c6c6f"])
     row("open-message-size-while-send-closed", "callee",
-        OPENED + ["disconnect:", "in:" + hx(message_size(9) + data(bytes(8), True) + data(b"x")),
-                  "out:" + d_disconnect()],
+        OPENED + ["disconnect:", i(message_size(9) + data(bytes(8), True) + data(b"x")), out(d_disconnect())],
         "SEND_CLOSED", [REQ_EV, "MessageReceived:000000000000000078"])
+    row("open-message-size-while-send-confirmed", "callee",
+        OPENED + ["disconnect:", i(disconnect_ack() + message_size(9) + data(bytes(8), True) + data(b"x")),
+                  out(d_disconnect())],
+        "SEND_CONFIRMED", [REQ_EV, "MessageReceived:000000000000000078"])
     row("open-message-size-mismatch", "callee",
-        OPENED + ["in:" + hx(message_size(6) + data(b"hel", True) + data(b"lo")), "out:" + ab(7)],
+        OPENED + [i(message_size(6) + data(b"hel", True) + data(b"lo")), out(ab(7))],
         "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("open-message-size-over-limit", "callee",
-        OPENED + ["in:" + hx(message_size(33)), "out:" + ab(8)],
+    row("open-message-size-over-limit", "callee", OPENED + [i(message_size(33)), out(ab(8))],
         "CLOSED", [REQ_EV, "Closed:ABORTED/MESSAGE_TOO_LARGE"])
-    row("open-message-size-wrong-length", "callee",
-        OPENED + ["in:" + hx(frame(0x81, 0, bytes(2))), "out:" + ab(7)],
+    row("open-message-size-wrong-length", "callee", OPENED + [i(frame(0x81, 0, bytes(2))), out(ab(7))],
         "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("open-message-size-after-peer-disconnect", "callee",
-        OPENED + ["in:" + hx(disconnect() + message_size(1)), "out:" + ab(7)],
+        OPENED + [i(disconnect() + message_size(1)), out(D_ACK, ab(7))],
         "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("callee-message-size-before-request", "callee",
-        ["in:" + hx(P + message_size(1)), "out:" + d_preamble() + " | " + ab(7)],
-        "CLOSED", ["Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("open-disconnect-data-over-limit", "callee",
-        OPENED + ["in:" + hx(disconnect(bytes(17))), "out:" + ab(13)],
-        "CLOSED", [REQ_EV, "Closed:ABORTED/DATA_TOO_LARGE"])
-    row("open-peer-closed-refuses-sends", "callee",
-        OPENED + ["in:" + hx(disconnect(b"", True)), "send:61!WSAESHUTDOWN", "disconnect:",
-                  "out:" + D_CLOSE_SEEN + " | " + d_disconnect()],
-        "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
-    # CLOSE_SEEN (section 4.10): sent at once for a DISCONNECT with CLOSED that arrives while this side may
-    # still send; never otherwise. Received, it changes nothing in any state.
-    row("open-peer-closed-answered-with-close-seen", "callee",
-        OPENED + ["in:" + hx(data(b"x") + disconnect(b"bye", True)), "out:" + D_CLOSE_SEEN],
-        "RECEIVE_CLOSED", [REQ_EV, "MessageReceived:78", "PeerDisconnected/closed:627965"])
-    row("caller-peer-closed-answered-with-close-seen", "caller",
-        ["connect", "in:" + hx(P + ACC + disconnect(b"", True)), "out:" + C_OUT + " | " + D_CLOSE_SEEN,
-         "send:61!WSAESHUTDOWN", "disconnect:", "out:" + d_disconnect()],
-        "CLOSED", ["Accepted:", "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
-    row("open-peer-disconnect-without-closed-no-close-seen", "callee",
-        OPENED + ["in:" + hx(disconnect(b"t")), "out:"],
-        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:74"])
-    row("send-closed-peer-closed-no-close-seen", "callee",
-        OPENED + ["disconnect:", "out:" + d_disconnect(), "in:" + hx(disconnect(b"", True)), "out:"],
-        "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
-    row("close-seen-ignored-while-connecting", "caller",
-        ["connect", "in:" + hx(P + close_seen()), "out:" + C_OUT, "in:" + hx(close_seen() + ACC)],
+    row("open-message-size-while-closing", "callee",
+        OPENED + ["disconnect:", i(disconnect() + message_size(1)), out(d_disconnect(), D_ACK, ab(7))],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    # 0x82 (CLOSE_SEEN in earlier drafts) is now an unknown extension: skipped everywhere (section 9).
+    row("former-close-seen-skipped-while-connecting", "caller",
+        ["connect", i(P + frame(0x82, 0, b"")), out(C_OUT), i(frame(0x82, 0, b"x") + ACC)],
         "OPEN", ["Accepted:"])
-    row("close-seen-ignored-awaiting-request", "callee",
-        ["in:" + hx(P + close_seen()), "out:" + d_preamble()], "AWAITING_REQUEST", [])
-    row("close-seen-ignored-while-requested", "callee",
-        ["in:" + hx(REQ + close_seen()), "out:" + d_preamble()], "REQUESTED", [REQ_EV])
-    row("close-seen-ignored-while-open", "callee",
-        OPENED + ["in:" + hx(close_seen() + data(b"he", True) + close_seen() + data(b"llo")), "out:"],
+    row("former-close-seen-skipped-while-requested", "callee", [i(REQ + frame(0x82, 0, b"")), out(d_preamble())],
+        "REQUESTED", [REQ_EV])
+    row("former-close-seen-skipped-while-open", "callee",
+        OPENED + [i(frame(0x82, 0, b"") + data(b"he", True) + frame(0x82, 0, b"") + data(b"llo")), "out:"],
         "OPEN", [REQ_EV, "MessageReceived:68656c6c6f"])
-    row("close-seen-ignored-after-message-size", "callee",
-        OPENED + ["in:" + hx(message_size(2) + close_seen() + data(b"hi")), "out:"],
-        "OPEN", [REQ_EV, "MessageReceived:6869"])
-    row("close-seen-received-after-own-close", "callee",
-        OPENED + ["close:", "out:" + d_disconnect(b"", True), "in:" + hx(close_seen()), "out:"],
-        "SEND_CLOSED", [REQ_EV])
-    row("close-seen-ignored-while-receive-closed", "callee",
-        OPENED + ["in:" + hx(disconnect() + close_seen()), "out:", "send:61", "out:" + d_data(b"a")],
-        "RECEIVE_CLOSED", [REQ_EV, "PeerDisconnected:"])
-    row("close-seen-ignored-when-closed", "callee",
-        OPENED + ["in:" + hx(disconnect()), "disconnect:", "in:" + hx(close_seen()), "out:" + d_disconnect()],
-        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
-    row("close-seen-with-payload", "callee",
-        OPENED + ["in:" + hx(frame(0x82, 0, b"x")), "out:" + ab(7)],
-        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
-    row("closed-refuses-commands", "callee",
-        OPENED + ["in:" + hx(disconnect()), "disconnect:", "send:61!WSAESHUTDOWN", "disconnect:!WSAESHUTDOWN",
-                  "accept!WSAESHUTDOWN"],
-        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:GRACEFUL/UNSPECIFIED"])
+    row("former-close-seen-skipped-while-closing", "callee",
+        OPENED + [i(disconnect(b"", True)), "disconnect:", i(frame(0x82, 0, b"")), "state:CLOSING",
+                  i(disconnect_ack()), out(D_ACK, d_disconnect())],
+        "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
     return rows
 
 
 # ------------------------------------------------------------------------------------------ reference-scenario.tsv
 
 def scenario_rows():
-    """The reference scenario of winsock-semantics.md between two engines with the default configuration."""
-    mib4, kib4 = 4 << 20, 4096
+    """The worked example of section 10: the reference scenario between two engines with the default
+    configuration (4 MiB messages, 4 KiB callee, disconnect and reason data)."""
+    mib4, kib4 = 4 * MIB, 4 * KIB
     return [
-        ("1", "client", "preamble", preamble().hex(), "versions 1..1"),
-        ("1", "client", "CONNECT", connect(mib4, kib4, kib4, data=b"alice").hex(),
-         "limits 4 MiB / 4 KiB / 4 KiB, caller data \"alice\""),
-        ("2", "server", "preamble", preamble().hex(), "versions 1..1: version 1 chosen"),
-        ("2", "server", "ACCEPT", accept(mib4, kib4, data=b"welcome").hex(),
+        ("1", "client", "preamble", hx(preamble()), "versions 1..1"),
+        ("1", "client", "CONNECT", hx(connect(mib4, kib4, kib4, kib4, 0, data=b"alice")),
+         "limits 4 MiB / 4 KiB / 4 KiB / 4 KiB, no early messages, caller data \"alice\""),
+        ("2", "server", "preamble", hx(preamble()), "versions 1..1: version 1 chosen"),
+        ("2", "server", "ACCEPT", hx(accept(mib4, kib4, data=b"welcome")),
          "limits 4 MiB / 4 KiB, callee data \"welcome\""),
-        ("3", "client", "DATA", data(b"deposit 25").hex(), "one message, one fragment"),
-        ("4", "server", "DATA", data(b"ok").hex(), "one message"),
-        ("5", "client", "DISCONNECT", disconnect(b"25").hex(), "WSASendDisconnect with the client's total"),
-        ("6", "server", "DISCONNECT", disconnect(b"1025", closed=True).hex(),
-         "WSASendDisconnect with the grand total, then closesocket: CLOSED"),
+        ("3", "client", "DATA", hx(data(b"deposit 25")), "one message, one fragment"),
+        ("4", "server", "DATA", hx(data(b"ok")), "one message"),
+        ("5", "client", "DISCONNECT", hx(disconnect(b"25")), "WSASendDisconnect with the client's total: SEND_CLOSED"),
+        ("6", "server", "DISCONNECT_ACK", hx(disconnect_ack()),
+         "the server read the client's DISCONNECT: RECEIVE_CLOSED; the client is SEND_CONFIRMED"),
+        ("7", "server", "DISCONNECT", hx(disconnect(b"1025")),
+         "WSASendDisconnect with the grand total, then closesocket (no CLOSED: the client's DISCONNECT arrived): "
+         "CLOSING"),
+        ("8", "client", "DISCONNECT_ACK", hx(disconnect_ack()),
+         "the client read the server's DISCONNECT: both end gracefully"),
     ]
 
 
-SCENARIO_HEADER = """\
-# The reference scenario (docs/protocol.md, "Worked example"), frame by frame. Generated by generate.py.
-# Both engines use the default configuration (4 KiB connect and disconnect data, 4 MiB messages).
-# Columns (tab-separated): step, sender (client = caller, server = callee), frame, hex, meaning
+# ------------------------------------------------------------------------------------------ headers
+
+HEX_NOTE = """\
+# HEX is lower-case hex, two digits per byte, possibly empty; [XX*N] inside it stands for the byte XX
+# repeated N times (N decimal), and this file writes every run of 64 or more equal bytes that way
+# (e.g. 0102[00*100]03 is 01 02, a hundred 00 bytes, then 03). Byte indices count the expanded bytes.
 """
-
-
-# ------------------------------------------------------------------------------------------ writing
 
 FRAMES_HEADER = """\
 # Parley protocol v1 frame vectors (docs/protocol.md). Generated by generate.py; edit that, not this file.
-# Decoder limits: maxCallerData=16 maxCalleeData=16 maxDisconnectData=16 maxMessageSize=32
+# Decoder limits: maxCallerData=16 maxCalleeData=16 maxDisconnectData=16 maxReasonData=1024 maxMessageSize=32
+# (maxCallerData bounds the caller data length plus the early length, section 4.6.)
 # Columns (tab-separated): name, input, hex, expect, canonical
+""" + HEX_NOTE + """\
 #   input     stream: hex is the start of a byte stream, preamble included
 #             frames: hex follows the preamble 8f5041524c45590a0101, which the reader feeds first
 #   expect    the frames decoded from hex, in order, separated by " | ", each as
 #               PREAMBLE min=N max=N
-#               CONNECT maxMessage=N maxCalleeData=N maxDisconnectData=N [qos=S;R] [group=KIND:ID:PRIORITY] data=HEX
+#               CONNECT maxMessage=N maxCalleeData=N maxDisconnectData=N maxReasonData=N early=N [qos=S;R]
+#                       [group=KIND:ID:PRIORITY] data=HEX       (KIND: NONE, JOIN, UNCONSTRAINED, CONSTRAINED)
 #               ACCEPT maxMessage=N maxDisconnectData=N [qos=S;R] [group=ID:PRIORITY] data=HEX
-#               REJECT reason=CODE/NAME data=HEX     (NAME: UNSPECIFIED for codes the version does not know)
+#               REJECT reason=CODE/NAME data=HEX
 #               PENDING
 #               DATA more=0|1 data=HEX
 #               MESSAGE_SIZE size=N
-#               CLOSE_SEEN
 #               DISCONNECT closed=0|1 data=HEX
+#               DISCONNECT_ACK
 #               ABORT reason=CODE/NAME data=HEX
+#             N is the field's value as sent (u32 fields up to 4294967295), except that maxCalleeData,
+#             maxDisconnectData and maxReasonData above 16777216 are written 16777216: an advertised
+#             user-data limit above the hard maximum is not an error and counts as 16 MiB (section 6).
+#             (maxMessage is always as sent.) CODE is the u16 as sent; NAME is its reason code name, or
+#             UNSPECIFIED for a code that is unknown or local-only (section 8).
+#             data=HEX of CONNECT, ACCEPT, REJECT and DISCONNECT is the whole user data: a frame whose user
+#             data continues in CONTINUATION frames is listed once, complete, when its last CONTINUATION has
+#             been decoded; a CONTINUATION is never listed on its own.
 #             S and R are flow specs: TokenRate,TokenBucketSize,PeakBandwidth,Latency,DelayVariation,
-#             ServiceType,MaxSduSize,MinimumPolicedSize; "-" is QOS_NOT_SPECIFIED; ServiceType is its name,
-#             with "+0x" and the flag bits (8 hex digits) when the top byte is not zero.
-#             The list may end with "error=REASON at=N": the decoder reports REASON (a reason code name)
-#             when it has been fed the byte at index N of hex (0-based), not before, and decodes nothing
-#             after it; or with "partial": the bytes end inside a frame (or the preamble).
-#   canonical yes: encoding the decoded frames again gives hex back exactly
+#             ServiceType,MaxSduSize,MinimumPolicedSize; "-" is QOS_NOT_SPECIFIED; ServiceType is its name
+#             (NO_TRAFFIC, BEST_EFFORT, CONTROLLED_LOAD, GUARANTEED, NETWORK_UNAVAILABLE, GENERAL_INFORMATION,
+#             NO_CHANGE, NON_CONFORMING, NETWORK_CONTROL, QUALITATIVE), with "+0x" and the flag bits (8 hex
+#             digits) when the top byte is not zero.
+#             The list may end with "error=REASON at=N": the decoder reports REASON (a reason code name:
+#             NOT_PARLEY, PROTOCOL_VIOLATION, DATA_TOO_LARGE or MESSAGE_TOO_LARGE) when it has been fed the
+#             byte at index N of hex (0-based), not before, and decodes nothing after it; or with "partial":
+#             the bytes end inside a frame (or the preamble), or while user data announced by a frame is
+#             still outstanding (its CONTINUATIONs have not all arrived).
+#   canonical yes: encoding the decoded frames again (user data split as the reference sender splits it:
+#             the first frame filled up to 65535 bytes of payload, then CONTINUATIONs of up to 65535)
+#             gives hex back exactly
 """
 
 ENGINE_HEADER = """\
 # Parley protocol v1 engine vectors (docs/protocol.md, "State machine"). Generated by generate.py.
-# Each engine advertises limits maxCallerData=16 maxCalleeData=16 maxDisconnectData=16 maxMessageSize=32,
-# sends fragments of at most 8 bytes, and has a handshake deadline at t=10000 ms (the clock starts at 0).
-# Columns (tab-separated): name, role (caller|callee), script, expect
+# Unless its role column says otherwise, each engine advertises (and enforces) the receive limits
+# maxCallerData=16 maxCalleeData=16 maxDisconnectData=16 maxReasonData=1024 maxMessageSize=32, sends
+# fragments of at most 8 bytes, and has a handshake deadline at t=10000 ms (the clock starts at 0).
+# Columns (tab-separated): name, role, script, expect
+#   role: caller or callee, optionally followed by space-separated overrides of the defaults above:
+#         maxCallerData=N maxCalleeData=N maxDisconnectData=N maxReasonData=N maxMessageSize=N fragment=N
+""" + HEX_NOTE + """\
 # script: steps separated by " ; ", run in order on a fresh engine:
-#   connect[:HEX]         caller: connect, no QoS, no group, caller data HEX (default empty)
+#   connect[:HEX[/E1[/E2...]]]  caller: connect, no QoS, no group, caller data HEX (default empty), and the
+#                         early messages E1, E2... (each HEX, possibly empty): "connect:/" has no caller
+#                         data and one empty early message; "connect" and "connect:" have no early messages
 #   connect-qos:RATE      caller: connect requesting best-effort QoS both ways (token rate RATE, bucket 1000,
-#                         everything else not specified), no group, no caller data
+#                         everything else not specified), no group, no caller data, no early messages
 #   accept[:HEX]          callee: accept with callee data HEX, no QoS, no group
 #   accept-qos:RATE       callee: accept granting that same best-effort QoS with token rate RATE both ways
-#   reject:REASON         callee: reject with that reason code, no reason data
+#   reject:REASON[:HEX]   callee: reject with that reason code name and reason data HEX (default empty)
 #   defer:MS              callee: defer at time MS
 #   send:HEX              send one message
-#   send-zeros:N          send one message of N zero bytes
-#   disconnect:HEX        send DISCONNECT with that data (CLOSED flag clear)
-#   close:HEX             send DISCONNECT with that data and the CLOSED flag set
-#   abort:REASON          abort with that reason code
-#   in:HEX                the transport delivers these bytes
+#   disconnect:HEX        send DISCONNECT with that data (the application does not close)
+#   close:HEX             send DISCONNECT with that data as part of closing (closesocket: the engine sets
+#                         the CLOSED flag unless the peer's DISCONNECT has arrived)
+#   abort:REASON          abort with that reason code name
+#   in:HEX                the transport delivers these bytes (in one call)
 #   eos                   the transport's inbound direction ends (FIN)
 #   reset                 the transport is reset (RST)
 #   timeout:MS            the time is now MS
-#   out:FRAMES            the bytes the engine produced since the previous out step decode to FRAMES (the
-#                         frames.tsv notation; "out:" alone means nothing); REJECT and ABORT are written
-#                         without their data, whose text is free
-#   STEP!WSAEXXX          the command is refused with that Winsock error and changes nothing
+#   state:STATE           the engine is now in that state
+#   out:FRAMES            the bytes the engine produced since the previous out or out-hex step decode to
+#                         FRAMES, in the frames.tsv notation ("out:" alone means nothing); ABORT is written
+#                         without its data (its text is free), and so is a REJECT the engine made itself
+#                         (one the script commanded is written with data=HEX)
+#   out-hex:HEX           the bytes the engine produced since the previous out or out-hex step are exactly HEX
+#   STEP!WSAEXXX          the command is refused with that Winsock error and changes nothing: same state,
+#                         no output, no event
 # expect: the final state and every event, in order: ConnectRequested:HEX (caller data), Accepted:HEX
-#   (callee data), Deferred, MessageReceived:HEX, PeerDisconnected[/closed]:HEX, Closed:KIND/REASON
+#   (callee data), Deferred, MessageReceived:HEX, PeerDisconnected[/closed]:HEX (disconnect data; /closed
+#   when the DISCONNECT had the CLOSED flag), Closed:KIND/REASON (KIND: GRACEFUL, UNCONFIRMED, REFUSED,
+#   RESET, ABORTED; REASON a reason code name, UNSPECIFIED for a graceful end)
 """
 
+SCENARIO_HEADER = """\
+# The reference scenario (docs/protocol.md, section 10 "Worked example"), frame by frame. Generated by
+# generate.py. Both engines use the default configuration (4 MiB messages; 4 KiB caller, callee,
+# disconnect and reason data).
+# Columns (tab-separated): step, sender (client = caller, server = callee), frame, hex, meaning
+# A step's frames are written in the order of its rows; hex is plain lower-case hex.
+"""
+
+
+# ------------------------------------------------------------------------------------------ self-checks
+
+def check_frames_rows(rows):
+    """Re-reads every frames.tsv row with the small decoder below, written from the same sections, as a
+    guard against slips in the hand-written expectations (e.g. a byte index off by one)."""
+    for name, kind, h, expect, _ in rows:
+        raw = unhex(h)
+        if kind == "frames":
+            raw = preamble() + raw
+        got = decode(raw, kind == "frames")
+        assert got == expect, "%s:\n  expected %s\n  decoded  %s" % (name, expect, got)
+
+
+class Violation(Exception):
+    def __init__(self, reason, at):
+        super().__init__(reason)
+        self.reason, self.at = reason, at
+
+
+def decode(raw, skip_preamble):
+    """A byte-at-a-time decoder for the self-check (sections 3, 4, 6 and 9; decoder limits LIMITS)."""
+    items = []
+    try:
+        for item in _decode(raw):
+            items.append(item)
+    except Violation as v:
+        items.append(err(v.reason, v.at - (10 if skip_preamble else 0)))
+    if skip_preamble:
+        assert items[0] == d_preamble(), items
+        items = items[1:]
+    return seq(*items)
+
+
+def _decode(raw):
+    n = len(raw)
+    for k in range(min(n, 8)):
+        if raw[k] != MAGIC[k]:
+            raise Violation("NOT_PARLEY", k)
+    if n < 10:
+        yield "partial"
+        return
+    yield d_preamble(raw[8], raw[9])
+    pos = 10
+    pending_user = None  # (description builder, data so far, declared length)
+    in_message = False
+    announced = None  # a MESSAGE_SIZE awaiting its message (size, fragments so far)
+    message_total = 0
+    while pos < n:
+        if pos + 4 > n:
+            yield "partial"
+            return
+        ftype, flags, length = struct.unpack(">BBH", raw[pos:pos + 4])
+        header_at, end_at = pos + 3, pos + 3 + length
+        payload = raw[pos + 4:pos + 4 + length]
+        complete = len(payload) == length
+
+        def header_check():
+            # section 4.5: between a frame and the end of its user data
+            if pending_user is not None and ftype not in (0x05, 0x21) and not (ftype >= 0x80 and ftype != 0x81):
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+            if in_message and ftype not in (0x10, 0x21) and not (ftype >= 0x80 and ftype != 0x81):
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+            if announced is not None and announced[1] is None and ftype not in (0x10, 0x21) and \
+                    not (ftype >= 0x80 and ftype != 0x81):
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+
+        header_check()
+        if ftype == 0x05:
+            if pending_user is None or length > pending_user[2] - len(pending_user[1]):
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+        elif ftype in (0x01, 0x02, 0x03, 0x20):
+            fixed = {0x01: 24 + (64 if flags & 1 else 0) + (7 if flags & 2 else 0),
+                     0x02: 12 + (64 if flags & 1 else 0) + (6 if flags & 2 else 0),
+                     0x03: 6, 0x20: 4}[ftype]
+            limit = {0x01: LIMITS["maxCallerData"], 0x02: LIMITS["maxCalleeData"], 0x03: LIMITS["maxReasonData"],
+                     0x20: LIMITS["maxDisconnectData"]}[ftype]
+            if length < fixed:
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+            if length - fixed > limit:
+                raise Violation("DATA_TOO_LARGE", header_at)
+        elif ftype == 0x10:
+            total = (message_total if in_message else 0) + length
+            if total > LIMITS["maxMessageSize"]:
+                raise Violation("MESSAGE_TOO_LARGE", header_at)
+            if announced is not None:
+                so_far = (announced[1] or 0) + length
+                if so_far > announced[0] or (not flags & 1 and so_far != announced[0]):
+                    raise Violation("PROTOCOL_VIOLATION", header_at)
+        elif ftype == 0x81:
+            if length != 4 or in_message or announced is not None:
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+        elif ftype == 0x21:
+            if length < 2 or length > 1026:
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+        elif ftype == 0x22:
+            if length != 0:
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+        elif ftype == 0x04 or ftype >= 0x80:
+            pass
+        else:
+            raise Violation("PROTOCOL_VIOLATION", header_at)
+        if not complete:
+            yield "partial"
+            return
+        pos += 4 + length
+        if ftype == 0x05:
+            builder, got, declared = pending_user
+            got = got + payload
+            pending_user = (builder, got, declared)
+            if len(got) == declared:
+                pending_user = None
+                yield builder(got)
+        elif ftype in (0x01, 0x02, 0x03, 0x20):
+            b = payload
+            if ftype == 0x01:
+                max_msg, max_callee, max_disc, max_reason, early, declared = struct.unpack(">6I", b[:24])
+                off, qos, group = 24, None, None
+                if flags & 1:
+                    qos = (b[off:off + 32], b[off + 32:off + 64])
+                    off += 64
+                if flags & 2:
+                    group = struct.unpack(">BIH", b[off:off + 7])
+                    off += 7
+                for fs in qos or ():
+                    st = struct.unpack(">I", fs[20:24])[0]
+                    if st != NS and (st & 0xFFFFFF) not in SERVICE:
+                        raise Violation("PROTOCOL_VIOLATION", end_at)
+                if group and group[0] not in GROUP_KIND or max_reason < 1024:
+                    raise Violation("PROTOCOL_VIOLATION", end_at)
+                if len(b) - off > declared:
+                    raise Violation("PROTOCOL_VIOLATION", end_at)
+                if declared + early > LIMITS["maxCallerData"]:
+                    raise Violation("DATA_TOO_LARGE", end_at)
+                builder = (lambda mm, mc, md, mr, e, q, g: lambda d: d_connect(mm, mc, md, mr, e, q, g, d))(
+                    max_msg, max_callee, max_disc, max_reason, early, qos, group)
+            elif ftype == 0x02:
+                max_msg, max_disc, declared = struct.unpack(">3I", b[:12])
+                off, qos, group = 12, None, None
+                if flags & 1:
+                    qos = (b[off:off + 32], b[off + 32:off + 64])
+                    off += 64
+                if flags & 2:
+                    group = struct.unpack(">IH", b[off:off + 6])
+                    off += 6
+                for fs in qos or ():
+                    st = struct.unpack(">I", fs[20:24])[0]
+                    if st != NS and (st & 0xFFFFFF) not in SERVICE:
+                        raise Violation("PROTOCOL_VIOLATION", end_at)
+                if len(b) - off > declared:
+                    raise Violation("PROTOCOL_VIOLATION", end_at)
+                if declared > LIMITS["maxCalleeData"]:
+                    raise Violation("DATA_TOO_LARGE", end_at)
+                builder = (lambda mm, md, q, g: lambda d: d_accept(mm, md, q, g, d))(max_msg, max_disc, qos, group)
+            elif ftype == 0x03:
+                code, declared = struct.unpack(">HI", b[:6])
+                off = 6
+                if len(b) - off > declared:
+                    raise Violation("PROTOCOL_VIOLATION", end_at)
+                if declared > LIMITS["maxReasonData"]:
+                    raise Violation("DATA_TOO_LARGE", end_at)
+                builder = (lambda c: lambda d: d_reject(c, d))(code)
+            else:
+                declared = struct.unpack(">I", b[:4])[0]
+                off = 4
+                if len(b) - off > declared:
+                    raise Violation("PROTOCOL_VIOLATION", end_at)
+                if declared > LIMITS["maxDisconnectData"]:
+                    raise Violation("DATA_TOO_LARGE", end_at)
+                builder = (lambda c: lambda d: d_disconnect(d, c))(bool(flags & 1))
+            part = b[off:]
+            if len(part) == declared:
+                yield builder(part)
+            else:
+                pending_user = (builder, part, declared)
+        elif ftype == 0x10:
+            more = bool(flags & 1)
+            message_total = (message_total if in_message else 0) + length
+            in_message = more
+            if announced is not None:
+                announced = None if not more else (announced[0], (announced[1] or 0) + length)
+            yield d_data(payload, more)
+        elif ftype == 0x81:
+            size = struct.unpack(">I", payload)[0]
+            if size > LIMITS["maxMessageSize"]:
+                raise Violation("MESSAGE_TOO_LARGE", end_at)
+            announced = (size, None)
+            yield d_message_size(size)
+        elif ftype == 0x21:
+            yield d_abort(struct.unpack(">H", payload[:2])[0], payload[2:])
+        elif ftype == 0x22:
+            yield D_ACK
+        elif ftype == 0x04:
+            yield D_PENDING
+    if pending_user is not None:
+        yield "partial"
+
+
+def check_scenario(rows):
+    """The worked example in docs/protocol.md shows the same bytes (a warning only: the document is the
+    authority, and a mismatch means one of the two must be corrected)."""
+    path = os.path.join(HERE, "..", "protocol.md")
+    try:
+        with open(path, encoding="utf-8") as f:
+            spec = re.sub(r"\s+", "", f.read()).lower()
+    except OSError:
+        return
+    for step, sender, name, h, _ in rows:
+        if h not in spec:
+            print("warning: docs/protocol.md does not show step %s %s %s (%s)" % (step, sender, name, h),
+                  file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------------ writing
 
 def write(name, header, rows):
     with open(os.path.join(HERE, name), "w", encoding="utf-8", newline="\n") as out:
@@ -813,6 +1628,10 @@ def write(name, header, rows):
 
 
 if __name__ == "__main__":
-    write("frames.tsv", FRAMES_HEADER, frame_rows())
+    frames = frame_rows()
+    check_frames_rows(frames)
+    scenario = scenario_rows()
+    check_scenario(scenario)
+    write("frames.tsv", FRAMES_HEADER, frames)
     write("engine.tsv", ENGINE_HEADER, engine_rows())
-    write("reference-scenario.tsv", SCENARIO_HEADER, scenario_rows())
+    write("reference-scenario.tsv", SCENARIO_HEADER, scenario)

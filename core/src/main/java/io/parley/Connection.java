@@ -94,10 +94,11 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Completes once the whole connection has ended: {@code GRACEFUL} only when both disconnects crossed and
-     * this side's were written to the transport; otherwise as the connection broke. For the side whose
-     * disconnect comes second, "crossed" means handed to TCP: protocol v1 does not acknowledge the last
-     * disconnect, so a transport that breaks right after it is seen only by the peer (which then never
-     * reports graceful).
+     * the peer acknowledged this side's (so it received this side's disconnect data and every message before
+     * it); {@code UNCONFIRMED} when this side's disconnect was sent and the peer's received, but the transport
+     * ended (or the linger bound passed) before the acknowledgement: the peer may or may not have this side's
+     * disconnect data; otherwise as the connection broke. Completes after {@link #close()} too: the
+     * acknowledgement is awaited in the background.
      */
     CompletableFuture<CloseIndication> termination();
 

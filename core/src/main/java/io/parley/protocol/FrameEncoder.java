@@ -37,6 +37,7 @@ public final class FrameEncoder {
             case Frame.Reject r -> {
                 userDataHeader(FrameType.REJECT, 0, WireFormat.REJECT_FIXED_SIZE, r.reasonData(), out);
                 out.u16(checkRange(r.reasonCode(), 0xFFFF, "reasonCode"));
+                out.u32(r.reasonData().length);
                 userData(r.reasonData(), WireFormat.REJECT_FIXED_SIZE, out);
             }
             case Frame.Pending p -> header(FrameType.PENDING, 0, 0, out);
@@ -46,6 +47,7 @@ public final class FrameEncoder {
             case Frame.Disconnect d -> {
                 userDataHeader(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0,
                         WireFormat.DISCONNECT_FIXED_SIZE, d.data(), out);
+                out.u32(d.data().length);
                 userData(d.data(), WireFormat.DISCONNECT_FIXED_SIZE, out);
             }
             case Frame.Abort a -> abort(a, out);

@@ -46,7 +46,7 @@ class ProtocolEngineTest {
         @Test
         void aCallerWithNoCommonVersionIsRefusedWithProtocolNotSupported() {
             ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.IDLE);
-            caller.connect(null, null, new byte[0]);
+            caller.connect(null, null, new byte[0], List.of());
             output(caller);
             caller.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Preamble(0, 0))));
             assertThat(caller.outcome().kind()).isEqualTo(CloseIndication.Kind.REFUSED);
@@ -80,7 +80,7 @@ class ProtocolEngineTest {
             for (ProtocolEngine.Role role : ProtocolEngine.Role.values()) {
                 ProtocolEngine engine = role == ProtocolEngine.Role.CALLER ? Engines.caller() : Engines.callee();
                 if (role == ProtocolEngine.Role.CALLER) {
-                    engine.connect(null, null, new byte[0]);
+                    engine.connect(null, null, new byte[0], List.of());
                     output(engine);
                 }
                 byte[] stream = PREAMBLE.clone();
@@ -129,6 +129,23 @@ class ProtocolEngineTest {
             assertThat(output(callee)).isEmpty();
             callee.defer(-2 * SECOND);
             assertThat(outputFrames(callee, false)).containsExactly(new Frame.Pending());
+        }
+
+        @Test
+        void aDeferredRequestRepeatsItsPendingEverySecondUntilItIsDecided() {
+            ProtocolEngine callee = requested();
+            assertThat(callee.deadline()).as("not deferred: no deadline").isEqualTo(Long.MAX_VALUE);
+            callee.defer(5 * SECOND);
+            output(callee);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(callee.deadline()).isEqualTo((5 + i) * SECOND);
+                callee.handleTimeout((5 + i) * SECOND - 1);
+                assertThat(output(callee)).isEmpty();
+                callee.handleTimeout((5 + i) * SECOND);
+                assertThat(outputFrames(callee, false)).containsExactly(new Frame.Pending());
+            }
+            callee.accept(new byte[0], null, null);
+            assertThat(callee.deadline()).as("decided: no more PENDING").isEqualTo(Long.MAX_VALUE);
         }
 
         @Test
@@ -200,7 +217,7 @@ class ProtocolEngineTest {
         private ProtocolEngine requestedWithQos(Qos qos) {
             ProtocolEngine callee = Engines.callee();
             callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
-                    new Frame.Connect(32, 16, 16, qos, null, new byte[0]))));
+                    new Frame.Connect(32, 16, 16, 1024, 0, qos, null, new byte[0]))));
             output(callee);
             events(callee);
             return callee;
@@ -230,7 +247,7 @@ class ProtocolEngineTest {
             Qos lower = bestEffort(500, 1000);
             callee.accept(new byte[0], lower, null);
             ProtocolEngine caller = Engines.caller();
-            caller.connect(requested, null, new byte[0]);
+            caller.connect(requested, null, new byte[0], List.of());
             output(caller);
             caller.receive(ByteBuffer.wrap(Engines.concat(PREAMBLE, output(callee))));
             assertThat(events(caller)).singleElement().isInstanceOfSatisfying(ProtocolEvent.Accepted.class,
@@ -240,7 +257,7 @@ class ProtocolEngineTest {
         @Test
         void aCallerAbortsAnAcceptanceThatGrantsMoreThanItAskedFor() {
             ProtocolEngine caller = Engines.caller();
-            caller.connect(requested, null, new byte[0]);
+            caller.connect(requested, null, new byte[0], List.of());
             output(caller);
             caller.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
                     new Frame.Accept(32, 16, bestEffort(1000, 1001), null, new byte[0]))));
@@ -252,7 +269,7 @@ class ProtocolEngineTest {
         void qosAndGroupTravelInTheRequest() {
             ProtocolEngine caller = Engines.caller();
             Group group = new Group(GroupKind.CONSTRAINED, 0, 3);
-            caller.connect(requested, group, new byte[] {7});
+            caller.connect(requested, group, new byte[] {7}, List.of());
             ProtocolEngine callee = Engines.callee();
             callee.receive(ByteBuffer.wrap(output(caller)));
             ProtocolEvent.ConnectRequested request = (ProtocolEvent.ConnectRequested) events(callee).getFirst();
@@ -304,24 +321,37 @@ class ProtocolEngineTest {
         }
 
         @Test
-        void rejectReasonDataOver1024BytesFails() {
+        void rejectReasonDataOverTheCallersAdvertisedLimitFailsAndAtTheLimitIsSent() {
             ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
-            assertMessageSize(() -> callee.reject(ReasonCode.REFUSED, new byte[1025]), callee);
+            int limit = callee.peerMaxReasonData();
+            assertMessageSize(() -> callee.reject(ReasonCode.REFUSED, new byte[limit + 1]), callee);
+            callee.reject(ReasonCode.REFUSED, new byte[limit]);
+            assertThat(outputFrames(callee, false)).singleElement().isInstanceOfSatisfying(Frame.Reject.class,
+                    r -> assertThat(r.reasonData()).hasSize(limit));
+        }
+
+        @Test
+        void aLocalOnlyRejectReasonIsInvalid() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            assertThatThrownBy(() -> callee.reject(ReasonCode.VERSION_UNSUPPORTED, new byte[0]))
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEINVAL));
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
         }
 
         @Test
         void callerDataOverTheProtocolMaximumFailsBeforeThePreambleIsEncoded() {
             ProtocolEngine caller = Engines.caller();
-            assertMessageSize(() -> caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA + 1]), caller);
-            caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA]);
+            assertMessageSize(() -> caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA + 1], List.of()), caller);
+            caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA], List.of());
             assertThat(outputFrames(caller, true)).hasSize(2);
         }
 
         @Test
-        void aPeerLimitAboveTheProtocolMaximumIsCappedAtIt() {
+        void aPeerLimitAtTheProtocolMaximumAllowsExactlyIt() {
             ProtocolEngine callee = Engines.callee();
-            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
-                    new Frame.Connect(1 << 20, 0xFFFF, 0xFFFF, null, null, new byte[0]))));
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), new Frame.Connect(1 << 20,
+                    WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, 1024, 0, null, null, new byte[0]))));
             output(callee);
             assertMessageSize(() -> callee.accept(new byte[WireFormat.MAX_USER_DATA + 1], null, null), callee);
             callee.accept(new byte[WireFormat.MAX_USER_DATA], null, null);
@@ -333,7 +363,7 @@ class ProtocolEngineTest {
         void callerDataOverTheCalleesLimitIsRejectedWithDataTooLarge() {
             ProtocolEngine callee = Engines.callee();
             callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
-                    new Frame.Connect(32, 16, 16, null, null, new byte[17]))));
+                    new Frame.Connect(32, 16, 16, 1024, 0, null, null, new byte[17]))));
             List<Frame> sent = outputFrames(callee, true);
             assertThat(sent.getLast()).isInstanceOfSatisfying(Frame.Reject.class,
                     r -> assertThat(r.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE));
@@ -341,7 +371,7 @@ class ProtocolEngineTest {
         }
     }
 
-    /** Early messages: sent by a caller before the answer, held by the callee with the request (4.5). */
+    /** Early messages: declared in CONNECT, sent before the answer, held by the callee with the request (4.6). */
     @Nested
     class EarlyMessages {
 
@@ -356,16 +386,16 @@ class ProtocolEngineTest {
         @Test
         void aCallersEarlyMessagesFollowItsConnectAndReachTheCalleeAfterTheRequestInOrder() {
             ProtocolEngine caller = Engines.caller();
-            caller.connect(null, null, "hi".getBytes(StandardCharsets.US_ASCII)); // 2 + (3 + 4) + (9 + 4) = 22
-            caller.send(ByteBuffer.wrap("get".getBytes(StandardCharsets.US_ASCII)));
-            caller.send(ByteBuffer.allocate(9));
+            caller.connect(null, null, "hi".getBytes(StandardCharsets.US_ASCII),
+                    List.of("get".getBytes(StandardCharsets.US_ASCII), new byte[9])); // 2 + (3 + 4) + (9 + 4) = 22
             byte[] request = output(caller);
             assertThat(Engines.frames(request)).extracting(Frame::type).containsExactly(
                     FrameType.PREAMBLE, FrameType.CONNECT, FrameType.DATA, FrameType.MESSAGE_SIZE, FrameType.DATA,
                     FrameType.DATA);
+            assertThat(((Frame.Connect) Engines.frames(request).get(1)).earlyLength()).as("declared").isEqualTo(20);
             assertThat(caller.state()).isEqualTo(EngineState.CONNECTING);
 
-            ProtocolEngine callee = ProtocolEngine.callee(new EngineConfig(new FrameLimits(22, 16, 16, 32), 8), 0);
+            ProtocolEngine callee = ProtocolEngine.callee(new EngineConfig(new FrameLimits(22, 16, 16, 1024, 32), 8), 0);
             callee.receive(ByteBuffer.wrap(request));
             List<ProtocolEvent> events = events(callee);
             assertThat(events).hasSize(3);
@@ -376,65 +406,83 @@ class ProtocolEngineTest {
         }
 
         @Test
-        void earlyMessagesAndCallerDataTogetherStayWithinTheProtocolMaximumAndARefusedSendEncodesNothing() {
+        void callerDataAndEarlyMessagesOverTheProtocolMaximumFailTheConnectBeforeAnythingIsEncoded() {
             ProtocolEngine caller = Engines.caller();
-            caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA - 2 * WireFormat.EARLY_MESSAGE_OVERHEAD - 1]);
-            caller.send(ByteBuffer.allocate(1));
-            output(caller);
-            ByteBuffer tooMuch = ByteBuffer.allocate(1);
-            assertThatThrownBy(() -> caller.send(tooMuch)).isInstanceOfSatisfying(IllegalCommandException.class,
+            // The one-byte early message costs 5: 4 less than the maximum leaves room for 4.
+            assertThatThrownBy(() -> caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA - 4],
+                    List.of(new byte[1]))).isInstanceOfSatisfying(IllegalCommandException.class,
                     e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
-            assertThat(tooMuch.remaining()).isOne();
-            assertThat(caller.pendingOutput()).as("the refused send encoded nothing").isZero();
-            caller.send(ByteBuffer.allocate(0));
-            assertThat(outputFrames(caller, false)).singleElement().isInstanceOf(Frame.Data.class);
+            assertThat(caller.pendingOutput()).as("the refused connect encoded nothing").isZero();
+            assertThat(caller.state()).isEqualTo(EngineState.IDLE);
+            caller.connect(null, null, new byte[WireFormat.MAX_USER_DATA - 5], List.of(new byte[1]));
+            assertThat(caller.state()).isEqualTo(EngineState.CONNECTING);
         }
 
         @Test
-        void aDeferredCallerStillSendsEarlyAndOnceAcceptedSendsByTheCalleesLimit() {
+        void aSendWhileConnectingIsRefusedAndOnceAcceptedSendsGoByTheCalleesLimit() {
             ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.CONNECTING);
             caller.receive(ByteBuffer.wrap(bytes(new Frame.Pending())));
-            caller.send(ByteBuffer.allocate(40));
-            assertThat(outputFrames(caller, false)).hasSize(6);
+            assertThatThrownBy(() -> caller.send(ByteBuffer.allocate(1)))
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAENOTCONN));
+            assertThat(output(caller)).as("early messages go with the connect, nothing else").isEmpty();
             caller.receive(ByteBuffer.wrap(bytes(Engines.accept())));
             assertThatThrownBy(() -> caller.send(ByteBuffer.allocate(33)))
                     .isInstanceOfSatisfying(IllegalCommandException.class,
                             e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
         }
 
-        @Test
-        void aCalleeChargesCallerDataAndEachEarlyMessagePlusFourAgainstItsCallerDataLimit() {
+        private ProtocolEngine requestedDeclaring(int callerData, long early) {
             ProtocolEngine callee = Engines.callee();
             callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1),
-                    new Frame.Connect(32, 16, 16, null, null, new byte[4]), data("abcd"))));
-            assertThat(events(callee)).hasSize(2);
-            output(callee);
-            // 4 + (4 + 4) of 16 spent: an empty message costs 4 and still fits; then one byte is too many.
-            callee.receive(ByteBuffer.wrap(bytes(data(""))));
-            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
-            byte[] over = bytes(data("x"));
-            callee.receive(ByteBuffer.wrap(over, 0, WireFormat.HEADER_SIZE));
-            assertThat(callee.outcome()).as("refused at the header")
-                    .isEqualTo(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.DATA_TOO_LARGE,
-                            callee.outcome().detail()));
-            assertThat(outputFrames(callee, false)).singleElement().isInstanceOfSatisfying(Frame.Reject.class,
-                    r -> assertThat(r.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE));
-            List<ProtocolEvent> events = events(callee);
-            assertThat(messageOf(events.getFirst())).as("emitted as it arrived; the driver discards it").isEmpty();
-            assertThat(events.getLast()).isInstanceOf(ProtocolEvent.Closed.class);
+                    new Frame.Connect(32, 16, 16, 1024, early, null, null, new byte[callerData]))));
+            return callee;
         }
 
         @Test
-        void anAnnouncedEarlyMessageThatCannotFitIsRefusedAtItsMessageSize() {
-            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
-            callee.receive(ByteBuffer.wrap(bytes(new Frame.MessageSize(13))));
+        void aCalleeRefusesAtTheConnectWhenCallerDataAndTheDeclaredEarlyLengthExceedItsLimit() {
+            ProtocolEngine callee = requestedDeclaring(4, 13); // 17 > 16
             assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
-            assertThat(outputFrames(callee, false)).singleElement().isInstanceOf(Frame.Reject.class);
+            assertThat(outputFrames(callee, true).getLast()).isInstanceOfSatisfying(Frame.Reject.class,
+                    r -> assertThat(r.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE));
+            assertThat(requestedDeclaring(4, 12).state()).as("16 fits exactly").isEqualTo(EngineState.REQUESTED);
+        }
+
+        @Test
+        void earlyMessagesBeyondTheDeclaredLengthAreAViolationAtTheDataHeader() {
+            ProtocolEngine callee = requestedDeclaring(4, 12);
+            callee.receive(ByteBuffer.wrap(bytes(data("abcd"), data(""))));
+            assertThat(events(callee)).hasSize(3);
+            output(callee);
+            assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
+            byte[] over = bytes(data("x"));
+            callee.receive(ByteBuffer.wrap(over, 0, WireFormat.HEADER_SIZE));
+            assertThat(callee.outcome().kind()).as("detected at the header").isEqualTo(CloseIndication.Kind.ABORTED);
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION);
+            assertThat(outputFrames(callee, false)).singleElement().isInstanceOfSatisfying(Frame.Abort.class,
+                    a -> assertThat(a.reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION));
+        }
+
+        @Test
+        void anEmptyEarlyMessageCostsFourAndIsDeliveredEvenAsTheLastBytesOfARead() {
+            ProtocolEngine callee = requestedDeclaring(0, 4);
+            callee.receive(ByteBuffer.wrap(bytes(data(""))));
+            List<ProtocolEvent> events = events(callee);
+            assertThat(events).hasSize(2);
+            assertThat(messageOf(events.getLast())).isEmpty();
+        }
+
+        @Test
+        void anAnnouncedEarlyMessageBeyondTheDeclaredLengthIsAViolationAtItsMessageSize() {
+            ProtocolEngine callee = requestedDeclaring(0, 16);
+            callee.receive(ByteBuffer.wrap(bytes(new Frame.MessageSize(13))));
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION);
+            assertThat(outputFrames(callee, true).getLast()).isInstanceOf(Frame.Abort.class);
         }
 
         @Test
         void anEarlyMessageOverTheCalleesMaxMessageSizeIsRefusedNotAViolation() {
-            ProtocolEngine callee = ProtocolEngine.callee(new EngineConfig(new FrameLimits(64, 16, 16, 8), 8), 0);
+            ProtocolEngine callee = ProtocolEngine.callee(new EngineConfig(new FrameLimits(64, 16, 16, 1024, 8), 8), 0);
             callee.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), Engines.connect(), data("123456789"))));
             assertThat(callee.outcome().kind()).isEqualTo(CloseIndication.Kind.ABORTED);
             assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.MESSAGE_TOO_LARGE);
@@ -444,14 +492,14 @@ class ProtocolEngineTest {
 
         @Test
         void deferralKeepsTheBudgetAndAcceptingEndsIt() {
-            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.REQUESTED);
+            ProtocolEngine callee = requestedDeclaring(0, 16);
             callee.defer(0);
             callee.receive(ByteBuffer.wrap(bytes(data("twelve bytes"))));
             assertThat(callee.state()).isEqualTo(EngineState.REQUESTED);
             callee.accept(new byte[0], null, null);
             callee.receive(ByteBuffer.wrap(bytes(data("twelve bytes"), data("twelve bytes"))));
             assertThat(callee.state()).isEqualTo(EngineState.OPEN);
-            assertThat(events(callee)).hasSize(3);
+            assertThat(events(callee)).hasSize(4);
         }
     }
 
@@ -511,7 +559,7 @@ class ProtocolEngineTest {
             assertThat(caller.pendingOutput()).isZero();
             assertThat(caller.takeOutput()).isNull();
             caller.releaseOutput();
-            caller.connect(null, null, new byte[0]);
+            caller.connect(null, null, new byte[0], List.of());
             assertThat(outputFrames(caller, true)).hasSize(2);
         }
 
@@ -565,8 +613,10 @@ class ProtocolEngineTest {
     @Nested
     class Teardown {
 
+        private static final Frame.DisconnectAck ACK = new Frame.DisconnectAck();
+
         @Test
-        void aPeerThatClosedRefusesMessagesButTheLocalDisconnectStillEndsGracefully() {
+        void aPeerThatClosedRefusesMessagesButTheLocalDisconnectStillEndsGracefullyOnceAcknowledged() {
             ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
             callee.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(true, new byte[0]))));
             assertThat(callee.isPeerClosed()).isTrue();
@@ -574,50 +624,91 @@ class ProtocolEngineTest {
                     .isInstanceOfSatisfying(IllegalCommandException.class,
                             e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAESHUTDOWN));
             callee.sendDisconnect(new byte[0], false);
+            assertThat(callee.state()).isEqualTo(EngineState.CLOSING);
+            assertThat(callee.outcome()).as("not before the acknowledgement").isNull();
+            callee.receive(ByteBuffer.wrap(bytes(ACK)));
             assertThat(callee.outcome()).isEqualTo(CloseIndication.GRACEFUL);
         }
 
         @Test
-        void aDisconnectWithClosedWhileSendingIsOpenIsAnsweredAtOnceWithOneCloseSeen() {
-            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
-            caller.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(true, new byte[0]))));
-            assertThat(outputFrames(caller, false)).containsExactly(new Frame.CloseSeen());
-            assertThat(caller.state()).isEqualTo(EngineState.RECEIVE_CLOSED);
-            caller.sendDisconnect(new byte[0], false);
-            assertThat(outputFrames(caller, false)).singleElement().isInstanceOf(Frame.Disconnect.class);
-        }
-
-        @Test
-        void noCloseSeenAnswersADisconnectWithoutClosedOrOneThatArrivesAfterTheLocalDisconnect() {
+        void everyDisconnectIsAcknowledgedAtOnceAndExactlyOnce() {
             ProtocolEngine open = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
-            open.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
-            assertThat(output(open)).isEmpty();
-            ProtocolEngine sendClosed = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.SEND_CLOSED);
-            sendClosed.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(true, new byte[0]))));
-            assertThat(output(sendClosed)).as("its own DISCONNECT already said so").isEmpty();
-            assertThat(sendClosed.outcome()).isEqualTo(CloseIndication.GRACEFUL);
+            open.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[] {7}))));
+            assertThat(outputFrames(open, false)).containsExactly(ACK);
+            assertThat(open.state()).isEqualTo(EngineState.RECEIVE_CLOSED);
+            open.sendDisconnect(new byte[0], true);
+            assertThat(outputFrames(open, false)).as("no second acknowledgement; no CLOSED after the peer's")
+                    .singleElement().isInstanceOfSatisfying(Frame.Disconnect.class,
+                            d -> assertThat(d.closed()).isFalse());
         }
 
         @Test
-        void aCloseSeenTellsTheSideThatClosedItsDisconnectArrivedAndChangesNothingElse() {
-            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
-            callee.sendDisconnect(new byte[0], true);
+        void theFirstToDisconnectIsConfirmedByTheAckAndEndsGracefullyWithThePeersDisconnect() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.SEND_CLOSED);
+            assertThat(caller.isDisconnectAcknowledged()).isFalse();
+            caller.receive(ByteBuffer.wrap(bytes(ACK)));
+            assertThat(caller.state()).isEqualTo(EngineState.SEND_CONFIRMED);
+            assertThat(caller.isDisconnectAcknowledged()).isTrue();
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Data(false, new byte[] {1}),
+                    new Frame.Disconnect(false, new byte[] {2}))));
+            assertThat(caller.pollMessage()).as("messages still arrive").containsExactly(1);
+            assertThat(outputFrames(caller, false)).containsExactly(ACK);
+            assertThat(caller.outcome()).isEqualTo(CloseIndication.GRACEFUL);
+        }
+
+        @Test
+        void crossingDisconnectsEachWaitForTheOthersAcknowledgement() {
+            ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.SEND_CLOSED);
+            caller.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
+            assertThat(caller.state()).isEqualTo(EngineState.CLOSING);
+            assertThat(outputFrames(caller, false)).containsExactly(ACK);
+            assertThat(caller.isOutputComplete()).isTrue();
+            caller.receive(ByteBuffer.wrap(bytes(ACK)));
+            assertThat(caller.outcome()).isEqualTo(CloseIndication.GRACEFUL);
+        }
+
+        @Test
+        void theLastToDisconnectIsUnconfirmedWhenTheTransportEndsBeforeTheAcknowledgement() {
+            ProtocolEngine ended = closing();
+            ended.receiveEndOfStream();
+            assertThat(ended.outcome().kind()).isEqualTo(CloseIndication.Kind.UNCONFIRMED);
+            assertThat(ended.outcome().reason()).isEqualTo(ReasonCode.TRANSPORT_CLOSED);
+            assertThat(ended.outcome().winsockError()).isEqualTo(WinsockError.WSAECONNABORTED);
+            ProtocolEngine reset = closing();
+            reset.receiveReset("RST");
+            assertThat(reset.outcome().kind()).isEqualTo(CloseIndication.Kind.UNCONFIRMED);
+            assertThat(reset.outcome().winsockError()).isEqualTo(WinsockError.WSAECONNRESET);
+            ProtocolEngine aborted = closing();
+            aborted.abort(ReasonCode.TIMED_OUT, "linger passed");
+            assertThat(aborted.outcome().kind()).isEqualTo(CloseIndication.Kind.UNCONFIRMED);
+            assertThat(aborted.outcome().winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT);
+            assertThat(outputFrames(aborted, false)).singleElement().isInstanceOf(Frame.Abort.class);
+        }
+
+        private ProtocolEngine closing() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.RECEIVE_CLOSED);
+            callee.sendDisconnect(new byte[] {9}, false);
             output(callee);
-            assertThat(callee.isCloseSeen()).isFalse();
-            callee.receive(ByteBuffer.wrap(bytes(new Frame.CloseSeen())));
-            assertThat(callee.isCloseSeen()).isTrue();
-            assertThat(callee.state()).isEqualTo(EngineState.SEND_CLOSED);
-            assertThat(events(callee)).isEmpty();
-            assertThat(output(callee)).isEmpty();
+            assertThat(callee.state()).isEqualTo(EngineState.CLOSING);
+            return callee;
         }
 
         @Test
-        void aCloseSeenThatAnswersNoDisconnectOfThisSideIsIgnored() {
-            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
-            callee.receive(ByteBuffer.wrap(bytes(new Frame.CloseSeen(), new Frame.Data(false, new byte[] {1}))));
-            assertThat(callee.isCloseSeen()).isFalse();
-            assertThat(callee.state()).isEqualTo(EngineState.OPEN);
-            assertThat(callee.pollMessage()).containsExactly(1);
+        void anEndOfStreamBeforeThePeerAcknowledgedThisSidesFutureDisconnectIsAnAbort() {
+            ProtocolEngine callee = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.RECEIVE_CLOSED);
+            callee.receiveEndOfStream();
+            assertThat(callee.outcome().kind()).isEqualTo(CloseIndication.Kind.ABORTED);
+            assertThat(callee.outcome().reason()).isEqualTo(ReasonCode.TRANSPORT_CLOSED);
+        }
+
+        @Test
+        void anAcknowledgementOfNoDisconnectOrASecondOneIsAViolation() {
+            ProtocolEngine open = Engines.in(ProtocolEngine.Role.CALLEE, EngineState.OPEN);
+            open.receive(ByteBuffer.wrap(bytes(ACK)));
+            assertThat(open.outcome().reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION);
+            ProtocolEngine confirmed = Engines.in(ProtocolEngine.Role.CALLER, EngineState.SEND_CLOSED);
+            confirmed.receive(ByteBuffer.wrap(bytes(ACK, ACK)));
+            assertThat(confirmed.outcome().reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION);
         }
 
         @Test
@@ -661,7 +752,8 @@ class ProtocolEngineTest {
         void localOnlyReasonsCannotBeSent() {
             ProtocolEngine caller = Engines.in(ProtocolEngine.Role.CALLER, EngineState.OPEN);
             assertThatThrownBy(() -> caller.abort(ReasonCode.TRANSPORT_RESET, "x"))
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOfSatisfying(IllegalCommandException.class,
+                            e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEINVAL));
             assertThat(caller.state()).isEqualTo(EngineState.OPEN);
         }
 

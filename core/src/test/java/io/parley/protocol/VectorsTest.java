@@ -1,5 +1,6 @@
 package io.parley.protocol;
 
+import io.parley.CloseIndication;
 import io.parley.FlowSpec;
 import io.parley.Qos;
 import io.parley.ReasonCode;
@@ -12,9 +13,11 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -26,42 +29,84 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Runs the machine-readable vectors of docs/vectors (frames.tsv: the codec; engine.tsv: the state machine).
  * The vectors were produced by docs/vectors/generate.py, an encoder written from docs/protocol.md that
- * shares no code with this implementation. Their header comments define the notation.
+ * shares no code with this implementation. Their header comments define the notation, including the run
+ * notation {@code [XX*N]} for long hex (see {@link Hex}).
  */
 class VectorsTest {
     /** The decoder limits the frame vectors are written for (frames.tsv, second header line). */
-    static final FrameLimits VECTOR_LIMITS = new FrameLimits(16, 16, 16, 32);
+    static final FrameLimits VECTOR_LIMITS = new FrameLimits(16, 16, 16, 1024, 32);
+    /** The fragment size of the engine vectors' engines (engine.tsv header). */
+    static final int VECTOR_FRAGMENT = 8;
+    private static final long MS = 1_000_000L;
+    private static final long DEADLINE_MS = 10_000;
     private static final byte[] PREAMBLE_V1 = Hex.parse("8f5041524c45590a0101");
+    /** Decodes what an engine sends: everything the protocol allows. */
     private static final FrameLimits OPEN_LIMITS =
             new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
-                    Integer.MAX_VALUE - 8);
+                    WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
 
     // ------------------------------------------------------------------------------ frames.tsv
 
     @Test
     void frameVectorsStateTheirLimits() throws IOException {
-        List<String> header = java.nio.file.Files.readAllLines(VectorFile.docs("vectors", "frames.tsv"));
-        assertThat(header).contains("# Decoder limits: maxCallerData=" + VECTOR_LIMITS.maxCallerData()
-                + " maxCalleeData=" + VECTOR_LIMITS.maxCalleeData() + " maxDisconnectData="
-                + VECTOR_LIMITS.maxDisconnectData() + " maxMessageSize=" + VECTOR_LIMITS.maxMessageSize());
+        List<String> header = Files.readAllLines(VectorFile.docs("vectors", "frames.tsv"));
+        assertThat(header).contains("# Decoder limits: " + limitsText(VECTOR_LIMITS));
+    }
+
+    @Test
+    void engineVectorsStateTheirDefaults() throws IOException {
+        String header = String.join(" ", Files.readAllLines(VectorFile.docs("vectors", "engine.tsv")))
+                .replace("#", " ").replaceAll("\\s+", " ");
+        assertThat(header).contains(limitsText(VECTOR_LIMITS) + ", sends fragments of at most " + VECTOR_FRAGMENT
+                + " bytes, and has a handshake deadline at t=" + DEADLINE_MS + " ms");
+    }
+
+    private static String limitsText(FrameLimits limits) {
+        return "maxCallerData=" + limits.maxCallerData() + " maxCalleeData=" + limits.maxCalleeData()
+                + " maxDisconnectData=" + limits.maxDisconnectData() + " maxReasonData=" + limits.maxReasonData()
+                + " maxMessageSize=" + limits.maxMessageSize();
     }
 
     @Test
     void frameVectorsCoverEveryFrameTypeAndEveryDecoderError() throws IOException {
-        Set<FrameType> types = EnumSet.noneOf(FrameType.class);
-        Set<String> errors = new java.util.HashSet<>();
+        Set<FrameType> decoded = EnumSet.noneOf(FrameType.class);
+        Set<Integer> sentTypes = new HashSet<>();
+        Set<String> errors = new HashSet<>();
+        boolean partial = false;
         for (String[] row : VectorFile.rows("frames.tsv", 5)) {
             for (String item : row[3].split(" \\| ")) {
                 String word = item.split(" ")[0];
                 if (word.startsWith("error=")) {
                     errors.add(word.substring("error=".length()));
-                } else if (!word.equals("partial")) {
-                    types.add(FrameType.valueOf(word));
+                } else if (word.equals("partial")) {
+                    partial = true;
+                } else {
+                    decoded.add(FrameType.valueOf(word));
                 }
             }
+            if (row[1].equals("frames")) {
+                sentTypes.addAll(frameTypesIn(Hex.parse(row[2])));
+            }
         }
-        assertThat(types).containsExactlyInAnyOrder(FrameType.values());
-        assertThat(errors).contains("NOT_PARLEY", "PROTOCOL_VIOLATION", "DATA_TOO_LARGE", "MESSAGE_TOO_LARGE");
+        // A CONTINUATION is never decoded on its own: it completes the frame before it.
+        assertThat(decoded).containsExactlyInAnyOrderElementsOf(
+                EnumSet.complementOf(EnumSet.of(FrameType.CONTINUATION)));
+        assertThat(sentTypes).as("frame types present in the inputs")
+                .contains(FrameType.CONTINUATION.code(), FrameType.DISCONNECT_ACK.code());
+        assertThat(errors).containsExactlyInAnyOrder("NOT_PARLEY", "PROTOCOL_VIOLATION", "DATA_TOO_LARGE",
+                "MESSAGE_TOO_LARGE");
+        assertThat(partial).isTrue();
+    }
+
+    /** The type bytes of the frames in a byte string that is a sequence of frames (it may end early). */
+    private static Set<Integer> frameTypesIn(byte[] frames) {
+        Set<Integer> types = new HashSet<>();
+        int at = 0;
+        while (at + 4 <= frames.length) {
+            types.add(frames[at] & 0xFF);
+            at += 4 + ((frames[at + 2] & 0xFF) << 8 | (frames[at + 3] & 0xFF));
+        }
+        return types;
     }
 
     @TestFactory
@@ -77,7 +122,7 @@ class VectorsTest {
             default -> throw new AssertionError("input must be stream or frames: " + row[1]);
         };
         byte[] hex = Hex.parse(row[2]);
-        List<String> expected = new ArrayList<>(List.of(row[3].split(" \\| ")));
+        List<String> expected = new ArrayList<>(List.of(Hex.expand(row[3]).split(" \\| ")));
         String last = expected.getLast();
         String error = null;
         int errorAt = -1;
@@ -121,7 +166,8 @@ class VectorsTest {
             assertThat(decoder.isMidFrame()).isFalse();
         } else {
             assertThat(violation).as("no violation expected").isNull();
-            assertThat(decoder.isMidFrame()).as("decoder holds a partial frame").isEqualTo(partial);
+            assertThat(decoder.isMidFrame()).as("decoder holds a partial frame or outstanding user data")
+                    .isEqualTo(partial);
         }
 
         // All at once: the same frames and the same outcome.
@@ -161,19 +207,62 @@ class VectorsTest {
                         () -> named(row[0], () -> new EngineScript(row[1]).run(row[2], row[3]))));
     }
 
+    @Test
+    void engineVectorsReachEveryStateAndEveryKindOfEnd() throws IOException {
+        Set<String> states = new HashSet<>();
+        Set<String> kinds = new HashSet<>();
+        for (String[] row : VectorFile.rows("engine.tsv", 4)) {
+            for (String step : row[2].split(" ; ")) {
+                if (step.startsWith("state:")) {
+                    states.add(step.substring("state:".length()));
+                }
+            }
+            String[] expect = row[3].split(" ", 2);
+            states.add(expect[0].substring("state=".length()));
+            for (String event : expect[1].substring("events=".length()).split(",")) {
+                if (event.startsWith("Closed:")) {
+                    kinds.add(event.substring("Closed:".length()).split("/")[0]);
+                }
+            }
+        }
+        assertThat(states).containsAll(Arrays.stream(EngineState.values()).map(Enum::name).toList());
+        assertThat(kinds).containsAll(Arrays.stream(CloseIndication.Kind.values()).map(Enum::name).toList());
+    }
+
     /** Interprets one engine.tsv script (the notation is defined in that file's header). */
     private static final class EngineScript {
-        private static final long MS = 1_000_000L;
         private final ProtocolEngine engine;
         private final FrameDecoder outputDecoder = new FrameDecoder(OPEN_LIMITS);
         private final List<String> events = new ArrayList<>();
 
-        EngineScript(String role) {
-            EngineConfig config = new EngineConfig(VECTOR_LIMITS, 8);
-            engine = switch (role) {
-                case "caller" -> ProtocolEngine.caller(config, 10_000 * MS);
-                case "callee" -> ProtocolEngine.callee(config, 10_000 * MS);
-                default -> throw new AssertionError("role: " + role);
+        /** ROLE is "caller" or "callee", optionally followed by overrides such as maxMessageSize=N. */
+        EngineScript(String roleColumn) {
+            String[] words = roleColumn.split(" ");
+            int maxCallerData = VECTOR_LIMITS.maxCallerData();
+            int maxCalleeData = VECTOR_LIMITS.maxCalleeData();
+            int maxDisconnectData = VECTOR_LIMITS.maxDisconnectData();
+            int maxReasonData = VECTOR_LIMITS.maxReasonData();
+            long maxMessageSize = VECTOR_LIMITS.maxMessageSize();
+            int fragment = VECTOR_FRAGMENT;
+            for (int i = 1; i < words.length; i++) {
+                String[] setting = words[i].split("=", 2);
+                long value = Long.parseLong(setting[1]);
+                switch (setting[0]) {
+                    case "maxCallerData" -> maxCallerData = Math.toIntExact(value);
+                    case "maxCalleeData" -> maxCalleeData = Math.toIntExact(value);
+                    case "maxDisconnectData" -> maxDisconnectData = Math.toIntExact(value);
+                    case "maxReasonData" -> maxReasonData = Math.toIntExact(value);
+                    case "maxMessageSize" -> maxMessageSize = value;
+                    case "fragment" -> fragment = Math.toIntExact(value);
+                    default -> throw new AssertionError("unknown setting in the role column: " + words[i]);
+                }
+            }
+            EngineConfig config = new EngineConfig(new FrameLimits(maxCallerData, maxCalleeData, maxDisconnectData,
+                    maxReasonData, maxMessageSize), fragment);
+            engine = switch (words[0]) {
+                case "caller" -> ProtocolEngine.caller(config, DEADLINE_MS * MS);
+                case "callee" -> ProtocolEngine.callee(config, DEADLINE_MS * MS);
+                default -> throw new AssertionError("role: " + words[0]);
             };
         }
 
@@ -187,18 +276,19 @@ class VectorsTest {
                 }
                 drainEvents();
             }
-            assertThat("state=" + engine.state() + " events=" + String.join(",", events)).isEqualTo(expect);
+            assertThat("state=" + engine.state() + " events=" + String.join(",", events))
+                    .isEqualTo(Hex.expand(expect));
         }
 
         private void refused(String step, WinsockError error) {
             EngineState before = engine.state();
             int output = engine.pendingOutput();
-            assertThatThrownBy(() -> step(step)).as(step)
+            assertThatThrownBy(() -> step(step)).as(abbreviate(step))
                     .isInstanceOfSatisfying(IllegalCommandException.class,
                             e -> assertThat(e.winsockError()).as(e.getMessage()).isEqualTo(error));
-            assertThat(engine.state()).as("state after a refused " + step).isEqualTo(before);
-            assertThat(engine.pendingOutput()).as("output after a refused " + step).isEqualTo(output);
-            assertThat(engine.pollEvent()).as("events after a refused " + step).isNull();
+            assertThat(engine.state()).as("state after a refused " + abbreviate(step)).isEqualTo(before);
+            assertThat(engine.pendingOutput()).as("output after a refused " + abbreviate(step)).isEqualTo(output);
+            assertThat(engine.pollEvent()).as("events after a refused " + abbreviate(step)).isNull();
         }
 
         private void step(String step) {
@@ -206,14 +296,17 @@ class VectorsTest {
             String verb = colon < 0 ? step : step.substring(0, colon);
             String arg = colon < 0 ? "" : step.substring(colon + 1);
             switch (verb) {
-                case "connect" -> engine.connect(null, null, Hex.parse(arg));
-                case "connect-qos" -> engine.connect(bestEffort(Long.parseLong(arg)), null, new byte[0]);
+                case "connect" -> connect(arg);
+                case "connect-qos" -> engine.connect(bestEffort(Long.parseLong(arg)), null, new byte[0], List.of());
                 case "accept" -> engine.accept(Hex.parse(arg), null, null);
                 case "accept-qos" -> engine.accept(new byte[0], bestEffort(Long.parseLong(arg)), null);
-                case "reject" -> engine.reject(ReasonCode.valueOf(arg), new byte[0]);
+                case "reject" -> {
+                    int data = arg.indexOf(':');
+                    engine.reject(ReasonCode.valueOf(data < 0 ? arg : arg.substring(0, data)),
+                            data < 0 ? new byte[0] : Hex.parse(arg.substring(data + 1)));
+                }
                 case "defer" -> engine.defer(Long.parseLong(arg) * MS);
                 case "send" -> engine.send(ByteBuffer.wrap(Hex.parse(arg)));
-                case "send-zeros" -> engine.send(ByteBuffer.allocate(Integer.parseInt(arg)));
                 case "disconnect" -> engine.sendDisconnect(Hex.parse(arg), false);
                 case "close" -> engine.sendDisconnect(Hex.parse(arg), true);
                 case "abort" -> engine.abort(ReasonCode.valueOf(arg), "vector");
@@ -221,9 +314,25 @@ class VectorsTest {
                 case "eos" -> engine.receiveEndOfStream();
                 case "reset" -> engine.receiveReset("vector");
                 case "timeout" -> engine.handleTimeout(Long.parseLong(arg) * MS);
-                case "out" -> assertThat(output()).as("output").isEqualTo(arg);
-                default -> fail("unknown step " + step);
+                case "state" -> assertThat(engine.state()).as("state").isEqualTo(EngineState.valueOf(arg));
+                case "out" -> checkOutput(Hex.expand(arg));
+                case "out-hex" -> assertThat(Hex.of(takeOutput())).as("output bytes").isEqualTo(Hex.expand(arg));
+                default -> fail("unknown step " + abbreviate(step));
             }
+        }
+
+        /** connect[:CALLER[/EARLY...]]: caller data, then the early messages, each hex (possibly empty). */
+        private void connect(String arg) {
+            if (arg.isEmpty()) {
+                engine.connect(null, null, new byte[0], List.of());
+                return;
+            }
+            String[] parts = arg.split("/", -1);
+            List<byte[]> early = new ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                early.add(Hex.parse(parts[i]));
+            }
+            engine.connect(null, null, Hex.parse(parts[0]), early);
         }
 
         private static Qos bestEffort(long rate) {
@@ -233,22 +342,51 @@ class VectorsTest {
             return new Qos(spec, spec);
         }
 
-        private String output() {
-            List<Frame> frames = new ArrayList<>();
-            ByteBuffer out = engine.takeOutput();
-            if (out != null) {
-                try {
-                    Frame frame;
-                    while ((frame = outputDecoder.next(out)) != null) {
-                        frames.add(frame);
-                    }
-                } catch (ProtocolViolationException e) {
-                    fail("the engine's output is not valid Parley: " + e.getMessage());
-                }
-                assertThat(outputDecoder.isMidFrame()).as("output ends inside a frame").isFalse();
+        /**
+         * Compares the frames sent since the last out step with the expectation: ABORT without its data, and
+         * REJECT without its data unless the expectation gives it (a REJECT the script commanded).
+         */
+        private void checkOutput(String expected) {
+            List<String> want = expected.isEmpty() ? List.of() : List.of(expected.split(" \\| "));
+            List<Frame> frames = decode(takeOutput());
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                Frame frame = frames.get(i);
+                boolean withData = frame instanceof Frame.Reject
+                        && i < want.size() && want.get(i).contains(" data=");
+                got.add(FrameText.describe(frame, withData));
+            }
+            assertThat(String.join(" | ", got)).as("output").isEqualTo(String.join(" | ", want));
+        }
+
+        /** Every byte the engine has encoded since the last out or out-hex step. */
+        private byte[] takeOutput() {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer out;
+            while ((out = engine.takeOutput()) != null && out.hasRemaining()) {
+                byte[] bytes = new byte[out.remaining()];
+                out.get(bytes);
+                all.writeBytes(bytes);
                 engine.releaseOutput();
             }
-            return FrameText.describe(frames, false);
+            engine.releaseOutput();
+            return all.toByteArray();
+        }
+
+        /** Decodes output with one decoder for the whole script, so frames may span out steps' bytes. */
+        private List<Frame> decode(byte[] bytes) {
+            List<Frame> frames = new ArrayList<>();
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            try {
+                Frame frame;
+                while ((frame = outputDecoder.next(in)) != null) {
+                    frames.add(frame);
+                }
+            } catch (ProtocolViolationException e) {
+                fail("the engine's output is not valid Parley: " + e.getMessage());
+            }
+            assertThat(outputDecoder.isMidFrame()).as("output ends inside a frame").isFalse();
+            return frames;
         }
 
         private void drainEvents() {
@@ -273,8 +411,16 @@ class VectorsTest {
         try {
             vector.execute();
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("vector " + name + ": " + e.getMessage(), e);
+            throw new AssertionError("vector " + name + ": " + abbreviate(e.getMessage()), e);
         }
+    }
+
+    /** Keeps failure messages readable when a vector carries megabytes of hex. */
+    private static String abbreviate(String text) {
+        if (text == null || text.length() <= 4000) {
+            return text;
+        }
+        return text.substring(0, 4000) + "… (" + text.length() + " characters)";
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -62,7 +62,7 @@ final class HostilePeer implements AutoCloseable {
     }
 
     private static final FrameLimits WIDE = new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
-            WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
+            WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
 
     final Kind kind;
     final long openedNanos;

@@ -95,8 +95,9 @@ final class Lifecycle {
 
     /** About how many bytes each direction carries, to place faults anywhere in the traffic. */
     static long[] bytesPerDirection(List<byte[]> messages, int total) {
-        long toServer = 10 + 4 + 8 + CALLER_DATA.length + 4 + String.valueOf(total).length();
-        long toClient = 10 + 4 + 6 + CALLEE_DATA.length + 4 + String.valueOf(total + 1000).length();
+        // Preamble, CONNECT or ACCEPT, DISCONNECT with its data length, and the DISCONNECT_ACK.
+        long toServer = 10 + 4 + 24 + CALLER_DATA.length + 8 + String.valueOf(total).length() + 4;
+        long toClient = 10 + 4 + 12 + CALLEE_DATA.length + 8 + String.valueOf(total + 1000).length() + 4;
         for (int i = 0; i < messages.size(); i++) {
             int size = messages.get(i).length;
             toServer += size + 4L * Math.max(1, (size + FRAGMENT - 1) / FRAGMENT);

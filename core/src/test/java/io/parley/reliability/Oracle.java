@@ -21,10 +21,9 @@ import java.util.List;
  * Judges one lifecycle: is what each side reported consistent with what the proxy actually did?
  * <ul>
  *   <li>A side reports a graceful close indication (FD_CLOSE 0) only if the peer's DISCONNECT frame really
- *       crossed the proxy toward it; a graceful termination of the client (which disconnects first) only if
- *       both DISCONNECTs crossed; of the server (which disconnects last) only if the client's crossed: its
- *       own was handed to TCP, and whether the last DISCONNECT is read cannot be known by its sender (see
- *       docs/reliability.md).</li>
+ *       crossed the proxy toward it; a graceful termination only if both DISCONNECTs crossed and the peer's
+ *       DISCONNECT_ACK for its own crossed toward it; an unconfirmed one only if it had the peer's
+ *       DISCONNECT and the acknowledgement of its own did not cross.</li>
  *   <li>Every message a side received is, in order and exactly once, one its peer sent; a side that reads to
  *       the peer's end (recv 0) received every message the peer sent before its disconnect, and the
  *       disconnect data is the peer's.</li>
@@ -38,7 +37,7 @@ import java.util.List;
  */
 final class Oracle {
     private static final FrameLimits WIDE = new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
-            WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
+            WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
 
     private Oracle() {
     }
@@ -67,8 +66,12 @@ final class Oracle {
         wrong.addAll(client.problems);
         wrong.addAll(server.problems);
 
-        boolean clientDisconnectCrossed = hasDisconnect(link.delivered(Fault.Direction.CLIENT_TO_SERVER));
-        boolean serverDisconnectCrossed = hasDisconnect(link.delivered(Fault.Direction.SERVER_TO_CLIENT));
+        byte[] toServer = link.delivered(Fault.Direction.CLIENT_TO_SERVER);
+        byte[] toClient = link.delivered(Fault.Direction.SERVER_TO_CLIENT);
+        boolean clientDisconnectCrossed = has(toServer, Frame.Disconnect.class);
+        boolean serverDisconnectCrossed = has(toClient, Frame.Disconnect.class);
+        boolean clientAcknowledged = has(toClient, Frame.DisconnectAck.class);
+        boolean serverAcknowledged = has(toServer, Frame.DisconnectAck.class);
 
         // Graceful only when the disconnects really crossed.
         if (server.closedGracefully() && !clientDisconnectCrossed) {
@@ -77,11 +80,20 @@ final class Oracle {
         if (client.closedGracefully() && !serverDisconnectCrossed) {
             wrong.add("client's close indication is graceful but the server's DISCONNECT never crossed");
         }
-        if (client.terminatedGracefully() && !(clientDisconnectCrossed && serverDisconnectCrossed)) {
-            wrong.add("client terminated gracefully but the DISCONNECTs did not both cross");
+        if (client.terminatedGracefully() && !(clientDisconnectCrossed && serverDisconnectCrossed && clientAcknowledged)) {
+            wrong.add("client terminated gracefully but the DISCONNECTs did not both cross, or its own was not acknowledged");
         }
-        if (server.terminatedGracefully() && !clientDisconnectCrossed) {
-            wrong.add("server terminated gracefully without the client's DISCONNECT arriving");
+        if (server.terminatedGracefully() && !(clientDisconnectCrossed && serverAcknowledged)) {
+            wrong.add("server terminated gracefully without the client's DISCONNECT and acknowledgement arriving");
+        }
+        for (Side side : List.of(client, server)) {
+            boolean peerDisconnectCrossed = side == client ? serverDisconnectCrossed : clientDisconnectCrossed;
+            boolean acknowledged = side == client ? clientAcknowledged : serverAcknowledged;
+            if (side.termination != null && side.termination.kind() == CloseIndication.Kind.UNCONFIRMED
+                    && (!peerDisconnectCrossed || acknowledged)) {
+                wrong.add(side.role + " terminated unconfirmed, but the peer's DISCONNECT "
+                        + (peerDisconnectCrossed ? "arrived and its own was acknowledged" : "never arrived"));
+            }
         }
         // Messages: in order, exactly once, all of them when the peer's end was read.
         checkMessages(wrong, server, client);
@@ -183,14 +195,14 @@ final class Oracle {
         }
     }
 
-    /** True if the bytes, a stream from its preamble, hold a whole DISCONNECT frame. */
-    static boolean hasDisconnect(byte[] stream) {
+    /** True if the bytes, a stream from its preamble, hold a whole frame of the type. */
+    static boolean has(byte[] stream, Class<? extends Frame> type) {
         FrameDecoder decoder = new FrameDecoder(WIDE);
         ByteBuffer in = ByteBuffer.wrap(stream);
         try {
             Frame frame;
             while ((frame = decoder.next(in)) != null) {
-                if (frame instanceof Frame.Disconnect) {
+                if (type.isInstance(frame)) {
                     return true;
                 }
             }

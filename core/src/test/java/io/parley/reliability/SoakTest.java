@@ -104,14 +104,16 @@ class SoakTest {
             }
             ending("client " + ending(outcome.client()));
             ending("server " + ending(outcome.server()));
-            if (outcome.server().terminatedGracefully()
-                    && !Oracle.hasDisconnect(outcome.link().delivered(Fault.Direction.SERVER_TO_CLIENT))) {
-                ending("server graceful, its last DISCONNECT lost in the proxy");
-            }
+            ending("client termination " + termination(outcome.client()));
+            ending("server termination " + termination(outcome.server()));
         }
 
         void ending(String what) {
             endings.computeIfAbsent(what, k -> new LongAdder()).increment();
+        }
+
+        private static String termination(Side side) {
+            return side.termination == null ? "none" : side.termination.kind().toString();
         }
 
         private static String ending(Side side) {

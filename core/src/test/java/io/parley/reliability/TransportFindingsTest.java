@@ -44,8 +44,9 @@ class TransportFindingsTest {
                         Parley.tcp().connect(raw.getLocalSocketAddress(), ConnectOptions.defaults()));
                 try (Socket peer = raw.accept()) {
                     InputStream in = peer.getInputStream();
-                    in.readNBytes(10 + 4 + 8); // preamble and CONNECT without caller data
-                    peer.getOutputStream().write(HexFormat.of().parseHex("8f5041524c45590a0101" + "02000006004000001000"));
+                    in.readNBytes(10 + 4 + 24); // preamble and CONNECT without caller data
+                    peer.getOutputStream().write(HexFormat.of().parseHex("8f5041524c45590a0101"
+                            + "0200000c" + "00400000" + "00001000" + "00000000"));
                     Connection connection = Net.result(connecting);
                     CompletableFuture<Void> sending = Net.async(() -> {
                         sendUntilFailure(connection);

@@ -11,6 +11,7 @@ import io.parley.MessageTooLargeException;
 import io.parley.Parley;
 import io.parley.ReasonCode;
 import io.parley.WinsockError;
+import io.parley.protocol.WireFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,7 @@ class ConnectDataLimitsTest {
     }
 
     @ParameterizedTest(name = "caller and callee data of 0, 1 and {0} bytes (the limit) arrive intact")
-    @ValueSource(ints = {100, 4096, 61440})
+    @ValueSource(ints = {100, 4096, 64 * 1024, 1 << 20})
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c1_callerAndCalleeDataUpToTheLimitArriveIntact(int limit) throws Exception {
         Limits limits = userDataLimits(limit);
@@ -74,14 +75,13 @@ class ConnectDataLimitsTest {
         }
     }
 
-    @ParameterizedTest(name = "caller data of {0}+1 bytes fails at the caller before anything is sent")
-    @ValueSource(ints = {0, 100, 4096, 61440})
+    @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void c1_callerDataOneByteOverTheLimitFailsBeforeAnythingIsSent(int limit) throws Exception {
+    void c1_callerDataOverTheProtocolMaximumFailsAtTheCallerBeforeAnythingIsSent() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
             InetSocketAddress address = new InetSocketAddress(LoopbackFixture.LOOPBACK, server.getLocalPort());
             assertThatThrownBy(() -> Parley.tcp().connect(address, ConnectOptions.builder()
-                    .callerData(random(limit + 1)).settings(settings(userDataLimits(limit))).build()))
+                    .callerData(new byte[WireFormat.MAX_USER_DATA + 1]).build()))
                     .isInstanceOfSatisfying(MessageTooLargeException.class,
                             e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
             // Not even a transport connection was made: the first one the server sees is the sentinel's.
@@ -94,20 +94,22 @@ class ConnectDataLimitsTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "caller data of {0}+1 bytes is refused by the callee before its condition; {0} fits")
+    @ValueSource(ints = {0, 100, 64 * 1024, 1 << 20})
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void c1_callerDataOverTheCalleesSmallerLimitIsRefusedWithMsgSizeBeforeTheCondition() throws Exception {
-        try (LoopbackFixture f = fixture(userDataLimits(100))) {
+    void c1_callerDataOverTheCalleesLimitIsRefusedWithMsgSizeBeforeTheCondition(int limit) throws Exception {
+        try (LoopbackFixture f = fixture(userDataLimits(limit))) {
             AtomicInteger presented = new AtomicInteger();
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder().callerData(random(101)).build());
+            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder()
+                    .callerData(random(limit + 1)).build());
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
             });
-            CompletableFuture<Connection> fits = f.connectAsync(ConnectOptions.builder().callerData(random(100)).build());
+            CompletableFuture<Connection> fits = f.connectAsync(ConnectOptions.builder().callerData(random(limit)).build());
             f.track(f.listener.accept(request -> {
                 presented.incrementAndGet();
-                assertThat(request.callerData()).hasSize(100);
+                assertThat(request.callerData()).hasSize(limit);
                 return Decision.accept();
             }, Await.BOUND));
             Await.result(fits);
@@ -120,7 +122,7 @@ class ConnectDataLimitsTest {
      * truncated): the request is refused with DATA_TOO_LARGE, which the caller sees as WSAEMSGSIZE too.
      */
     @ParameterizedTest(name = "callee data of {0}+1 bytes fails at the callee; the caller is refused")
-    @ValueSource(ints = {0, 100, 4096})
+    @ValueSource(ints = {0, 100, 4096, 64 * 1024, 1 << 20})
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c1_calleeDataOneByteOverTheCallersLimitFailsAtTheCalleeAndIsNeverSent(int limit) throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
@@ -140,7 +142,7 @@ class ConnectDataLimitsTest {
     }
 
     @ParameterizedTest(name = "disconnect data of 0, 1 and {0} bytes (the limit) arrive intact both ways")
-    @ValueSource(ints = {100, 4096, 61440})
+    @ValueSource(ints = {100, 4096, 64 * 1024, 1 << 20})
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void d1_disconnectDataUpToTheLimitArrivesIntactBothWays(int limit) throws Exception {
         Limits limits = userDataLimits(limit);
@@ -163,7 +165,7 @@ class ConnectDataLimitsTest {
     }
 
     @ParameterizedTest(name = "disconnect data of {0}+1 bytes fails at the sender and changes nothing")
-    @ValueSource(ints = {0, 100, 4096, 61440})
+    @ValueSource(ints = {0, 100, 4096, 64 * 1024, 1 << 20})
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void d1_disconnectDataOneByteOverTheLimitFailsAndChangesNothing(int limit) throws Exception {
         Limits limits = userDataLimits(limit);
@@ -214,14 +216,15 @@ class ConnectDataLimitsTest {
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void theDefaultLimitsAreSafeAndEnforced() throws Exception {
-        assertThat(Limits.DEFAULTS).isEqualTo(new Limits(4096, 4096, 4096, 4L << 20, 16 * 1024));
+        assertThat(Limits.DEFAULTS).isEqualTo(new Limits(4096, 4096, 4096, 4096, 4L << 20, 16 * 1024));
         assertThat(ListenOptions.defaults().backlog()).isEqualTo(128);
         assertThat(ListenOptions.defaults().handshakeTimeout()).hasSeconds(10);
         assertThat(ConnectOptions.defaults().connectTimeout()).hasSeconds(10);
         assertThat(ConnectionSettings.DEFAULTS.drainTimeout()).hasSeconds(30);
         try (LoopbackFixture f = new LoopbackFixture()) {
-            assertThatThrownBy(() -> f.connect(ConnectOptions.builder().callerData(new byte[4097]).build()))
-                    .isInstanceOf(MessageTooLargeException.class);
+            assertThat(Await.failure(f.connectAsync(ConnectOptions.builder().callerData(new byte[4097]).build())))
+                    .isInstanceOfSatisfying(ConnectionRefusedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE));
             LoopbackFixture.Pair pair = f.pair();
             assertThatThrownBy(() -> pair.client().send(new byte[(4 << 20) + 1]))
                     .isInstanceOf(MessageTooLargeException.class);

@@ -13,6 +13,7 @@ import io.parley.ReasonCode;
 import io.parley.RequestDeferredException;
 import io.parley.RequestRejectedException;
 import io.parley.WinsockError;
+import io.parley.protocol.WireFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -121,10 +122,10 @@ class FirstMessageTest {
     }
 
     @Test
-    void overTheCallersOwnCallerDataLimitNothingIsSent() throws Exception {
-        Limits small = Limits.DEFAULTS.withMaxCallerData(100);
-        ConnectOptions over = ConnectOptions.builder().callerData(new byte[50]).firstMessage(new byte[47])
-                .settings(ConnectionSettings.DEFAULTS.withLimits(small)).build();
+    void overTheProtocolMaximumNothingIsSent() throws Exception {
+        // The first message costs its size plus 4: together with the caller data one byte over 16 MiB.
+        ConnectOptions over = ConnectOptions.builder().callerData(new byte[WireFormat.MAX_USER_DATA - 10])
+                .firstMessage(new byte[7]).build();
         try (LoopbackFixture f = new LoopbackFixture()) {
             assertThatThrownBy(() -> f.connect(over)).isInstanceOfSatisfying(MessageTooLargeException.class,
                     e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));

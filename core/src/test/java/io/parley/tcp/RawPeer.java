@@ -31,7 +31,7 @@ final class RawPeer implements AutoCloseable {
     final Socket socket;
     private final InputStream in;
     private final FrameDecoder decoder = new FrameDecoder(new FrameLimits(WireFormat.MAX_USER_DATA,
-            WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8));
+            WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8));
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
     private final byte[] buffer = new byte[64 * 1024];
 
@@ -65,7 +65,7 @@ final class RawPeer implements AutoCloseable {
 
     /** A CONNECT with default receive limits, no QoS, no group and {@code callerData}. */
     static byte[] connectFrame(byte[] callerData) {
-        return FrameEncoder.toBytes(new Frame.Connect(4L << 20, 4096, 4096, null, null, callerData));
+        return FrameEncoder.toBytes(new Frame.Connect(4L << 20, 4096, 4096, 4096, 0, null, null, callerData));
     }
 
     /** Preamble and CONNECT: a whole connection request. */
