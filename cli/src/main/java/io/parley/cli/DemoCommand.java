@@ -112,7 +112,7 @@ final class DemoCommand implements Command {
         acceptor.join(SERVER_GRACE.toMillis());
         printExchange(results, reports, streams);
         List<String> problems = Reconciliation.problems(results, reports, total.current());
-        printSummary(results, total.current(), streams);
+        printSummary(results, reports, total.current(), streams);
         return verdict(failures, problems, serverLog, streams);
     }
 
@@ -156,13 +156,16 @@ final class DemoCommand implements Command {
         }
     }
 
-    private static void printSummary(List<ClientResult> results, long serverTotal, Streams streams) {
-        streams.out().println("Clients:");
+    private static void printSummary(List<ClientResult> results, Map<String, SessionReport> reports,
+                                     long serverTotal, Streams streams) {
+        streams.out().println("Clients (and whether the server knows each got its grand total):");
         long sum = 0;
         for (ClientResult result : results) {
             sum += result.plan().transactions();
-            streams.out().printf("  %-10s %6d transaction(s), told grand total %d%n", result.plan().name(),
-                    result.plan().transactions(), result.answer().grandTotal());
+            SessionReport report = reports.get(result.plan().name());
+            streams.out().printf("  %-10s %6d transaction(s), told grand total %d, %s%n", result.plan().name(),
+                    result.plan().transactions(), result.answer().grandTotal(),
+                    report != null && report.acknowledged() ? "acknowledged" : "UNCONFIRMED");
         }
         streams.out().println("Sum of their transactions: " + sum + "; the server's running total: "
                 + serverTotal + ".");

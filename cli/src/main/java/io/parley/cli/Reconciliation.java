@@ -10,7 +10,8 @@ import java.util.Optional;
  * Checks a demo run, in which the running total started at 0: every client's claim matches the server's
  * count, each client was told a total at least its own, the grand totals told form a chain (each is the one
  * before plus that client's count, so no client was added twice or lost), and the last one and the server's
- * running total are the sum of all transactions.
+ * running total are the sum of all transactions; and the server knows each client got its grand total (the
+ * client acknowledged it).
  */
 final class Reconciliation {
 
@@ -33,6 +34,8 @@ final class Reconciliation {
             Optional<GrandTotal> sent = Optional.ofNullable(reports.get(name)).flatMap(SessionReport::answer);
             if (!sent.equals(Optional.of(result.answer()))) {
                 problems.add(name + " read " + result.answer() + " but the server reports " + sent);
+            } else if (!reports.get(name).acknowledged()) {
+                problems.add(name + " read its grand total but the server could not confirm it (unconfirmed end)");
             }
         }
         if (lastTold != sum || finalTotal != sum) {

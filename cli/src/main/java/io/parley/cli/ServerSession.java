@@ -3,6 +3,7 @@ package io.parley.cli;
 import io.parley.CloseIndication;
 import io.parley.Connection;
 import io.parley.ConnectionEndedException;
+import io.parley.ReasonCode;
 import io.parley.TimedOutException;
 
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
 final class ServerSession implements Runnable {
     /** How long the server waits for a client's next message before it aborts the connection. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** The longest the session waits after its close for the client's acknowledgement (the drain timeout). */
+    private static final Duration TERMINATION_BOUND = Duration.ofSeconds(31);
 
     private final Connection connection;
     private final String client;
@@ -35,6 +38,7 @@ final class ServerSession implements Runnable {
     private final CompletableFuture<CloseIndication> closeIndication;
     private long counted;
     private boolean added;
+    private boolean acknowledged;
 
     /** A session on an accepted connection whose caller data is the client's name; it is already active. */
     ServerSession(Connection connection, String client, RunningTotal total, ActiveSessions sessions,
@@ -66,7 +70,7 @@ final class ServerSession implements Runnable {
         } finally {
             close();
             sessions.end(connection);
-            reports.accept(new SessionReport(client, counted, answer, timeline));
+            reports.accept(new SessionReport(client, counted, answer, acknowledged, timeline));
         }
     }
 
@@ -96,10 +100,31 @@ final class ServerSession implements Runnable {
         connection.sendDisconnect(reply);
         timeline.stamp(Step.SERVER_CLOSES, "close(), returns at once");
         connection.close();
+        CloseIndication end = awaitTermination();
+        acknowledged = end.isGraceful();
+        timeline.stamp(Step.SERVER_ENDS, "termination: " + end.kind() + (acknowledged
+                ? " (the client acknowledged the grand total)" : " (the client may not have the grand total)"));
         log.accept(client + ": " + counted + " transactions, claimed " + claimed + ", running total "
                 + grandTotal + (answer.reconciled() ? " (ok)" : " (MISMATCH: the client claimed " + claimed
-                + ", the server counted " + counted + ")"));
+                + ", the server counted " + counted + ")") + (acknowledged ? ", grand total acknowledged"
+                : ", grand total UNCONFIRMED (" + end.kind() + "/" + end.reason() + ": the client may not have it)"));
         return answer;
+    }
+
+    /**
+     * How the connection ended after the close: the close returned at once and the client's acknowledgement
+     * is awaited in the background, within the drain timeout; a wait longer than that counts as unconfirmed.
+     */
+    private CloseIndication awaitTermination() throws IOException {
+        try {
+            return connection.termination().get(TERMINATION_BOUND.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the end of the connection");
+        } catch (ExecutionException | TimeoutException e) {
+            return new CloseIndication(CloseIndication.Kind.UNCONFIRMED, ReasonCode.TIMED_OUT,
+                    "no end of the connection within " + TERMINATION_BOUND.toSeconds() + " s");
+        }
     }
 
     /**

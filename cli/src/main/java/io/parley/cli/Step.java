@@ -19,6 +19,12 @@ enum Step {
     SERVER_CLOSES("(5A)", Side.SERVER),
     /** (6) The client gets the close indication (FD_CLOSE). */
     CLIENT_CLOSE_INDICATION("(6)", Side.CLIENT),
+    /**
+     * (6A) The server's connection ends: gracefully once the client's acknowledgement of the grand total
+     * arrived, unconfirmed if the transport ended first. Not a step of the seed's table: protocol v1's
+     * acknowledged end.
+     */
+    SERVER_ENDS("(6A)", Side.SERVER),
     /** (7) The client takes the grand total (WSARecvDisconnect). */
     CLIENT_RECEIVES_GRAND_TOTAL("(7)", Side.CLIENT),
     /** (8) The client closes (closesocket). */
