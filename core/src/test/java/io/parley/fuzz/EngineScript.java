@@ -8,6 +8,7 @@ import io.parley.ReasonCode;
 import io.parley.ServiceType;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,30 +25,47 @@ import java.util.List;
  *   IN_FRAME     frame (below), u8 piece size                     the transport delivers one well-formed frame
  *   EOS | RESET                                                   the transport's end (FIN) or reset (RST)
  *   TIME         u16 milliseconds to advance the clock, then handleTimeout
- *   CONNECT      u8 flags (1 QoS, 2 group), [qos], [group], data
+ *   CONNECT      u8 flags (1 QoS, 2 group, 4 early messages), [qos], [group], data, [u8 count (at most 7),
+ *                count times data: the early messages]
  *   ACCEPT       u8 flags (1 grant the requested QoS, 2 grant the QoS that follows, 4 group), [qos], [group], data
- *   REJECT       u8 reason (index of a sendable reason), data (clipped to 1100 bytes)
+ *   REJECT       u8 reason (index in ReasonCode.values(): local-only ones too, which must be refused), data
  *   DEFER        u16 milliseconds to advance the clock first
  *   SEND         data
  *   DISCONNECT   u8 closing (bit 0), data
- *   ABORT        u8 reason (index of a sendable reason)
+ *   ABORT        u8 reason (index in ReasonCode.values(), as for REJECT)
  *   TAKE         take the output and hold it (the driver's write in progress); RELEASE: release it
  * data       u16 n, u16 k, then k bytes: the first k of the n bytes, the rest zeros (so large data needs few input
  *            bytes); missing bytes at the end of the input read as zeros
  * qos        two flow specs: 7 u32 fields, u8 service type index (ServiceType.values()), u8 flag bits
  * group      u8 kind index (GroupKind.values()), u32 id, u16 priority
- * frame      u8 kind: CONNECT, ACCEPT, REJECT, PENDING, DATA, DISCONNECT, ABORT (fields as above; u8 flag bits
- *            for DATA's MORE and DISCONNECT's CLOSED; u16 reason codes), IGNORABLE (u8 type, data), RAW (u8 type,
- *            u8 flags, u16 declared length, data)
+ * frame      u8 kind, then its fields:
+ *   CONNECT        u32 max message, u32 max callee data, u32 max disconnect data, u32 max reason data (the user
+ *                  data limits clipped to 16 MiB; a max reason data below 1024 is sent as is), u32 early length,
+ *                  u8 flags (1 QoS, 2 group), [qos], [group], data
+ *   ACCEPT         u32 max message, u32 max disconnect data (clipped to 16 MiB), u8 flags, [qos], [u32 id, u16
+ *                  priority], data
+ *   REJECT         u16 reason, data                  PENDING
+ *   DATA           u8 flags (bit 0 MORE), data       DISCONNECT     u8 flags (bit 0 CLOSED), data
+ *   ABORT          u16 reason, data (at most 1024)   IGNORABLE      u8 type (0x80 added), data
+ *   RAW            u8 type, u8 flags, u16 declared length, data
+ *   DISCONNECT_ACK                                   CONTINUATION   data
+ *   MESSAGE_SIZE   u32 size
+ *            User data longer than one frame holds goes on in CONTINUATION frames, as the encoder splits it.
  * </pre>
  */
 final class EngineScript {
     enum Op { IN_BYTES, IN_FRAME, EOS, RESET, TIME, CONNECT, ACCEPT, REJECT, DEFER, SEND, DISCONNECT, ABORT, TAKE, RELEASE }
 
-    enum FrameKind { CONNECT, ACCEPT, REJECT, PENDING, DATA, DISCONNECT, ABORT, IGNORABLE, RAW }
+    /** The kinds of IN_FRAME; those added by protocol v1's frames come last, so older seeds keep their meaning. */
+    enum FrameKind {
+        CONNECT, ACCEPT, REJECT, PENDING, DATA, DISCONNECT, ABORT, IGNORABLE, RAW, DISCONNECT_ACK, CONTINUATION,
+        MESSAGE_SIZE
+    }
 
-    /** The reasons a command may carry (the local-only ones cannot be sent). */
-    static final List<ReasonCode> SENDABLE = Arrays.stream(ReasonCode.values()).filter(r -> !r.isLocalOnly()).toList();
+    /** The reasons a command may name: all of them; a local-only one must be refused (WSAEINVAL). */
+    static final List<ReasonCode> REASONS = List.of(ReasonCode.values());
+    /** The most early messages a CONNECT operation gives. */
+    static final int MAX_EARLY = 7;
 
     private EngineScript() {
     }
@@ -104,7 +122,17 @@ final class EngineScript {
         }
 
         ReasonCode reason() {
-            return SENDABLE.get(u8() % SENDABLE.size());
+            return REASONS.get(u8() % REASONS.size());
+        }
+
+        /** A CONNECT's early messages: a count, then each as data. */
+        List<byte[]> earlyMessages() {
+            int count = Math.min(u8(), MAX_EARLY);
+            List<byte[]> messages = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                messages.add(data());
+            }
+            return messages;
         }
 
         FlowSpec flowSpec() {
@@ -155,10 +183,12 @@ final class EngineScript {
             return u16((int) value);
         }
 
+        /** Data, clipped to the 65,535 bytes a u16 length states. */
         Writer data(byte[] data) {
-            u16(data.length);
-            u16(data.length);
-            out.writeBytes(data);
+            int n = Math.min(data.length, 0xFFFF);
+            u16(n);
+            u16(n);
+            out.write(data, 0, n);
             return this;
         }
 
@@ -184,7 +214,18 @@ final class EngineScript {
         }
 
         Writer reason(ReasonCode reason) {
-            return u8(SENDABLE.indexOf(reason));
+            return u8(REASONS.indexOf(reason));
+        }
+
+        /** IN_BYTES operations delivering {@code bytes} in pieces of that size (0: at once), as many as the u16 length needs. */
+        Writer in(byte[] bytes, int piece) {
+            int at = 0;
+            do {
+                int n = Math.min(0xFFFF, bytes.length - at);
+                op(Op.IN_BYTES).data(Arrays.copyOfRange(bytes, at, at + n)).u8(piece);
+                at += n;
+            } while (at < bytes.length);
+            return this;
         }
 
         byte[] toByteArray() {

@@ -35,34 +35,42 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       it did, every later call throws the same one;</li>
  *   <li>the split does not matter: whole, byte by byte and in random pieces give the same frames, the same
  *       violation, at the same byte, and the same partial-frame state;</li>
- *   <li>decoded frames respect the limits: caller, callee and disconnect data, message size across
- *       fragments, reason data;</li>
+ *   <li>decoded frames respect the limits: caller data with the early length, callee, reason and
+ *       disconnect data (joined from their CONTINUATIONs), message size across fragments, ABORT reason
+ *       data;</li>
  *   <li>memory is bounded by the limits, not by the declared lengths: the buffer for a frame in progress
- *       is never larger than its type's limit allows, and decoding allocates in proportion to the input
- *       (plus at most a few frame buffers), never in proportion to what a header claims;</li>
+ *       is never larger than its type's limit allows, user data joined from CONTINUATIONs never more than its
+ *       limit and at most 1 MiB before more than that has arrived, and decoding allocates in proportion to
+ *       the input (plus at most a few frame buffers and that 1 MiB), never in proportion to what a header
+ *       or a declared length claims;</li>
  *   <li>every decoded frame encodes to bytes that decode to the same frame;</li>
  *   <li>decoding as the engine does, fragments joined inside the decoder, gives the same messages, frames and
  *       violation as joining them outside, whole or in pieces.</li>
  * </ol>
  */
 class FrameDecoderFuzzTest {
-    /** The limits of docs/vectors/frames.tsv, the defaults, the protocol's maxima, and nothing at all. */
+    /** The limits of docs/vectors/frames.tsv, the defaults, the protocol's maxima, and nothing at all (but the least max reason data). */
     static final List<FrameLimits> LIMITS = List.of(
-            new FrameLimits(16, 16, 16, 32),
+            new FrameLimits(16, 16, 16, 1024, 32),
             EngineConfig.DEFAULT_LIMITS,
             Frames.WIDE,
-            new FrameLimits(0, 0, 0, 0));
+            new FrameLimits(0, 0, 0, WireFormat.MIN_REASON_DATA_LIMIT, 0));
     /**
      * Allocation allowed per input byte: a frame's payload copy and its records (the smallest frame, four
      * bytes of header, costs a few dozen bytes of objects).
      */
     private static final long ALLOCATION_PER_BYTE = 32;
-    /** Allocation allowed regardless of the input: a few maximal frame buffers and fixed costs. */
-    private static final long ALLOCATION_FIXED = 4L * (WireFormat.MAX_PAYLOAD + 1) + 64 * 1024;
+    /**
+     * Allocation allowed regardless of the input: a few maximal frame buffers and fixed costs, and the 1 MiB the
+     * decoder may allocate for user data declared large before more than that has arrived (docs/protocol.md 4.5).
+     */
+    private static final long ALLOCATION_FIXED = 4L * (WireFormat.MAX_PAYLOAD + 1) + 64 * 1024 + (1 << 20);
+    /** What the decoder allocates for declared user data before more than this has arrived. */
+    private static final int UPFRONT = 1 << 20;
 
     static Stream<Named<byte[]>> vectors() {
         return Vectors.rows("frames.tsv").stream()
-                .map(row -> Named.of(row.name(), Vectors.concat(new byte[] {0}, Vectors.frameStream(row))));
+                .map(row -> Named.of(row.name(), Vectors.concat(new byte[] {0}, Frames.frameStream(row))));
     }
 
     @Timeout(30)
@@ -131,10 +139,9 @@ class FrameDecoderFuzzTest {
     /** Byte by byte: after every byte, the frame buffer is within the limits; every frame is too. */
     private static void checkLimitsAndMemory(FrameLimits limits, byte[] stream) {
         FrameDecoder decoder = new FrameDecoder(limits);
-        int largestBuffer = Math.max(Math.max(limits.maxCallerData(), limits.maxCalleeData())
-                + WireFormat.CONNECT_FIXED_SIZE + 2 * WireFormat.FLOWSPEC_SIZE + WireFormat.CONNECT_GROUP_SIZE,
-                Math.max(limits.maxDisconnectData(), 2 + WireFormat.MAX_REASON_DATA));
-        long largestFragment = Math.min(WireFormat.MAX_PAYLOAD, limits.maxMessageSize());
+        long largestBuffer = EngineAudit.largestFrameBuffer(limits);
+        long largestUserData = Math.max(Math.max(limits.maxCallerData(), limits.maxCalleeData()),
+                Math.max(limits.maxDisconnectData(), limits.maxReasonData()));
         long message = 0;
         ProtocolViolationException failure = null;
         for (int i = 0; i < stream.length && failure == null; i++) {
@@ -143,11 +150,15 @@ class FrameDecoderFuzzTest {
                 Frame frame;
                 while ((frame = decoder.next(one)) != null) {
                     switch (frame) {
-                        case Frame.Connect c -> assertThat(c.callerData().length).isLessThanOrEqualTo(limits.maxCallerData());
+                        case Frame.Connect c -> {
+                            assertThat(c.callerData().length + c.earlyLength()).as("caller data with the early length")
+                                    .isLessThanOrEqualTo(limits.maxCallerData());
+                            assertThat(c.maxReasonData()).isGreaterThanOrEqualTo(WireFormat.MIN_REASON_DATA_LIMIT);
+                        }
                         case Frame.Accept a -> assertThat(a.calleeData().length).isLessThanOrEqualTo(limits.maxCalleeData());
                         case Frame.Disconnect d -> assertThat(d.data().length).isLessThanOrEqualTo(limits.maxDisconnectData());
-                        case Frame.Reject r -> assertThat(r.reasonData().length).isLessThanOrEqualTo(WireFormat.MAX_REASON_DATA);
-                        case Frame.Abort a -> assertThat(a.reasonData().length).isLessThanOrEqualTo(WireFormat.MAX_REASON_DATA);
+                        case Frame.Reject r -> assertThat(r.reasonData().length).isLessThanOrEqualTo(limits.maxReasonData());
+                        case Frame.Abort a -> assertThat(a.reasonData().length).isLessThanOrEqualTo(WireFormat.MAX_ABORT_REASON_DATA);
                         case Frame.Data d -> {
                             message += d.payload().length;
                             assertThat(message).as("message size so far").isLessThanOrEqualTo(limits.maxMessageSize());
@@ -161,7 +172,7 @@ class FrameDecoderFuzzTest {
                         }
                         case Frame.Pending p -> {
                         }
-                        case Frame.CloseSeen c -> {
+                        case Frame.DisconnectAck a -> {
                         }
                     }
                 }
@@ -169,7 +180,12 @@ class FrameDecoderFuzzTest {
                 failure = e;
             }
             assertThat((long) Internals.decoderBuffer(decoder)).as("decoder buffer after byte %d", i)
-                    .isLessThanOrEqualTo(Math.max(largestBuffer, largestFragment));
+                    .isLessThanOrEqualTo(largestBuffer);
+            int userData = Internals.userData(decoder);
+            assertThat((long) userData).as("joined user data after byte %d", i).isLessThanOrEqualTo(largestUserData);
+            if (Internals.userDataBytes(decoder) <= UPFRONT) {
+                assertThat(userData).as("user data allocated before 1 MiB of it arrived").isLessThanOrEqualTo(UPFRONT);
+            }
         }
         if (failure != null) {
             ProtocolViolationException again = null;

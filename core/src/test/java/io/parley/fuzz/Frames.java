@@ -9,12 +9,16 @@ import io.parley.protocol.WireFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Frame helpers for the fuzzers: a content-complete description, and decoding a whole stream. */
 final class Frames {
     /** Limits no valid frame exceeds: what an auditor of a peer's output decodes with. */
     static final FrameLimits WIDE = new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
-            WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
+            WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, Integer.MAX_VALUE - 8);
+    /** A run in the vectors' hex: {@code [XX*N]} is the byte XX repeated N times (docs/vectors headers). */
+    private static final Pattern RUN = Pattern.compile("\\[([0-9a-fA-F]{2})\\*(\\d+)]");
 
     private Frames() {
     }
@@ -24,18 +28,43 @@ final class Frames {
         return switch (frame) {
             case Frame.Preamble p -> "PREAMBLE " + p.minVersion() + ".." + p.maxVersion();
             case Frame.Connect c -> "CONNECT " + c.maxMessageSize() + "/" + c.maxCalleeData() + "/"
-                    + c.maxDisconnectData() + " qos=" + c.qos() + " group=" + c.group() + " data="
-                    + Vectors.HEX.formatHex(c.callerData());
+                    + c.maxDisconnectData() + "/" + c.maxReasonData() + " early=" + c.earlyLength() + " qos="
+                    + c.qos() + " group=" + c.group() + " data=" + Vectors.HEX.formatHex(c.callerData());
             case Frame.Accept a -> "ACCEPT " + a.maxMessageSize() + "/" + a.maxDisconnectData() + " qos=" + a.qos()
                     + " group=" + a.group() + " data=" + Vectors.HEX.formatHex(a.calleeData());
             case Frame.Reject r -> "REJECT " + r.reasonCode() + " " + Vectors.HEX.formatHex(r.reasonData());
             case Frame.Pending p -> "PENDING";
             case Frame.Data d -> "DATA more=" + d.more() + " " + Vectors.HEX.formatHex(d.payload());
             case Frame.MessageSize m -> "MESSAGE_SIZE " + m.size();
-            case Frame.CloseSeen c -> "CLOSE_SEEN";
+            case Frame.DisconnectAck a -> "DISCONNECT_ACK";
             case Frame.Disconnect d -> "DISCONNECT closed=" + d.closed() + " " + Vectors.HEX.formatHex(d.data());
             case Frame.Abort a -> "ABORT " + a.reasonCode() + " " + Vectors.HEX.formatHex(a.reasonData());
         };
+    }
+
+    /** The bytes of a vector's hex, which may hold runs {@code [XX*N]}. */
+    static byte[] hex(String hex) {
+        Matcher run = RUN.matcher(hex);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int at = 0;
+        while (run.find()) {
+            out.writeBytes(Vectors.HEX.parseHex(hex.substring(at, run.start())));
+            byte[] repeated = new byte[Integer.parseInt(run.group(2))];
+            java.util.Arrays.fill(repeated, (byte) Integer.parseInt(run.group(1), 16));
+            out.writeBytes(repeated);
+            at = run.end();
+        }
+        out.writeBytes(Vectors.HEX.parseHex(hex.substring(at)));
+        return out.toByteArray();
+    }
+
+    /**
+     * The byte stream of a frames.tsv row: its hex (runs expanded), after the preamble when the row's input is
+     * "frames". ({@link Vectors#frameStream} predates the run notation.)
+     */
+    static byte[] frameStream(Vectors.Row row) {
+        byte[] bytes = hex(row.columns()[2]);
+        return row.columns()[1].equals("frames") ? Vectors.concat(Vectors.PREAMBLE_V1, bytes) : bytes;
     }
 
     /** What decoding a stream gave: the frames, and the violation (with the index of its byte) if any. */

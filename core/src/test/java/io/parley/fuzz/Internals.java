@@ -11,8 +11,8 @@ import java.lang.reflect.Method;
  * What a decoder or engine holds and what a call allocates, for the fuzzers' memory checks, and the one
  * piece of decoder state the engine audit needs.
  *
- * <p>Held memory is read from the engine's private fields (the decoder's payload buffer, the engine's
- * partial message): the bound the issue asks for is on those buffers, and no public method exposes them.
+ * <p>Held memory is read from the engine's private fields (the decoder's payload buffer, its partial
+ * message, the user data it joins from CONTINUATIONs): the bound the issue asks for is on those buffers, and no public method exposes them.
  * If a field is renamed this fails loudly rather than checking nothing. Allocation is measured with the
  * JDK's per-thread allocation counter (com.sun.management.ThreadMXBean), reached by reflection because the
  * tests are compiled into the io.parley module, which does not read java.management.
@@ -26,6 +26,8 @@ final class Internals {
     private static final Field FRAGMENT = field(FrameDecoder.class, "FRAGMENT");
     private static final Field MESSAGE = field(FrameDecoder.class, "MESSAGE");
     private static final Field JOINED = field(FrameDecoder.class, "joined");
+    /** The user data of a frame continued in CONTINUATIONs, joined as it arrives (a MessageAssembly too). */
+    private static final Field USER_DATA = field(FrameDecoder.class, "userData");
     private static final Field BUFFER_BYTES = field(JOINED.getType(), "bytes");
     private static final Field BUFFER_LENGTH = field(JOINED.getType(), "length");
     private static final Object THREADS;
@@ -76,6 +78,26 @@ final class Internals {
     /** Bytes of a message received in part and held by the engine's decoder. */
     static int partialMessageBytes(ProtocolEngine engine) {
         return length(get(JOINED, get(DECODER, engine)));
+    }
+
+    /** Capacity of the buffer joining the user data of a frame continued in CONTINUATIONs (0 if none). */
+    static int userData(FrameDecoder decoder) {
+        return capacity(get(USER_DATA, decoder));
+    }
+
+    /** Bytes of such user data received so far (0 if none). */
+    static int userDataBytes(FrameDecoder decoder) {
+        return length(get(USER_DATA, decoder));
+    }
+
+    /** The same for an engine's decoder. */
+    static int userData(ProtocolEngine engine) {
+        return userData((FrameDecoder) get(DECODER, engine));
+    }
+
+    /** The same for an engine's decoder. */
+    static int userDataBytes(ProtocolEngine engine) {
+        return userDataBytes((FrameDecoder) get(DECODER, engine));
     }
 
     private static int capacity(Object buffer) {

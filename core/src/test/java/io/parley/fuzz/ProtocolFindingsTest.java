@@ -6,6 +6,7 @@ import io.parley.protocol.FrameEncoder;
 import io.parley.protocol.FrameLimits;
 import io.parley.protocol.ProtocolEngine;
 import io.parley.protocol.ProtocolEvent;
+import io.parley.protocol.WireFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +30,7 @@ class ProtocolFindingsTest {
     @Timeout(30)
     void aFragmentedMessageNeverHoldsMoreThanTheLimit() {
         long limit = 20;
-        ProtocolEngine engine = openCallee(new FrameLimits(16, 16, 16, limit));
+        ProtocolEngine engine = openCallee(new FrameLimits(16, 16, 16, 1024, limit));
         engine.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Data(true, new byte[3]))));
         engine.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Data(true, new byte[14]))));
         assertThat((long) Internals.partialMessage(engine)).isLessThanOrEqualTo(limit);
@@ -81,11 +82,40 @@ class ProtocolFindingsTest {
         assertThat(Internals.partialMessage(reset)).as("capacity held after a reset").isZero();
     }
 
+    /**
+     * The same for user data joined from CONTINUATIONs (docs/protocol.md 4.5): a connection that ends while a
+     * DISCONNECT's data is still coming (the peer's ABORT between its CONTINUATIONs, a reset) holds none of it.
+     */
+    @Test
+    @Timeout(30)
+    void anEngineThatEndsInTheMiddleOfUserDataHoldsNoneOfIt() {
+        FrameLimits limits = new FrameLimits(16, 16, 200_000, 1024, 32);
+        byte[] encoded = FrameEncoder.toBytes(new Frame.Disconnect(false, new byte[200_000]));
+        // The first frame and the first CONTINUATION, then 60,000 bytes into the second.
+        byte[] twoFrames = java.util.Arrays.copyOf(encoded, 2 * (WireFormat.HEADER_SIZE + WireFormat.MAX_PAYLOAD));
+        byte[] midFrame = java.util.Arrays.copyOf(encoded, twoFrames.length + WireFormat.HEADER_SIZE + 60_000);
+
+        ProtocolEngine aborted = openCallee(limits);
+        aborted.receive(ByteBuffer.wrap(twoFrames));
+        assertThat(Internals.userDataBytes(aborted)).as("held while the user data is incomplete")
+                .isEqualTo(2 * WireFormat.MAX_PAYLOAD - WireFormat.DISCONNECT_FIXED_SIZE);
+        aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Abort(9, new byte[0]))));
+        assertThat(aborted.outcome().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
+        assertThat(Internals.userData(aborted)).as("capacity held after the end").isZero();
+
+        ProtocolEngine reset = openCallee(limits);
+        reset.receive(ByteBuffer.wrap(midFrame));
+        assertThat(Internals.userDataBytes(reset)).isEqualTo(2 * WireFormat.MAX_PAYLOAD
+                - WireFormat.DISCONNECT_FIXED_SIZE + 60_000);
+        reset.receiveReset("test");
+        assertThat(Internals.userData(reset)).as("capacity held after a reset").isZero();
+    }
+
     /** A callee engine with these limits, its request read and accepted, its output and events consumed. */
     static ProtocolEngine openCallee(FrameLimits limits) {
         ProtocolEngine engine = ProtocolEngine.callee(new EngineConfig(limits, 8), Long.MAX_VALUE);
         engine.receive(ByteBuffer.wrap(Vectors.concat(Vectors.PREAMBLE_V1,
-                FrameEncoder.toBytes(new Frame.Connect(32, 16, 16, null, null, new byte[0])))));
+                FrameEncoder.toBytes(new Frame.Connect(32, 16, 16, 1024, 0, null, null, new byte[0])))));
         engine.accept(new byte[0], null, null);
         while (engine.pollEvent() != null) {
             // the request

@@ -11,7 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Brings engines into each state by the documented route, and reads what they produce. */
 final class Engines {
-    /** Every engine here uses these limits: 16 bytes of connect and disconnect data, 32-byte messages. */
+    /**
+     * Every engine here uses these limits: 16 bytes of caller, callee and disconnect data, the least max reason
+     * data (1024), 32-byte messages.
+     */
     static final EngineConfig CONFIG = new EngineConfig(VectorsTest.VECTOR_LIMITS, 8);
     static final long DEADLINE = 10_000_000_000L;
     static final byte[] PREAMBLE = FrameEncoder.toBytes(new Frame.Preamble(1, 1));
@@ -28,15 +31,16 @@ final class Engines {
     }
 
     /**
-     * An engine of the role in the state, reached through the documented transitions, with its output and
-     * events consumed. CONNECTING and AWAITING_REQUEST are reached with the peer's preamble already read.
+     * An engine of the role in the state, reached through the documented transitions (docs/protocol.md 7.2,
+     * 7.3), with its output and events consumed. CONNECTING and AWAITING_REQUEST are reached with the peer's
+     * preamble already read; CLOSING with the peer's DISCONNECT read first, then this side's sent.
      */
     static ProtocolEngine in(ProtocolEngine.Role role, EngineState state) {
         ProtocolEngine engine = role == ProtocolEngine.Role.CALLER ? caller() : callee();
         switch (state) {
             case IDLE -> assertThat(role).isEqualTo(ProtocolEngine.Role.CALLER);
             case CONNECTING -> {
-                engine.connect(null, null, new byte[0]);
+                engine.connect(null, null, new byte[0], List.of());
                 engine.receive(ByteBuffer.wrap(PREAMBLE));
             }
             case AWAITING_REQUEST -> engine.receive(ByteBuffer.wrap(PREAMBLE));
@@ -46,9 +50,19 @@ final class Engines {
                 open(engine);
                 engine.sendDisconnect(new byte[0], false);
             }
+            case SEND_CONFIRMED -> {
+                open(engine);
+                engine.sendDisconnect(new byte[0], false);
+                engine.receive(ByteBuffer.wrap(bytes(new Frame.DisconnectAck())));
+            }
             case RECEIVE_CLOSED -> {
                 open(engine);
                 engine.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
+            }
+            case CLOSING -> {
+                open(engine);
+                engine.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
+                engine.sendDisconnect(new byte[0], false);
             }
             case CLOSED -> {
                 open(engine);
@@ -63,7 +77,7 @@ final class Engines {
 
     private static void open(ProtocolEngine engine) {
         if (engine.role() == ProtocolEngine.Role.CALLER) {
-            engine.connect(null, null, new byte[0]);
+            engine.connect(null, null, new byte[0], List.of());
             engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), accept())));
         } else {
             engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), connect())));
@@ -71,13 +85,17 @@ final class Engines {
         }
     }
 
-    /** A CONNECT within the engines' limits, advertising the same limits. */
+    /** A CONNECT within the engines' limits, advertising the same limits, with no caller data and no early messages. */
     static Frame.Connect connect() {
-        return new Frame.Connect(32, 16, 16, null, null, new byte[0]);
+        return new Frame.Connect(CONFIG.receiveLimits().maxMessageSize(), CONFIG.receiveLimits().maxCalleeData(),
+                CONFIG.receiveLimits().maxDisconnectData(), CONFIG.receiveLimits().maxReasonData(), 0, null, null,
+                new byte[0]);
     }
 
+    /** An ACCEPT advertising the engines' limits, with no callee data. */
     static Frame.Accept accept() {
-        return new Frame.Accept(32, 16, null, null, new byte[0]);
+        return new Frame.Accept(CONFIG.receiveLimits().maxMessageSize(), CONFIG.receiveLimits().maxDisconnectData(),
+                null, null, new byte[0]);
     }
 
     static byte[] bytes(Frame... frames) {

@@ -19,15 +19,32 @@ import java.util.Random;
 final class FrameArbitraries {
     /** Limits large enough for every generated frame. */
     static final FrameLimits WIDE = new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
-            WireFormat.MAX_USER_DATA, 1 << 20);
+            WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, 1 << 20);
 
     private FrameArbitraries() {
     }
 
     /** Bytes of a length up to {@code max}, mostly short; filled from a seed so big arrays stay cheap. */
     static Arbitrary<byte[]> bytes(int max) {
-        Arbitrary<Integer> sizes = Arbitraries.integers().between(0, max)
-                .withDistribution(RandomDistribution.biased()).edgeCases(c -> c.includeOnly(0, 1, max));
+        return filled(Arbitraries.integers().between(0, max)
+                .withDistribution(RandomDistribution.biased()).edgeCases(c -> c.includeOnly(0, 1, max)));
+    }
+
+    /**
+     * User data (caller, callee, reason or disconnect data): mostly short, often just below, at or above what
+     * the first frame holds (65,535 bytes less its fields, docs/protocol.md 4.5) or one CONTINUATION more, and
+     * sometimes spanning several CONTINUATIONs.
+     */
+    static Arbitrary<byte[]> userData() {
+        int one = WireFormat.MAX_PAYLOAD;
+        return filled(Arbitraries.frequencyOf(
+                Tuple.of(5, Arbitraries.integers().between(0, 300)),
+                Tuple.of(2, Arbitraries.integers().between(one - 100, one + 100)),
+                Tuple.of(1, Arbitraries.integers().between(2 * one - 100, 2 * one + 100)),
+                Tuple.of(1, Arbitraries.integers().between(0, 300_000))));
+    }
+
+    private static Arbitrary<byte[]> filled(Arbitrary<Integer> sizes) {
         return Combinators.combine(sizes, Arbitraries.longs()).as((size, seed) -> {
             byte[] b = new byte[size];
             new Random(seed).nextBytes(b);
@@ -37,6 +54,12 @@ final class FrameArbitraries {
 
     static Arbitrary<Long> u32() {
         return Arbitraries.longs().between(0, 0xFFFF_FFFFL);
+    }
+
+    /** An advertised user-data limit: any value the protocol allows (docs/protocol.md 6, hard maxima). */
+    static Arbitrary<Integer> userDataLimit(int min) {
+        return Arbitraries.integers().between(min, WireFormat.MAX_USER_DATA)
+                .edgeCases(c -> c.includeOnly(min, WireFormat.MAX_USER_DATA));
     }
 
     static Arbitrary<FlowSpec> flowSpec() {
@@ -59,17 +82,25 @@ final class FrameArbitraries {
         return Combinators.combine(kinds, u32(), Arbitraries.integers().between(0, 0xFFFF)).as(Group::new);
     }
 
+    /**
+     * A CONNECT the {@link #WIDE} limits accept: its caller data and early length together at most the
+     * protocol's maximum (docs/protocol.md 4.6), its max reason data at least 1024.
+     */
     static Arbitrary<Frame.Connect> connect() {
-        return Combinators.combine(u32(), Arbitraries.integers().between(0, 0xFFFF),
-                        Arbitraries.integers().between(0, 0xFFFF), qos().injectNull(0.4),
-                        group(Arbitraries.of(GroupKind.class)).injectNull(0.4), bytes(WireFormat.MAX_USER_DATA))
-                .as(Frame.Connect::new);
+        Arbitrary<Long> early = Arbitraries.longs().between(0, WireFormat.MAX_USER_DATA)
+                .edgeCases(c -> c.includeOnly(0L, (long) WireFormat.MAX_USER_DATA));
+        return Combinators.combine(u32(), userDataLimit(0), userDataLimit(0),
+                        userDataLimit(WireFormat.MIN_REASON_DATA_LIMIT), early, qos().injectNull(0.4),
+                        group(Arbitraries.of(GroupKind.class)).injectNull(0.4), userData())
+                .as((maxMessage, maxCallee, maxDisconnect, maxReason, earlyLength, qos, group, data) ->
+                        new Frame.Connect(maxMessage, maxCallee, maxDisconnect, maxReason,
+                                Math.min(earlyLength, WireFormat.MAX_USER_DATA - data.length), qos, group, data));
     }
 
     static Arbitrary<Frame.Accept> accept() {
         // ACCEPT carries only the group's id and priority: the kind of a group result is always JOIN.
-        return Combinators.combine(u32(), Arbitraries.integers().between(0, 0xFFFF), qos().injectNull(0.4),
-                        group(Arbitraries.just(GroupKind.JOIN)).injectNull(0.4), bytes(WireFormat.MAX_USER_DATA))
+        return Combinators.combine(u32(), userDataLimit(0), qos().injectNull(0.4),
+                        group(Arbitraries.just(GroupKind.JOIN)).injectNull(0.4), userData())
                 .as(Frame.Accept::new);
     }
 
@@ -78,11 +109,11 @@ final class FrameArbitraries {
     }
 
     static Arbitrary<Frame.Reject> reject() {
-        return Combinators.combine(reasonCode(), bytes(WireFormat.MAX_REASON_DATA)).as(Frame.Reject::new);
+        return Combinators.combine(reasonCode(), userData()).as(Frame.Reject::new);
     }
 
     static Arbitrary<Frame.Abort> abort() {
-        return Combinators.combine(reasonCode(), bytes(WireFormat.MAX_REASON_DATA)).as(Frame.Abort::new);
+        return Combinators.combine(reasonCode(), bytes(WireFormat.MAX_ABORT_REASON_DATA)).as(Frame.Abort::new);
     }
 
     static Arbitrary<Frame.Data> data() {
@@ -90,26 +121,25 @@ final class FrameArbitraries {
     }
 
     static Arbitrary<Frame.Disconnect> disconnect() {
-        return Combinators.combine(Arbitraries.of(true, false), bytes(WireFormat.MAX_USER_DATA))
-                .as(Frame.Disconnect::new);
+        return Combinators.combine(Arbitraries.of(true, false), userData()).as(Frame.Disconnect::new);
     }
 
-    /** Any single frame of any type except the preamble. */
+    /** Any single frame of any type except the preamble (CONTINUATION is part of the frame it continues). */
     static Arbitrary<Frame> anyFrame() {
         return Arbitraries.oneOf(connect(), accept(), reject(), Arbitraries.just(new Frame.Pending()), data(),
                 disconnect(), abort(),
                 Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new),
-                Arbitraries.just(new Frame.CloseSeen()));
+                Arbitraries.just(new Frame.DisconnectAck()));
     }
 
     /**
      * A frame sequence a decoder accepts: messages are whole (fragments with MORE, then one without), some
-     * announced by a MESSAGE_SIZE of their exact size, and only CLOSE_SEEN appears inside a message (before its
-     * last DATA frame: after its MESSAGE_SIZE or between its fragments).
+     * announced by a MESSAGE_SIZE of their exact size, and only ABORT appears inside a message (before its
+     * last DATA frame: after its MESSAGE_SIZE or between its fragments, docs/protocol.md 4.6 and 4.11).
      */
     static Arbitrary<List<Frame>> validSequence() {
         Arbitrary<List<Frame>> message = Combinators.combine(bytes(2000).list().ofMaxSize(4),
-                Arbitraries.of(true, false), Arbitraries.of(true, false)).as((parts, announce, closeSeen) -> {
+                Arbitraries.of(true, false), Arbitraries.of(true, false), abort()).as((parts, announce, abort, a) -> {
             List<Frame> fragments = new ArrayList<>();
             if (announce) {
                 fragments.add(new Frame.MessageSize(parts.stream().mapToLong(part -> part.length).sum()));
@@ -120,13 +150,13 @@ final class FrameArbitraries {
             if (parts.isEmpty()) {
                 fragments.add(new Frame.Data(false, new byte[0]));
             }
-            if (closeSeen) {
-                fragments.add(fragments.size() - 1, new Frame.CloseSeen());
+            if (abort) {
+                fragments.add(fragments.size() - 1, a);
             }
             return fragments;
         });
         Arbitrary<List<Frame>> single = Arbitraries.oneOf(connect(), accept(), reject(),
-                Arbitraries.just(new Frame.Pending()), disconnect(), abort(), Arbitraries.just(new Frame.CloseSeen()))
+                Arbitraries.just(new Frame.Pending()), disconnect(), abort(), Arbitraries.just(new Frame.DisconnectAck()))
                 .map(List::of);
         return Arbitraries.frequencyOf(Tuple.of(3, message), Tuple.of(2, single))
                 .list().ofMaxSize(8)

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Frames written in the notation of docs/vectors/frames.tsv (its header comment defines it), so that a
- * decoded frame can be compared with a vector's expectation as text.
+ * decoded frame can be compared with a vector's expectation as text. User data is written whole (the
+ * decoder joins a frame's CONTINUATIONs into it); hex is written out in full, without the [XX*N] runs.
  */
 final class FrameText {
 
@@ -24,13 +25,16 @@ final class FrameText {
     static String describe(Frame frame, boolean withReasonData) {
         return switch (frame) {
             case Frame.Preamble p -> "PREAMBLE min=" + p.minVersion() + " max=" + p.maxVersion();
-            case Frame.Connect c -> "CONNECT maxMessage=" + c.maxMessageSize() + " maxCalleeData=" + c.maxCalleeData()
-                    + " maxDisconnectData=" + c.maxDisconnectData() + qos(c.qos())
+            case Frame.Connect c -> "CONNECT maxMessage=" + c.maxMessageSize()
+                    + " maxCalleeData=" + u32(c.maxCalleeData())
+                    + " maxDisconnectData=" + u32(c.maxDisconnectData())
+                    + " maxReasonData=" + u32(c.maxReasonData())
+                    + " early=" + c.earlyLength() + qos(c.qos())
                     + (c.group() == null ? "" : " group=" + c.group().kind() + ":" + c.group().id() + ":"
                             + c.group().priority())
                     + " data=" + Hex.of(c.callerData());
-            case Frame.Accept a -> "ACCEPT maxMessage=" + a.maxMessageSize() + " maxDisconnectData="
-                    + a.maxDisconnectData() + qos(a.qos())
+            case Frame.Accept a -> "ACCEPT maxMessage=" + a.maxMessageSize()
+                    + " maxDisconnectData=" + u32(a.maxDisconnectData()) + qos(a.qos())
                     + (a.group() == null ? "" : " group=" + a.group().id() + ":" + a.group().priority())
                     + " data=" + Hex.of(a.calleeData());
             case Frame.Reject r -> "REJECT reason=" + r.reasonCode() + "/" + r.reason()
@@ -38,11 +42,16 @@ final class FrameText {
             case Frame.Pending p -> "PENDING";
             case Frame.Data d -> "DATA more=" + bit(d.more()) + " data=" + Hex.of(d.payload());
             case Frame.MessageSize m -> "MESSAGE_SIZE size=" + m.size();
-            case Frame.CloseSeen c -> "CLOSE_SEEN";
             case Frame.Disconnect d -> "DISCONNECT closed=" + bit(d.closed()) + " data=" + Hex.of(d.data());
+            case Frame.DisconnectAck a -> "DISCONNECT_ACK";
             case Frame.Abort a -> "ABORT reason=" + a.reasonCode() + "/" + a.reason()
                     + (withReasonData ? " data=" + Hex.of(a.reasonData()) : "");
         };
+    }
+
+    /** A u32 limit as sent: the int fields carry the wire's 32 bits (values above 2^31 - 1 read negative). */
+    private static String u32(int value) {
+        return Integer.toUnsignedString(value);
     }
 
     private static String bit(boolean b) {
