@@ -6,6 +6,7 @@ import io.parley.protocol.EngineState;
 import io.parley.protocol.ProtocolEngine;
 import io.parley.protocol.ProtocolEvent;
 
+import java.util.List;
 import java.nio.ByteBuffer;
 
 /**
@@ -20,7 +21,7 @@ record EnginePair(ProtocolEngine caller, ProtocolEngine callee) {
     static EnginePair open(EngineConfig config) {
         ProtocolEngine caller = ProtocolEngine.caller(config, Long.MAX_VALUE);
         ProtocolEngine callee = ProtocolEngine.callee(config, Long.MAX_VALUE);
-        caller.connect(null, null, Payloads.CALLER_DATA);
+        caller.connect(null, null, Payloads.CALLER_DATA, List.of());
         transfer(caller, callee);
         require(callee.pollEvent() instanceof ProtocolEvent.ConnectRequested, "no request");
         callee.accept(Payloads.CALLEE_DATA, null, null);

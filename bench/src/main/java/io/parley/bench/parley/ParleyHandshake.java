@@ -10,6 +10,7 @@ import io.parley.bench.harness.Payloads;
 import io.parley.protocol.EngineConfig;
 import io.parley.protocol.ProtocolEngine;
 
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class ParleyHandshake implements HandshakePeer {
     @Override
     public byte[] halfRequest() {
         ProtocolEngine engine = ProtocolEngine.caller(EngineConfig.DEFAULTS, Long.MAX_VALUE);
-        engine.connect(null, null, Payloads.CALLER_DATA);
+        engine.connect(null, null, Payloads.CALLER_DATA, List.of());
         ByteBuffer request = engine.takeOutput();
         byte[] bytes = new byte[request.remaining()];
         request.get(bytes);
