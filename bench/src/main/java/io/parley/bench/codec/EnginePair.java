@@ -6,8 +6,8 @@ import io.parley.protocol.EngineState;
 import io.parley.protocol.ProtocolEngine;
 import io.parley.protocol.ProtocolEvent;
 
-import java.util.List;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Two engines back to back, a caller and a callee, past the handshake (both OPEN), for the codec benchmarks.

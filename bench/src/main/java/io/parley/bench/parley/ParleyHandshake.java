@@ -10,11 +10,11 @@ import io.parley.bench.harness.Payloads;
 import io.parley.protocol.EngineConfig;
 import io.parley.protocol.ProtocolEngine;
 
-import java.util.List;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
