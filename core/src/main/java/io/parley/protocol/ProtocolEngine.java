@@ -663,14 +663,7 @@ public final class ProtocolEngine {
         if (t.effect() == StateTable.Effect.IGNORED) {
             return;
         }
-        CloseIndication.Kind kind = switch (t.effect()) {
-            case GRACEFUL, ACKNOWLEDGE_GRACEFUL -> CloseIndication.Kind.GRACEFUL;
-            case REFUSED -> CloseIndication.Kind.REFUSED;
-            case RESET -> CloseIndication.Kind.RESET;
-            case ABORTED -> CloseIndication.Kind.ABORTED;
-            case UNCONFIRMED -> CloseIndication.Kind.UNCONFIRMED;
-            case NONE, ACKNOWLEDGE, IGNORED -> null;
-        };
+        CloseIndication.Kind kind = t.effect().kind();
         if (kind == null) {
             state = t.to();
         } else {

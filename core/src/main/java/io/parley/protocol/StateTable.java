@@ -1,5 +1,7 @@
 package io.parley.protocol;
 
+import io.parley.CloseIndication;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -44,7 +46,19 @@ final class StateTable {
         /** This side's DISCONNECT was sent but never acknowledged. */
         UNCONFIRMED,
         /** The input is ignored. */
-        IGNORED
+        IGNORED;
+
+        /** How a connection ends by this effect, or null if it does not end it. */
+        CloseIndication.Kind kind() {
+            return switch (this) {
+                case GRACEFUL, ACKNOWLEDGE_GRACEFUL -> CloseIndication.Kind.GRACEFUL;
+                case REFUSED -> CloseIndication.Kind.REFUSED;
+                case RESET -> CloseIndication.Kind.RESET;
+                case ABORTED -> CloseIndication.Kind.ABORTED;
+                case UNCONFIRMED -> CloseIndication.Kind.UNCONFIRMED;
+                case NONE, ACKNOWLEDGE, IGNORED -> null;
+            };
+        }
     }
 
     /**

@@ -191,7 +191,7 @@ class StateTableTest {
                 || row.effect() == StateTable.Effect.ACKNOWLEDGE_GRACEFUL;
         assertThat(sent).as("only a DISCONNECT is answered, by its acknowledgement")
                 .isEqualTo(acknowledges ? List.of(new Frame.DisconnectAck()) : List.of());
-        CloseIndication.Kind kind = kindOf(row.effect());
+        CloseIndication.Kind kind = row.effect().kind();
         if (kind != null) {
             assertThat(engine.outcome().kind()).isEqualTo(kind);
             assertThat(events.getLast()).isEqualTo(new ProtocolEvent.Closed(engine.outcome()));
@@ -210,27 +210,17 @@ class StateTableTest {
         }
     }
 
-    private static CloseIndication.Kind kindOf(StateTable.Effect effect) {
-        return switch (effect) {
-            case GRACEFUL, ACKNOWLEDGE_GRACEFUL -> CloseIndication.Kind.GRACEFUL;
-            case REFUSED -> CloseIndication.Kind.REFUSED;
-            case RESET -> CloseIndication.Kind.RESET;
-            case ABORTED -> CloseIndication.Kind.ABORTED;
-            case UNCONFIRMED -> CloseIndication.Kind.UNCONFIRMED;
-            case NONE, ACKNOWLEDGE, IGNORED -> null;
-        };
-    }
 
     @ParameterizedTest(name = "{0} in {1}")
     @MethodSource("reachableStates")
     void transportEventsEndTheConnectionAsTheirRowsSay(ProtocolEngine.Role role, EngineState state) {
         ProtocolEngine ended = in(role, state);
         ended.receiveEndOfStream();
-        assertThat(ended.outcome().kind()).isEqualTo(kindOf(StateTable.transition(state, Input.END_OF_STREAM).effect()));
+        assertThat(ended.outcome().kind()).isEqualTo(StateTable.transition(state, Input.END_OF_STREAM).effect().kind());
         assertThat(ended.outcome().reason()).isEqualTo(ReasonCode.TRANSPORT_CLOSED);
         ProtocolEngine reset = in(role, state);
         reset.receiveReset("RST");
-        assertThat(reset.outcome().kind()).isEqualTo(kindOf(StateTable.transition(state, Input.RESET).effect()));
+        assertThat(reset.outcome().kind()).isEqualTo(StateTable.transition(state, Input.RESET).effect().kind());
         assertThat(reset.outcome().reason()).isEqualTo(ReasonCode.TRANSPORT_RESET);
         assertThat(ended.outcome().isGraceful() || reset.outcome().isGraceful()).as("never graceful").isFalse();
     }
@@ -319,7 +309,7 @@ class StateTableTest {
         }
         run(engine, command);
         assertThat(engine.state()).isEqualTo(row.to());
-        CloseIndication.Kind kind = kindOf(row.effect());
+        CloseIndication.Kind kind = row.effect().kind();
         if (kind != null) {
             assertThat(engine.outcome().kind()).isEqualTo(kind);
         }
