@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@link Connection#close()} does with data not yet delivered, as SO_LINGER / SO_DONTLINGER.
+ * What {@link ParleyConnection#close()} does with data not yet delivered, as SO_LINGER / SO_DONTLINGER.
  *
  * @param mode    the kind of close
  * @param timeout for {@link Mode#BOUNDED}: how long close may block; zero otherwise

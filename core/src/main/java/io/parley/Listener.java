@@ -14,7 +14,7 @@ public interface Listener extends AutoCloseable {
     SocketAddress localAddress();
 
     /** Accepts the next pending request unconditionally, blocking until one arrives. */
-    Connection accept() throws IOException;
+    ParleyConnection accept() throws IOException;
 
     /**
      * Presents the next pending request to {@code condition} (WSAAccept), blocking until one arrives.
@@ -27,10 +27,10 @@ public interface Listener extends AutoCloseable {
      * @throws ClosedException          the listener was closed (by {@link #close()}, or after the transport
      *                                  failed to accept fifty times in a row)
      */
-    Connection accept(Condition condition) throws IOException;
+    ParleyConnection accept(AcceptCondition condition) throws IOException;
 
-    /** As {@link #accept(Condition)}, failing with {@link TimedOutException} if no request arrives in time. */
-    Connection accept(Condition condition, Duration timeout) throws IOException;
+    /** As {@link #accept(AcceptCondition)}, failing with {@link TimedOutException} if no request arrives in time. */
+    ParleyConnection accept(AcceptCondition condition, Duration timeout) throws IOException;
 
     /** Requests pending now (arrived whole, not yet decided or deferred). */
     int pendingCount();

@@ -27,5 +27,5 @@ public interface Transport {
      * @throws UnsupportedProtocolException the peer is not a Parley peer, or shares no version
      * @throws MessageTooLargeException     the caller data exceeds the limit; nothing was sent
      */
-    Connection connect(SocketAddress address, ConnectOptions options) throws IOException;
+    ParleyConnection connect(SocketAddress address, ConnectOptions options) throws IOException;
 }

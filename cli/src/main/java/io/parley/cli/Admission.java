@@ -1,6 +1,6 @@
 package io.parley.cli;
 
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectionRequest;
 import io.parley.Decision;
 
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * the greeting {@code server=<id>;running-total=<T>} as callee data. It runs on the accepting thread, the
  * only one that starts sessions, so the count it sees can only fall before the accepted session starts.
  */
-final class Admission implements Condition {
+final class Admission implements AcceptCondition {
     private final String serverId;
     private final Set<String> denied;
     private final int maxClients;

@@ -2,7 +2,7 @@ package io.parley.cli;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionEndedException;
 import io.parley.Parley;
 import io.parley.TimedOutException;
@@ -49,7 +49,7 @@ final class TotalsClient {
                 .callerData(Text.utf8(plan.name()))
                 .connectTimeout(plan.timeout())
                 .build();
-        Connection connection = Parley.tcp().connect(plan.server(), options);
+        ParleyConnection connection = Parley.tcp().connect(plan.server(), options);
         try {
             CompletableFuture<CloseIndication> closeIndication =
                     timeline.stampWhenDone(connection.closeIndication(), Step.CLIENT_CLOSE_INDICATION);
@@ -76,7 +76,7 @@ final class TotalsClient {
         }
     }
 
-    private void transact(Connection connection, long i) throws IOException {
+    private void transact(ParleyConnection connection, long i) throws IOException {
         connection.send(Transaction.request(i));
         byte[] ack = connection.receive(plan.timeout());
         if (ack == null) {

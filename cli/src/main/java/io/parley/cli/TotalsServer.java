@@ -1,7 +1,7 @@
 package io.parley.cli;
 
 import io.parley.ClosedException;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.Parley;
@@ -76,7 +76,7 @@ final class TotalsServer {
     void serve() throws IOException {
         try {
             while (true) {
-                Connection connection;
+                ParleyConnection connection;
                 try {
                     connection = listener.accept(admission);
                 } catch (ClosedException e) {
@@ -112,8 +112,8 @@ final class TotalsServer {
                     + " session(s) in progress");
         }
         if (!sessions.awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-            List<Connection> left = sessions.snapshot();
-            for (Connection connection : left) {
+            List<ParleyConnection> left = sessions.snapshot();
+            for (ParleyConnection connection : left) {
                 abortQuietly(connection);
             }
             log.accept("aborted " + left.size() + " session(s) still in progress");
@@ -123,7 +123,7 @@ final class TotalsServer {
     }
 
     /** Aborts a session still in progress; one that closed meanwhile refuses, which is fine here. */
-    private void abortQuietly(Connection connection) {
+    private void abortQuietly(ParleyConnection connection) {
         try {
             connection.abort("the server is shutting down");
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package io.parley.cli;
 
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.Listener;
@@ -64,7 +64,7 @@ class ClientExitStatusTest {
     void aConnectionResetMidSessionExitsThree() throws Exception {
         try (Listener listener = Parley.tcp().listen(ANY_LOOPBACK_PORT, ListenOptions.defaults())) {
             Thread server = Thread.ofVirtual().start(() -> {
-                try (Connection connection = listener.accept(request -> Decision.accept(
+                try (ParleyConnection connection = listener.accept(request -> Decision.accept(
                         new Greeting("test", 0).encode()))) {
                     connection.receive();
                     connection.abort("no more");

@@ -2,7 +2,7 @@ package io.parley.reliability;
 
 import io.parley.ClosedException;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionSettings;
 import io.parley.Decision;
 import io.parley.ListenOptions;
@@ -140,13 +140,13 @@ final class Lifecycle {
     private static Side client(Plan plan, InetSocketAddress address) {
         Side side = new Side("client");
         Duration timeout = plan.callTimeout();
-        Connection connection = null;
+        ParleyConnection connection = null;
         try {
             ConnectOptions options = ConnectOptions.builder().callerData(CALLER_DATA).connectTimeout(timeout)
                     .settings(plan.settings()).build();
             connection = side.call("connect", timeout, () -> Parley.tcp().connect(address, options));
             side.connection = connection;
-            Connection c = connection;
+            ParleyConnection c = connection;
             for (byte[] message : plan.messages()) {
                 side.run("send", timeout, () -> {
                     c.send(message);
@@ -181,7 +181,7 @@ final class Lifecycle {
     private static Side server(Plan plan, Listener listener) {
         Side side = new Side("server");
         Duration timeout = plan.callTimeout();
-        Connection connection = null;
+        ParleyConnection connection = null;
         try {
             try {
                 connection = side.call("accept", timeout.plus(plan.bound()),
@@ -192,7 +192,7 @@ final class Lifecycle {
                 return side;
             }
             side.connection = connection;
-            Connection c = connection;
+            ParleyConnection c = connection;
             for (int i = 0; ; i++) {
                 byte[] message = side.call("receive", timeout, () -> c.receive(timeout));
                 if (message == null) {
@@ -227,7 +227,7 @@ final class Lifecycle {
     }
 
     /** A side's part ended early: abort after a timeout (the caller gives up), close otherwise. */
-    private static void end(Side side, Connection connection, Exception e) {
+    private static void end(Side side, ParleyConnection connection, Exception e) {
         if (e instanceof RuntimeException) {
             side.problems.add(side.role + " failed with " + e);
         }

@@ -1,7 +1,7 @@
 package io.parley.reliability;
 
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.Parley;
@@ -33,7 +33,7 @@ final class Net {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    static Connection connect(Listener listener, ConnectOptions options) throws IOException {
+    static ParleyConnection connect(Listener listener, ConnectOptions options) throws IOException {
         return Parley.tcp().connect(address(listener), options);
     }
 

@@ -2,7 +2,7 @@ package io.parley.reliability;
 
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionEndedException;
 import io.parley.MessageTooLargeException;
 import io.parley.NoListenerException;
@@ -36,7 +36,7 @@ final class Side {
     final List<byte[]> sent = new ArrayList<>();
     final List<byte[]> received = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
-    Connection connection;
+    ParleyConnection connection;
     boolean sawPeerEnd;
     byte[] peerDisconnectData;
     IOException failure;

@@ -1,8 +1,8 @@
 package io.parley.tcp;
 
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.ListenOptions;
@@ -36,7 +36,7 @@ class ConcurrentAcceptTest {
             Map<Integer, List<String>> decisions = new ConcurrentHashMap<>();
             AtomicInteger decided = new AtomicInteger();
             // Every 5th request is deferred once before it is decided, every 7th is rejected.
-            Condition condition = request -> {
+            AcceptCondition condition = request -> {
                 int id = ByteBuffer.wrap(request.callerData()).getInt();
                 List<String> seen = decisions.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
                 if (id % 5 == 0 && request.deferrals() == 0) {
@@ -47,7 +47,7 @@ class ConcurrentAcceptTest {
                 decided.incrementAndGet();
                 return id % 7 == 0 ? Decision.reject("no " + id) : Decision.accept(request.callerData());
             };
-            List<CompletableFuture<Connection>> callers = new ArrayList<>();
+            List<CompletableFuture<ParleyConnection>> callers = new ArrayList<>();
             for (int i = 0; i < CALLERS; i++) {
                 callers.add(f.connectAsync(ConnectOptions.builder()
                         .callerData(ByteBuffer.allocate(4).putInt(i).array()).build()));
@@ -75,7 +75,7 @@ class ConcurrentAcceptTest {
                             .hasMessageContaining("no " + id);
                 } else {
                     expectAccepted++;
-                    Connection client = Await.result(callers.get(id));
+                    ParleyConnection client = Await.result(callers.get(id));
                     assertThat(ByteBuffer.wrap(client.calleeData()).getInt()).isEqualTo(id);
                 }
             }
@@ -85,7 +85,7 @@ class ConcurrentAcceptTest {
     }
 
     /** Accepts until every request got its final decision; returns how many this thread accepted. */
-    private static int acceptUntilAllDecided(LoopbackFixture f, Condition condition, AtomicInteger decided)
+    private static int acceptUntilAllDecided(LoopbackFixture f, AcceptCondition condition, AtomicInteger decided)
             throws Exception {
         int accepted = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

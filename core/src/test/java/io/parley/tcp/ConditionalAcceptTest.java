@@ -1,8 +1,8 @@
 package io.parley.tcp;
 
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.ConnectionRequest;
 import io.parley.Decision;
@@ -103,14 +103,14 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void q3_grantingMoreQosThanRequestedIsRefusedNeverGranted() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder().qos(REQUESTED).build());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder().qos(REQUESTED).build());
             assertThatThrownBy(() -> f.listener.accept(request -> Decision.accept(new byte[0], HIGHER), Await.BOUND))
                     .isInstanceOf(RequestRejectedException.class)
                     .satisfies(e -> assertThat(((RequestRejectedException) e).reason())
                             .isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Await.failure(client)).isInstanceOf(ConnectionRefusedException.class);
 
-            CompletableFuture<Connection> noQos = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> noQos = f.connectAsync(ConnectOptions.defaults());
             assertThatThrownBy(() -> f.listener.accept(request -> Decision.accept(new byte[0], LOWER), Await.BOUND))
                     .isInstanceOf(RequestRejectedException.class);
             assertThat(Await.failure(noQos)).isInstanceOf(ConnectionRefusedException.class);
@@ -121,7 +121,7 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a4_rejectWithReasonReachesTheCaller() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
             assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject("busy, try later"), Await.BOUND))
                     .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
                         assertThat(e.reason()).isEqualTo(ReasonCode.REFUSED);
@@ -142,7 +142,7 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a4_rejectWithoutReasonGivesAnEmptyReasonText() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
             assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject(), Await.BOUND))
                     .isInstanceOf(RequestRejectedException.class);
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class,
@@ -154,7 +154,7 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a4_conditionThatThrowsRejectsWithConditionFailed() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
             IllegalStateException bug = new IllegalStateException("condition bug");
             assertThatThrownBy(() -> f.listener.accept(request -> {
                 throw bug;
@@ -171,7 +171,7 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a5_deferThenAcceptPresentsTheSameRequestAndTheCallerConnects() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("bob")).build());
             AtomicReference<ConnectionRequest> first = new AtomicReference<>();
             assertThatThrownBy(() -> f.listener.accept(request -> {
@@ -183,7 +183,7 @@ class ConditionalAcceptTest {
             assertThat(client).isNotDone();
 
             AtomicReference<ConnectionRequest> second = new AtomicReference<>();
-            Connection server = f.track(f.listener.accept(request -> {
+            ParleyConnection server = f.track(f.listener.accept(request -> {
                 second.set(request);
                 return Decision.accept(utf8("later"));
             }, Await.BOUND));
@@ -191,7 +191,7 @@ class ConditionalAcceptTest {
             assertThat(second.get().callerData()).isEqualTo(utf8("bob"));
             assertThat(second.get().deferrals()).isEqualTo(1);
 
-            Connection connected = Await.result(client);
+            ParleyConnection connected = Await.result(client);
             assertThat(connected.calleeData()).isEqualTo(utf8("later"));
             connected.send(utf8("hello"));
             assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("hello"));
@@ -202,15 +202,15 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a5_aDeferredRequestStaysFirstInTheQueue() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
+            CompletableFuture<ParleyConnection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
             Await.until("first request queued", () -> f.listener.pendingCount() == 1);
-            CompletableFuture<Connection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
+            CompletableFuture<ParleyConnection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
             Await.until("second request queued", () -> f.listener.pendingCount() == 2);
 
             assertThatThrownBy(() -> f.listener.accept(request -> Decision.defer(), Await.BOUND))
                     .isInstanceOf(RequestDeferredException.class);
             AtomicReference<String> presented = new AtomicReference<>();
-            Condition record = request -> {
+            AcceptCondition record = request -> {
                 presented.set(new String(request.callerData(), StandardCharsets.UTF_8));
                 return Decision.accept();
             };
@@ -227,7 +227,7 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a6_deferThenCallerTimeoutRemovesTheRequest() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> late = f.connectAsync(ConnectOptions.builder().callerData(utf8("late"))
+            CompletableFuture<ParleyConnection> late = f.connectAsync(ConnectOptions.builder().callerData(utf8("late"))
                     .connectTimeout(Duration.ofMillis(500)).build());
             assertThatThrownBy(() -> f.listener.accept(request -> Decision.defer(), Await.BOUND))
                     .isInstanceOf(RequestDeferredException.class);
@@ -244,7 +244,7 @@ class ConditionalAcceptTest {
             }, Duration.ofMillis(200))).isInstanceOf(TimedOutException.class);
             assertThat(presentations).hasValue(0);
 
-            CompletableFuture<Connection> next = f.connectAsync(ConnectOptions.builder().callerData(utf8("next")).build());
+            CompletableFuture<ParleyConnection> next = f.connectAsync(ConnectOptions.builder().callerData(utf8("next")).build());
             AtomicReference<String> presented = new AtomicReference<>();
             f.track(f.listener.accept(request -> {
                 presented.set(new String(request.callerData(), StandardCharsets.UTF_8));
@@ -265,11 +265,11 @@ class ConditionalAcceptTest {
                 clients[i] = f.connectAsync(ConnectOptions.builder().callerData(new byte[] {(byte) i}).build());
             }
             for (int i = 0; i < callers; i++) {
-                Connection server = f.track(f.listener.accept());
+                ParleyConnection server = f.track(f.listener.accept());
                 server.send(server.callerData());
             }
             for (int i = 0; i < callers; i++) {
-                Connection client = (Connection) Await.result(clients[i]);
+                ParleyConnection client = (ParleyConnection) Await.result(clients[i]);
                 assertThat(client.receive(Await.BOUND)).containsExactly((byte) i);
             }
         }
@@ -280,7 +280,7 @@ class ConditionalAcceptTest {
     void acceptWithATimeoutFailsWhenNoRequestArrives() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(200)))
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(200)))
                     .isInstanceOfSatisfying(TimedOutException.class,
                             e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));

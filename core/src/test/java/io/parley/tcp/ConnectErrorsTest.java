@@ -4,7 +4,7 @@ import io.parley.AddressFamilyNotSupportedException;
 import io.parley.AddressInUseException;
 import io.parley.AddressNotAvailableException;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.HostNotFoundException;
@@ -69,7 +69,7 @@ class ConnectErrorsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c1_connectReturnsOnlyAfterTheCalleeAccepted() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
             Await.until("the request is queued", () -> f.listener.pendingCount() == 1);
             assertThat(client).as("connect must wait for the decision").isNotDone();
             f.track(f.listener.accept(request -> Decision.accept("now".getBytes(StandardCharsets.UTF_8))));
@@ -208,7 +208,7 @@ class ConnectErrorsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c3_aRejectGivesConnectionRefusedWithTheReason() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
             assertThatThrownBy(() -> f.listener.accept(r -> Decision.reject("go away"), Await.BOUND))
                     .isInstanceOf(RequestRejectedException.class);
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
@@ -235,7 +235,7 @@ class ConnectErrorsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c3_aSilentServerGivesTimedOutAndHearsTheWithdrawal() throws Exception {
         try (ServerSocket server = rawServer()) {
-            CompletableFuture<Connection> client = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<ParleyConnection> client = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Parley.tcp().connect(addressOf(server), ConnectOptions.builder()
                             .connectTimeout(Duration.ofMillis(300)).build());

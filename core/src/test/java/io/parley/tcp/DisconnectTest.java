@@ -2,7 +2,7 @@ package io.parley.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.ShutdownException;
 import io.parley.WinsockError;
@@ -148,7 +148,7 @@ class DisconnectTest {
             AtomicLong grandTotal = new AtomicLong();
             CompletableFuture<Void> server = f.async(() -> {
                 for (int i = 0; i < clients; i++) {
-                    Connection c = f.track(f.listener.accept(request -> Decision.accept()));
+                    ParleyConnection c = f.track(f.listener.accept(request -> Decision.accept()));
                     assertThat(Await.result(c.closeIndication())).isEqualTo(CloseIndication.GRACEFUL); // (2) FD_CLOSE
                     assertThat(c.receive(Await.BOUND)).isNull();                                        // (2) recv 0
                     long total = ByteBuffer.wrap(c.receiveDisconnect()).getLong();                       // (3)
@@ -161,7 +161,7 @@ class DisconnectTest {
             long expected = 0;
             List<Long> answers = new ArrayList<>();
             for (int i = 1; i <= clients; i++) {
-                Connection c = f.connect(ConnectOptions.defaults());
+                ParleyConnection c = f.connect(ConnectOptions.defaults());
                 c.sendDisconnect(ByteBuffer.allocate(8).putLong(i * 100L).array());                      // (1)
                 assertThat(Await.result(c.closeIndication())).isEqualTo(CloseIndication.GRACEFUL);       // (6)
                 assertThat(c.receive(Await.BOUND)).isNull();

@@ -1,9 +1,9 @@
 package io.parley.tcp;
 
 import io.parley.ClosedException;
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.ListenOptions;
@@ -57,7 +57,7 @@ class PendingQueueTest {
             int half = request.length / 2;
             slow.write(Arrays.copyOfRange(request, 0, half));
 
-            CompletableFuture<Connection> fast = f.connectAsync(ConnectOptions.builder().callerData(utf8("fast")).build());
+            CompletableFuture<ParleyConnection> fast = f.connectAsync(ConnectOptions.builder().callerData(utf8("fast")).build());
             assertThat(acceptNext(f)).isEqualTo("fast");
             Await.result(fast);
             assertThat(f.listener.pendingCount()).isZero();
@@ -74,12 +74,12 @@ class PendingQueueTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a1_aRequestBeyondTheBacklogIsRefusedAtOnceWithQueueFull() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder().backlog(2).build())) {
-            CompletableFuture<Connection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
+            CompletableFuture<ParleyConnection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
             Await.until("the first request queued", () -> f.listener.pendingCount() == 1);
-            CompletableFuture<Connection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
+            CompletableFuture<ParleyConnection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
             Await.until("two requests queued", () -> f.listener.pendingCount() == 2);
 
-            CompletableFuture<Connection> three = f.connectAsync(ConnectOptions.builder().callerData(utf8("3")).build());
+            CompletableFuture<ParleyConnection> three = f.connectAsync(ConnectOptions.builder().callerData(utf8("3")).build());
             assertThat(Await.failure(three)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.QUEUE_FULL);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
@@ -108,7 +108,7 @@ class PendingQueueTest {
             }
             Await.until("the dead request leaves the queue", () -> f.listener.pendingCount() == 0);
 
-            CompletableFuture<Connection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
         }
@@ -118,11 +118,11 @@ class PendingQueueTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a6_aCallerWhoseConnectTimesOutLeavesTheQueue() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> impatient = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> impatient = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("impatient")).connectTimeout(Duration.ofMillis(300)).build());
             assertThat(Await.failure(impatient)).isInstanceOf(TimedOutException.class);
             Await.until("the withdrawn request leaves the queue", () -> f.listener.pendingCount() == 0);
-            CompletableFuture<Connection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
         }
@@ -132,7 +132,7 @@ class PendingQueueTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a6_aCallerThatGivesUpItsConnectByInterruptionLeavesTheQueue() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> quitter = new CompletableFuture<>();
+            CompletableFuture<ParleyConnection> quitter = new CompletableFuture<>();
             Thread connecting = Thread.ofVirtual().start(() -> {
                 try {
                     quitter.complete(f.connect(ConnectOptions.builder().callerData(utf8("quitter")).build()));
@@ -144,7 +144,7 @@ class PendingQueueTest {
             connecting.interrupt();
             assertThat(Await.failure(quitter)).isInstanceOf(InterruptedIOException.class);
             Await.until("the abandoned request leaves the queue", () -> f.listener.pendingCount() == 0);
-            CompletableFuture<Connection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
         }
@@ -173,7 +173,7 @@ class PendingQueueTest {
             assertThat(abort).isNotNull();
             assertThat(abort.reason()).isEqualTo(ReasonCode.TIMED_OUT);
             assertThat(f.listener.pendingCount()).isZero();
-            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(100)))
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(100)))
                     .isInstanceOf(TimedOutException.class);
         }
     }
@@ -183,11 +183,11 @@ class PendingQueueTest {
     void aQueuedRequestIsNotSubjectToTheHandshakeTimeout() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder()
                 .handshakeTimeout(Duration.ofMillis(200)).build())) {
-            CompletableFuture<Connection> patient = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> patient = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("patient")).build());
             Await.until("queued", () -> f.listener.pendingCount() == 1);
             // Well past the handshake timeout, the whole request must still be there.
-            CompletableFuture<Connection> marker = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> marker = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("marker")).connectTimeout(Duration.ofMillis(600)).build());
             assertThat(Await.failure(marker)).isInstanceOf(TimedOutException.class);
             assertThat(acceptNext(f)).isEqualTo("patient");
@@ -200,14 +200,14 @@ class PendingQueueTest {
     void closingTheListenerRefusesPendingRequestsWithShuttingDownAndKeepsConnections() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             LoopbackFixture.Pair established = f.pair();
-            CompletableFuture<Connection> pending = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> pending = f.connectAsync(ConnectOptions.defaults());
             Await.until("queued", () -> f.listener.pendingCount() == 1);
             f.listener.close();
 
             assertThat(Await.failure(pending)).isInstanceOfSatisfying(ConnectionRefusedException.class, e ->
                     assertThat(e.reason()).isEqualTo(ReasonCode.SHUTTING_DOWN));
             assertThat(f.listener.pendingCount()).isZero();
-            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(100)))
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(100)))
                     .isInstanceOf(ClosedException.class);
             assertThatThrownBy(() -> f.connect()).isInstanceOf(NoListenerException.class);
 
@@ -233,7 +233,7 @@ class PendingQueueTest {
     void closingTheListenerReleasesABlockedAcceptWithClosedException() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            CompletableFuture<Connection> blocked = f.async(() -> {
+            CompletableFuture<ParleyConnection> blocked = f.async(() -> {
                 started.countDown();
                 return f.listener.accept();
             });

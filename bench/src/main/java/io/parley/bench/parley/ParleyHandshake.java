@@ -1,7 +1,7 @@
 package io.parley.bench.parley;
 
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Parley;
 import io.parley.bench.harness.FailureLatch;
@@ -35,7 +35,7 @@ public final class ParleyHandshake implements HandshakePeer {
         return server.address();
     }
 
-    private void hold(Connection c) throws Exception {
+    private void hold(ParleyConnection c) throws Exception {
         accepted.increment();
         while (c.receive() != null) {
             // an idle connection receives nothing until the client ends it
@@ -49,7 +49,7 @@ public final class ParleyHandshake implements HandshakePeer {
 
     @Override
     public AutoCloseable connect(InetSocketAddress address) throws Exception {
-        Connection c = Parley.tcp().connect(address, OPTIONS);
+        ParleyConnection c = Parley.tcp().connect(address, OPTIONS);
         Payloads.check("callee data", Payloads.CALLEE_DATA, c.calleeData());
         return c;
     }

@@ -1,8 +1,8 @@
 package io.parley.bench.parley;
 
 import io.parley.ClosedException;
-import io.parley.Condition;
-import io.parley.Connection;
+import io.parley.AcceptCondition;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.Listener;
@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 final class ParleyServer implements AutoCloseable {
     /** Accepts callers whose caller data is {@link Payloads#CALLER_DATA}, answering with the callee data. */
-    static final Condition CHECK_CALLER = request -> Arrays.equals(request.callerData(), Payloads.CALLER_DATA)
+    static final AcceptCondition CHECK_CALLER = request -> Arrays.equals(request.callerData(), Payloads.CALLER_DATA)
             ? Decision.accept(Payloads.CALLEE_DATA)
             : Decision.reject("wrong caller data");
 
@@ -31,14 +31,14 @@ final class ParleyServer implements AutoCloseable {
     /** What the server does with one accepted connection (it closes it afterwards). */
     @FunctionalInterface
     interface Handler {
-        void serve(Connection connection) throws Exception;
+        void serve(ParleyConnection connection) throws Exception;
     }
 
     ParleyServer(ListenOptions options, Handler handler, FailureLatch failures) throws IOException {
         listener = Parley.tcp().listen(Loopback.anyPort(), options);
         acceptor = Thread.ofVirtual().name("parley-bench-acceptor").start(() -> {
             while (true) {
-                Connection connection;
+                ParleyConnection connection;
                 try {
                     connection = listener.accept(CHECK_CALLER);
                 } catch (ClosedException e) {

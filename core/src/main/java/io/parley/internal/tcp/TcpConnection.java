@@ -1,7 +1,7 @@
 package io.parley.internal.tcp;
 
 import io.parley.CloseIndication;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionSettings;
 import io.parley.Group;
 import io.parley.Qos;
@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A Parley connection over one TCP socket, in either role: the {@link Connection} API and the handshake.
+ * A Parley connection over one TCP socket, in either role: the {@link ParleyConnection} API and the handshake.
  *
  * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens:
  * {@link ConnectionReader} reads the socket, by an application thread that receives or connects and finds
@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
  * {@link ConnectionCloser} closes it.
  */
-final class TcpConnection implements Connection {
+final class TcpConnection implements ParleyConnection {
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final ConnectionReader reader;
@@ -221,7 +221,7 @@ final class TcpConnection implements Connection {
         closer.discard();
     }
 
-    // ------------------------------------------------------------------ Connection
+    // ------------------------------------------------------------------ ParleyConnection
 
     @Override
     public byte[] callerData() {

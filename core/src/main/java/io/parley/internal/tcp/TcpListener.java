@@ -1,8 +1,8 @@
 package io.parley.internal.tcp;
 
 import io.parley.ClosedException;
-import io.parley.Condition;
-import io.parley.Connection;
+import io.parley.AcceptCondition;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.Listener;
 import io.parley.ListenOptions;
@@ -67,17 +67,17 @@ final class TcpListener implements Listener, CalleeEvents {
     }
 
     @Override
-    public Connection accept() throws IOException {
-        return accept(Condition.acceptAll());
+    public ParleyConnection accept() throws IOException {
+        return accept(AcceptCondition.acceptAll());
     }
 
     @Override
-    public Connection accept(Condition condition) throws IOException {
+    public ParleyConnection accept(AcceptCondition condition) throws IOException {
         return accept(condition, Duration.ZERO);
     }
 
     @Override
-    public Connection accept(Condition condition, Duration timeout) throws IOException {
+    public ParleyConnection accept(AcceptCondition condition, Duration timeout) throws IOException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         while (true) {
             TcpConnection request = take(deadline, timeout);

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * for each direction, and a close indication that says how it ended. Blocking calls suit virtual threads.
  * One thread may send while another receives; sends from several threads are serialised whole.
  */
-public interface Connection extends AutoCloseable {
+public interface ParleyConnection extends AutoCloseable {
 
     /** The caller data this connection was requested with (a copy). */
     byte[] callerData();

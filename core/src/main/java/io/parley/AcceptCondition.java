@@ -6,12 +6,12 @@ package io.parley;
  * slow decision is made. If it throws, the request is rejected with {@link ReasonCode#CONDITION_FAILED}.
  */
 @FunctionalInterface
-public interface Condition {
+public interface AcceptCondition {
     /** Accept, reject or defer the request. */
     Decision decide(ConnectionRequest request) throws Exception;
 
     /** The condition that accepts every request. */
-    static Condition acceptAll() {
+    static AcceptCondition acceptAll() {
         return request -> Decision.accept();
     }
 }
