@@ -48,14 +48,22 @@ public final class ConnectOptions {
         return Optional.ofNullable(firstMessage).map(byte[]::clone);
     }
 
-    /** The requested QoS, or null for none. */
-    public Qos qos() {
-        return qos;
+    /**
+     * The requested QoS.
+     *
+     * @return the QoS, empty for none
+     */
+    public Optional<Qos> qos() {
+        return Optional.ofNullable(qos);
     }
 
-    /** The group request, or null for none. */
-    public Group group() {
-        return group;
+    /**
+     * The group request.
+     *
+     * @return the group request, empty for none
+     */
+    public Optional<Group> group() {
+        return Optional.ofNullable(group);
     }
 
     /** How long connect waits for the transport and the callee's decision, deferrals included. */
@@ -89,25 +97,37 @@ public final class ConnectOptions {
         /**
          * A first message (copied) sent right behind the request, in the same flight, so that a connection
          * that starts with a request needs one round trip less. The callee's application receives it as the
-         * connection's first message once it accepts; a refusal discards it. The callee counts it, plus 4
-         * bytes, together with the caller data against its caller-data limit (over it, the request is
-         * refused with DATA_TOO_LARGE); this side refuses locally, with nothing sent, what exceeds its own
-         * caller-data limit that way. Null for none.
+         * connection's first message once it accepts; a refusal discards it. The request declares its size,
+         * and the callee counts it, plus 4 bytes, together with the caller data against its caller-data
+         * limit (over it, the request is refused with DATA_TOO_LARGE). Not set: no first message.
+         *
+         * @param value the first message, possibly empty
+         * @return this builder
          */
         public Builder firstMessage(byte[] value) {
-            this.firstMessage = value == null ? null : value.clone();
+            this.firstMessage = value.clone();
             return this;
         }
 
-        /** The requested QoS, or null for none. */
+        /**
+         * The QoS to request; not set: none (then the callee can grant none).
+         *
+         * @param value the requested QoS
+         * @return this builder
+         */
         public Builder qos(Qos value) {
-            this.qos = value;
+            this.qos = Objects.requireNonNull(value, "qos");
             return this;
         }
 
-        /** The group request, or null for none. */
+        /**
+         * The group to request; not set: none.
+         *
+         * @param value the group request
+         * @return this builder
+         */
         public Builder group(Group value) {
-            this.group = value;
+            this.group = Objects.requireNonNull(value, "group");
             return this;
         }
 

@@ -75,6 +75,8 @@ public final class ProtocolEngine {
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
     private int peerMaxReasonData;
+    /** Caller: the reason data of the REJECT that refused the request. */
+    private byte[] refusalData = new byte[0];
     /** Callee while REQUESTED: what the early messages the caller declared may still take. */
     private long earlyRoom;
 
@@ -193,6 +195,15 @@ public final class ProtocolEngine {
      */
     public int peerMaxReasonData() {
         return peerMaxReasonData;
+    }
+
+    /**
+     * The reason data of the callee's REJECT (caller).
+     *
+     * @return a copy of the reason data; empty unless a REJECT arrived
+     */
+    public byte[] refusalData() {
+        return refusalData.clone();
     }
 
     /**
@@ -615,6 +626,7 @@ public final class ProtocolEngine {
                 events.add(new ProtocolEvent.Accepted(a.qos(), a.group(), a.calleeData()));
             }
             case Frame.Reject r -> {
+                refusalData = r.reasonData();
                 end(t, r.reason(), text(r.reasonData()));
                 return;
             }

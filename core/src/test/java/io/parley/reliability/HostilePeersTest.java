@@ -90,7 +90,7 @@ class HostilePeersTest {
 
                 long start = System.nanoTime();
                 CompletableFuture<ParleyConnection> client = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
-                ParleyConnection server = listener.accept(AcceptCondition.acceptAll(), Net.BOUND);
+                ParleyConnection server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
                 ListenerAbuseTest.exchange(Net.result(client), server);
                 Duration exchange = Duration.ofNanos(System.nanoTime() - start);
 

@@ -1,5 +1,6 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
@@ -12,7 +13,6 @@ import io.parley.Linger;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.ReasonCode;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -129,8 +129,12 @@ class LeakTest {
                 while (!done.get()) {
                     ParleyConnection server;
                     try {
-                        server = listener.accept(condition, Duration.ofMillis(100));
-                    } catch (TimedOutException | RequestRejectedException e) {
+                        AcceptResult result = listener.accept(condition, Duration.ofMillis(100));
+                        if (!(result instanceof AcceptResult.Accepted accepted)) {
+                            continue;
+                        }
+                        server = accepted.connection();
+                    } catch (TimedOutException e) {
                         continue;
                     }
                     if (sample != null && served++ % SAMPLE_EVERY == 0) {

@@ -1,5 +1,6 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.ClosedException;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
@@ -183,14 +184,20 @@ final class Lifecycle {
         Duration timeout = plan.callTimeout();
         ParleyConnection connection = null;
         try {
+            AcceptResult result;
             try {
-                connection = side.call("accept", timeout.plus(plan.bound()),
+                result = side.call("accept", timeout.plus(plan.bound()),
                         () -> listener.accept(request -> Decision.accept(CALLEE_DATA), timeout.plus(plan.bound())));
             } catch (ClosedException e) {
                 side.failure = null; // the request never arrived whole: nothing was accepted
                 side.failedCall = null;
                 return side;
             }
+            if (!(result instanceof AcceptResult.Accepted accepted)) {
+                side.abandonedRequest = result; // the caller gave up (or the transport broke) while it was pending
+                return side;
+            }
+            connection = accepted.connection();
             side.connection = connection;
             ParleyConnection c = connection;
             for (int i = 0; ; i++) {

@@ -2,6 +2,7 @@ package io.parley.reliability;
 
 import io.parley.CloseIndication;
 import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
@@ -9,7 +10,6 @@ import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.ReasonCode;
-import io.parley.RequestRejectedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +66,7 @@ class ListenerAbuseTest {
             }
             assertThat(listener.pendingCount()).isEqualTo(backlog);
             for (int i = 0; i < backlog; i++) {
-                ParleyConnection server = listener.accept(AcceptCondition.acceptAll(), Net.BOUND);
+                ParleyConnection server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
                 int which = Integer.parseInt(new String(server.callerData(), StandardCharsets.UTF_8).substring(5));
                 exchange(Net.result(held.get(which)), server);
             }
@@ -105,19 +105,15 @@ class ListenerAbuseTest {
         try (Listener listener = Net.listen(ListenOptions.defaults())) {
             long start = System.nanoTime();
             CompletableFuture<ParleyConnection> bad = Net.async(() -> Net.connect(listener, options("bad")));
-            Throwable onAccept = null;
-            try {
-                listener.accept(throwing, Net.BOUND).abort("should have been rejected");
-            } catch (RequestRejectedException | RuntimeException | Error e) {
-                onAccept = e;
-            }
-            assertThat(onAccept).as("accept reports the failed condition").isNotNull();
+            assertThat(listener.accept(throwing, Net.BOUND)).as("accept reports the failed condition")
+                    .isInstanceOfSatisfying(AcceptResult.Rejected.class,
+                            r -> assertThat(r.refusal().reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Net.failure(bad)).isInstanceOfSatisfying(ConnectionRefusedException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AT_ONCE);
 
             CompletableFuture<ParleyConnection> good = Net.async(() -> Net.connect(listener, options("good")));
-            ParleyConnection server = listener.accept(throwing, Net.BOUND);
+            ParleyConnection server = Net.accepted(listener.accept(throwing, Net.BOUND));
             exchange(Net.result(good), server);
         }
     }
@@ -137,13 +133,13 @@ class ListenerAbuseTest {
             return Decision.accept();
         };
         try (Listener listener = Net.listen(ListenOptions.defaults())) {
-            CompletableFuture<ParleyConnection> slowServer = Net.async(() -> listener.accept(slowForOne, Net.BOUND));
+            CompletableFuture<ParleyConnection> slowServer = Net.async(() -> Net.accepted(listener.accept(slowForOne, Net.BOUND)));
             CompletableFuture<ParleyConnection> slowClient = Net.async(() -> Net.connect(listener, options("slow")));
             assertThat(deciding.await(Net.BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
             long start = System.nanoTime();
             CompletableFuture<ParleyConnection> fastClient = Net.async(() -> Net.connect(listener, options("fast")));
-            ParleyConnection fastServer = listener.accept(slowForOne, Net.BOUND);
+            ParleyConnection fastServer = Net.accepted(listener.accept(slowForOne, Net.BOUND));
             exchange(Net.result(fastClient), fastServer);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AT_ONCE);
             assertThat(slowClient).as("the slow request is still being decided").isNotDone();

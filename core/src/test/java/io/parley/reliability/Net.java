@@ -1,5 +1,6 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
@@ -31,6 +32,18 @@ final class Net {
 
     static InetSocketAddress address(Listener listener) {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /**
+     * The connection of an accept's result.
+     *
+     * @throws AssertionError if the request was not accepted
+     */
+    static ParleyConnection accepted(AcceptResult result) {
+        if (result instanceof AcceptResult.Accepted accepted) {
+            return accepted.connection();
+        }
+        throw new AssertionError("expected the request to be accepted, but: " + result);
     }
 
     static ParleyConnection connect(Listener listener, ConnectOptions options) throws IOException {

@@ -1,5 +1,6 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
 import io.parley.ParleyConnection;
@@ -7,7 +8,6 @@ import io.parley.ConnectionEndedException;
 import io.parley.MessageTooLargeException;
 import io.parley.NoListenerException;
 import io.parley.NotConnectedException;
-import io.parley.RequestRejectedException;
 import io.parley.ShutdownException;
 import io.parley.TimedOutException;
 import io.parley.UnsupportedProtocolException;
@@ -37,6 +37,8 @@ final class Side {
     final List<byte[]> received = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
     ParleyConnection connection;
+    /** Server: the accept's result when the request ended before it could be accepted. */
+    AcceptResult abandonedRequest;
     boolean sawPeerEnd;
     byte[] peerDisconnectData;
     IOException failure;
@@ -121,8 +123,7 @@ final class Side {
                 || e instanceof ShutdownException || e instanceof ClosedException
                 || e instanceof ConnectionRefusedException || e instanceof NoListenerException
                 || e instanceof UnsupportedProtocolException || e instanceof MessageTooLargeException
-                || e instanceof WouldBlockException || e instanceof NotConnectedException
-                || e instanceof RequestRejectedException;
+                || e instanceof WouldBlockException || e instanceof NotConnectedException;
     }
 
     @Override

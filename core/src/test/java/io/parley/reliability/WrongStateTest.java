@@ -1,5 +1,6 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
 import io.parley.AcceptCondition;
@@ -45,7 +46,7 @@ class WrongStateTest {
     void pair() throws Exception {
         listener = Net.listen(ListenOptions.defaults());
         CompletableFuture<ParleyConnection> connecting = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
-        server = listener.accept(AcceptCondition.acceptAll(), Net.BOUND);
+        server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         client = Net.result(connecting);
     }
 
@@ -97,7 +98,7 @@ class WrongStateTest {
         client.abort("replaced");
         server.abort("replaced");
         CompletableFuture<ParleyConnection> connecting = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
-        server = listener.accept(AcceptCondition.acceptAll(), Net.BOUND);
+        server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         client = Net.result(connecting);
 
         assertCode(assertThatThrownBy(() -> client.send(new byte[17])).isInstanceOf(MessageTooLargeException.class),
@@ -154,7 +155,7 @@ class WrongStateTest {
         ConnectOptions abortive = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withLinger(Linger.ABORTIVE)).build();
         CompletableFuture<ParleyConnection> connecting = Net.async(() -> Net.connect(listener, abortive));
-        server = listener.accept(AcceptCondition.acceptAll(), Net.BOUND);
+        server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         client = Net.result(connecting);
 
         client.close();
@@ -181,7 +182,7 @@ class WrongStateTest {
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAcceptBlockedWhenTheListenerClosesFailsWithClosed() throws Exception {
-        CompletableFuture<ParleyConnection> blocked = Net.async(() -> listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
+        CompletableFuture<AcceptResult> blocked = Net.async(() -> listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         Net.until("the accept is blocked", Net.BOUND, () -> !blocked.isDone() && listener.pendingCount() == 0);
         listener.close();
         assertThat(Net.failure(blocked)).isInstanceOf(ClosedException.class);

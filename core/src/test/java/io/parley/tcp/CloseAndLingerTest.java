@@ -238,7 +238,7 @@ class CloseAndLingerTest {
                 .settings(ConnectionSettings.DEFAULTS.withLinger(Linger.ABORTIVE)).build());
              RawPeer caller = RawPeer.connect(f.address())) {
             caller.write(RawPeer.request(new byte[0]));
-            ParleyConnection server = f.listener.accept(r -> Decision.accept(), Await.BOUND);
+            ParleyConnection server = f.track(f.listener.accept(r -> Decision.accept(), Await.BOUND));
             assertThat(caller.nextFrame()).isInstanceOf(Frame.Preamble.class);
             assertThat(caller.nextFrame()).isInstanceOf(Frame.Accept.class);
             server.close();

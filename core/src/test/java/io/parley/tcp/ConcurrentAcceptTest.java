@@ -1,13 +1,12 @@
 package io.parley.tcp;
 
+import io.parley.AcceptResult;
 import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.ListenOptions;
-import io.parley.RequestDeferredException;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,10 +90,13 @@ class ConcurrentAcceptTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (decided.get() < CALLERS && System.nanoTime() - deadline < 0) {
             try {
-                f.track(f.listener.accept(condition, Duration.ofMillis(100)));
-                accepted++;
-            } catch (RequestDeferredException | RequestRejectedException | TimedOutException e) {
-                // deferred: presented again by a later accept; rejected: decided; timed out: look again
+                // deferred: presented again by a later accept; rejected: decided
+                if (f.listener.accept(condition, Duration.ofMillis(100)) instanceof AcceptResult.Accepted a) {
+                    f.track(a.connection());
+                    accepted++;
+                }
+            } catch (TimedOutException e) {
+                // look again
             }
         }
         return accepted;

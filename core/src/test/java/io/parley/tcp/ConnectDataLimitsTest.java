@@ -1,5 +1,6 @@
 package io.parley.tcp;
 
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
@@ -128,11 +129,13 @@ class ConnectDataLimitsTest {
         try (LoopbackFixture f = new LoopbackFixture()) {
             CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder()
                     .settings(settings(userDataLimits(limit))).build());
-            assertThatThrownBy(() -> f.listener.accept(request -> {
+            AcceptResult result = f.listener.accept(request -> {
                 assertThat(request.maxCalleeData()).isEqualTo(limit);
                 return Decision.accept(random(limit + 1));
-            }, Await.BOUND)).isInstanceOfSatisfying(MessageTooLargeException.class,
-                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
+            }, Await.BOUND);
+            assertThat(result).isInstanceOfSatisfying(AcceptResult.AnswerTooLarge.class,
+                    r -> assertThat(r.answer()).isInstanceOf(Decision.Accept.class));
+            assertThat(result.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);

@@ -1,5 +1,6 @@
 package io.parley.tcp;
 
+import io.parley.AcceptResult;
 import io.parley.AddressFamilyNotSupportedException;
 import io.parley.AddressInUseException;
 import io.parley.AddressNotAvailableException;
@@ -16,7 +17,6 @@ import io.parley.NoListenerException;
 import io.parley.Parley;
 import io.parley.PermissionDeniedException;
 import io.parley.ReasonCode;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import io.parley.TooManyOpenFilesException;
 import io.parley.UnsupportedProtocolException;
@@ -209,8 +209,8 @@ class ConnectErrorsTest {
     void c3_aRejectGivesConnectionRefusedWithTheReason() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
-            assertThatThrownBy(() -> f.listener.accept(r -> Decision.reject("go away"), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class);
+            assertThat(f.listener.accept(r -> Decision.reject("go away"), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reasonText()).isEqualTo("go away");
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);

@@ -55,7 +55,7 @@ class DisconnectThenCloseStressTest {
                     while (served.get() < REPETITIONS) {
                         ParleyConnection server;
                         try {
-                            server = f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200));
+                            server = LoopbackFixture.accepted(f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200)));
                         } catch (TimedOutException e) {
                             continue;
                         }

@@ -1,5 +1,6 @@
 package io.parley.tcp;
 
+import io.parley.AcceptResult;
 import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
@@ -10,8 +11,6 @@ import io.parley.Limits;
 import io.parley.ListenOptions;
 import io.parley.MessageTooLargeException;
 import io.parley.ReasonCode;
-import io.parley.RequestDeferredException;
-import io.parley.RequestRejectedException;
 import io.parley.WinsockError;
 import io.parley.protocol.WireFormat;
 import org.junit.jupiter.api.Test;
@@ -82,8 +81,8 @@ class FirstMessageTest {
     void aRefusalDiscardsTheFirstMessage() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             CompletableFuture<ParleyConnection> refused = f.connectAsync(withFirst("refuse-me", utf8("lost")));
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject("no"), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class);
+            assertThat(f.listener.accept(request -> Decision.reject("no"), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
             assertThat(Await.failure(refused)).isInstanceOf(ConnectionRefusedException.class);
             LoopbackFixture.Pair next = f.pair(withFirst("next", utf8("kept")), AcceptCondition.acceptAll());
             assertThat(next.server().receive(Await.BOUND)).isEqualTo(utf8("kept"));
@@ -97,7 +96,7 @@ class FirstMessageTest {
             AtomicInteger presented = new AtomicInteger();
             AcceptCondition deferOnce = request -> presented.getAndIncrement() == 0 ? Decision.defer() : Decision.accept();
             CompletableFuture<ParleyConnection> client = f.connectAsync(withFirst("patient", utf8("held")));
-            assertThatThrownBy(() -> f.listener.accept(deferOnce, Await.BOUND)).isInstanceOf(RequestDeferredException.class);
+            assertThat(f.listener.accept(deferOnce, Await.BOUND)).isInstanceOf(AcceptResult.Deferred.class);
             ParleyConnection server = f.track(f.listener.accept(deferOnce, Await.BOUND));
             Await.result(client);
             assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("held"));

@@ -1,6 +1,7 @@
 package io.parley.tcp;
 
 import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
@@ -87,6 +88,27 @@ final class LoopbackFixture implements AutoCloseable {
     <T extends AutoCloseable> T track(T resource) {
         resources.add(resource);
         return resource;
+    }
+
+    /**
+     * The connection of an accept's result, tracked to be closed at the end.
+     *
+     * @throws AssertionError if the request was not accepted
+     */
+    ParleyConnection track(AcceptResult result) {
+        return track(accepted(result));
+    }
+
+    /**
+     * The connection of an accept's result, not tracked (for tests that watch connections become unreachable).
+     *
+     * @throws AssertionError if the request was not accepted
+     */
+    static ParleyConnection accepted(AcceptResult result) {
+        if (!(result instanceof AcceptResult.Accepted accepted)) {
+            throw new AssertionError("expected the request to be accepted, but: " + result);
+        }
+        return accepted.connection();
     }
 
     /** Closes every tracked resource, newest first, and stops the helper threads; reports the first failure. */

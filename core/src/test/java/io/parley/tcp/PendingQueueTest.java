@@ -2,6 +2,7 @@ package io.parley.tcp;
 
 import io.parley.ClosedException;
 import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
 import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
@@ -48,6 +49,17 @@ class PendingQueueTest {
         return seen.get();
     }
 
+    /** Accepts the next request and expects it to be one its caller gave up: the condition never sees it. */
+    private static void assertNextAbandoned(LoopbackFixture f, String callerData, WinsockError... expected)
+            throws Exception {
+        AcceptResult result = f.listener.accept(request -> {
+            throw new AssertionError("an abandoned request was presented to the condition");
+        }, Await.BOUND);
+        assertThat(result).isInstanceOfSatisfying(AcceptResult.Abandoned.class,
+                a -> assertThat(a.request().callerData()).isEqualTo(utf8(callerData)));
+        assertThat(result.winsockError()).as(result.toString()).isIn((Object[]) expected);
+    }
+
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a1_aRequestJoinsTheQueueOnlyOnceItArrivedWhole() throws Exception {
@@ -92,10 +104,10 @@ class PendingQueueTest {
         }
     }
 
-    @ParameterizedTest(name = "a6_aCallerThatEndsItsTransportWhilePendingLeavesTheQueue[{0}]")
+    @ParameterizedTest(name = "a6_aCallerThatEndsWhilePendingIsReportedInItsPlace[{0}]")
     @ValueSource(strings = {"fin", "reset", "withdraw"})
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_aCallerThatEndsWhilePendingLeavesTheQueue(String how) throws Exception {
+    void a6_aCallerThatEndsWhilePendingIsReportedInItsPlace(String how) throws Exception {
         try (LoopbackFixture f = new LoopbackFixture();
              RawPeer dead = RawPeer.connect(f.address())) {
             dead.write(RawPeer.request(utf8("dead")));
@@ -106,8 +118,33 @@ class PendingQueueTest {
                 default -> dead.write(io.parley.protocol.FrameEncoder.toBytes(
                         new Frame.Abort(ReasonCode.WITHDRAWN.code(), new byte[0])));
             }
-            Await.until("the dead request leaves the queue", () -> f.listener.pendingCount() == 0);
+            Await.until("the dead request stops waiting", () -> f.listener.pendingCount() == 0);
 
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            Await.until("the live request queued", () -> f.listener.pendingCount() == 1);
+            assertNextAbandoned(f, "dead", how.equals("withdraw") ? WinsockError.WSAEACCES : WinsockError.WSAECONNRESET);
+            assertThat(acceptNext(f)).isEqualTo("live");
+            Await.result(live);
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a6_abandonedRequestsTakeNoPlaceInTheBacklogAndOnlyTheNewestBacklogOfThemAreReported() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder().backlog(2).build())) {
+            for (String round : new String[] {"old", "new"}) {
+                try (RawPeer first = RawPeer.connect(f.address()); RawPeer second = RawPeer.connect(f.address())) {
+                    first.write(RawPeer.request(utf8(round + "-1")));
+                    Await.until("the first request queued", () -> f.listener.pendingCount() == 1);
+                    second.write(RawPeer.request(utf8(round + "-2")));
+                    Await.until("both requests queued", () -> f.listener.pendingCount() == 2);
+                    first.reset();
+                    second.reset();
+                    Await.until("both requests stop waiting", () -> f.listener.pendingCount() == 0);
+                }
+            }
+            assertNextAbandoned(f, "new-1", WinsockError.WSAECONNRESET);
+            assertNextAbandoned(f, "new-2", WinsockError.WSAECONNRESET);
             CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
@@ -116,12 +153,13 @@ class PendingQueueTest {
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_aCallerWhoseConnectTimesOutLeavesTheQueue() throws Exception {
+    void a6_aCallerWhoseConnectTimesOutIsReportedAsWithdrawn() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             CompletableFuture<ParleyConnection> impatient = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("impatient")).connectTimeout(Duration.ofMillis(300)).build());
             assertThat(Await.failure(impatient)).isInstanceOf(TimedOutException.class);
-            Await.until("the withdrawn request leaves the queue", () -> f.listener.pendingCount() == 0);
+            Await.until("the withdrawn request stops waiting", () -> f.listener.pendingCount() == 0);
+            assertNextAbandoned(f, "impatient", WinsockError.WSAEACCES);
             CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
@@ -130,7 +168,7 @@ class PendingQueueTest {
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_aCallerThatGivesUpItsConnectByInterruptionLeavesTheQueue() throws Exception {
+    void a6_aCallerThatGivesUpItsConnectByInterruptionWithdrawsIt() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             CompletableFuture<ParleyConnection> quitter = new CompletableFuture<>();
             Thread connecting = Thread.ofVirtual().start(() -> {
@@ -143,7 +181,10 @@ class PendingQueueTest {
             Await.until("queued", () -> f.listener.pendingCount() == 1);
             connecting.interrupt();
             assertThat(Await.failure(quitter)).isInstanceOf(InterruptedIOException.class);
-            Await.until("the abandoned request leaves the queue", () -> f.listener.pendingCount() == 0);
+            Await.until("the abandoned request stops waiting", () -> f.listener.pendingCount() == 0);
+            // The connect withdraws its request (WSAEACCES) when the interrupt finds it waiting; when it finds
+            // it in a socket read, the JDK closes the socket first and the callee sees the caller terminate.
+            assertNextAbandoned(f, "quitter", WinsockError.WSAEACCES, WinsockError.WSAECONNRESET);
             CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);

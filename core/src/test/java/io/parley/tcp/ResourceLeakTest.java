@@ -107,7 +107,7 @@ class ResourceLeakTest {
                 while (served.get() < cycles) {
                     ParleyConnection server;
                     try {
-                        server = f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200));
+                        server = LoopbackFixture.accepted(f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200)));
                     } catch (TimedOutException e) {
                         continue;
                     }

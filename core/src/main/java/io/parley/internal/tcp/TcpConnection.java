@@ -37,6 +37,9 @@ final class TcpConnection implements ParleyConnection {
     private final BackgroundReader background;
     private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
+    /** Read once, while connected: a closed socket reports the wildcard address. */
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
     private int deferrals;
 
     private TcpConnection(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
@@ -47,6 +50,8 @@ final class TcpConnection implements ParleyConnection {
         this.background = new BackgroundReader(state, reader, writer);
         this.receiver = new ConnectionReceiver(state, reader, background, writer);
         this.closer = new ConnectionCloser(state, reader, background, writer);
+        this.localAddress = socket.getLocalSocketAddress();
+        this.remoteAddress = socket.getRemoteSocketAddress();
     }
 
     /** A caller's connection on a connected socket; it reads from {@link #awaitAccept} on. */
@@ -111,11 +116,37 @@ final class TcpConnection implements ParleyConnection {
         }
     }
 
+    /**
+     * Withdraws a request that still waits for its answer (ABORT WITHDRAWN), as a connect that gives up
+     * does, so that the callee reports it as withdrawn [A6] rather than as a lost transport.
+     */
+    void withdraw(String why) {
+        state.lock();
+        try {
+            if (state.ending == null && !state.accepted) {
+                state.engine.abort(ReasonCode.WITHDRAWN, why);
+                state.dispatch();
+            }
+        } finally {
+            state.unlock();
+        }
+    }
+
     /** True if the callee deferred the request at least once. */
     boolean wasDeferred() {
         state.lock();
         try {
             return state.deferred;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** The reason data of the callee's refusal, empty unless it refused. */
+    byte[] refusalData() {
+        state.lock();
+        try {
+            return state.engine.refusalData();
         } finally {
             state.unlock();
         }
@@ -138,8 +169,9 @@ final class TcpConnection implements ParleyConnection {
         state.lock();
         try {
             var request = state.engine.request();
-            return new RequestSnapshot(state.socket.getRemoteSocketAddress(), state.socket.getLocalSocketAddress(),
-                    request.callerData(), request.qos(), request.group(), deferrals, request.maxCalleeData());
+            return new RequestSnapshot(remoteAddress, localAddress,
+                    request.callerData(), Optional.ofNullable(request.qos()), Optional.ofNullable(request.group()),
+                    deferrals, request.maxCalleeData());
         } finally {
             state.unlock();
         }
@@ -188,32 +220,43 @@ final class TcpConnection implements ParleyConnection {
         return true;
     }
 
-    /** Rejects the pending request and lets the transport go once the answer is delivered. */
-    void rejectRequest(ReasonCode reason, byte[] reasonData) {
+    /**
+     * Rejects the pending request and lets the transport go once the answer is delivered; false if the
+     * request had died meanwhile.
+     *
+     * @throws IllegalCommandException WSAEMSGSIZE for reason data over the caller's limit: nothing was sent
+     *                                 and the request still waits for a decision
+     */
+    boolean rejectRequest(ReasonCode reason, byte[] reasonData) {
+        boolean rejected = false;
         state.lock();
         try {
             if (state.engine.state() == EngineState.REQUESTED) {
                 state.engine.reject(reason, reasonData);
                 state.dispatch();
+                rejected = true;
             }
         } finally {
             state.unlock();
         }
         discard();
+        return rejected;
     }
 
-    /** Defers the pending request (PENDING is sent at most once a second). */
-    void deferRequest() {
+    /** Defers the pending request (PENDING is sent at most once a second); false if it had died meanwhile. */
+    boolean deferRequest() {
         state.lock();
         try {
-            if (state.engine.state() == EngineState.REQUESTED) {
-                state.engine.defer(System.nanoTime());
-                deferrals++;
+            if (state.engine.state() != EngineState.REQUESTED) {
+                return false;
             }
+            state.engine.defer(System.nanoTime());
+            deferrals++;
         } finally {
             state.unlock();
         }
         writer.flushFromCaller();
+        return true;
     }
 
     /** Closes a connection that was never handed to the application. */
@@ -245,12 +288,12 @@ final class TcpConnection implements ParleyConnection {
 
     @Override
     public SocketAddress localAddress() {
-        return state.socket.getLocalSocketAddress();
+        return localAddress;
     }
 
     @Override
     public SocketAddress remoteAddress() {
-        return state.socket.getRemoteSocketAddress();
+        return remoteAddress;
     }
 
     @Override
@@ -300,7 +343,7 @@ final class TcpConnection implements ParleyConnection {
 
     @Override
     public String toString() {
-        return "TcpConnection[" + state.socket.getLocalSocketAddress() + " <-> " + state.socket.getRemoteSocketAddress()
+        return "TcpConnection[" + localAddress + " <-> " + remoteAddress
                 + ", " + state.engine.state() + "]";
     }
 }

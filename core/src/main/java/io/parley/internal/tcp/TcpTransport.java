@@ -83,14 +83,17 @@ public final class TcpTransport implements Transport {
         TcpConnection connection = TcpConnection.caller(socket, engine, options.settings());
         boolean accepted = false;
         try {
-            accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);
+            accepted = connection.awaitAccept(options.qos().orElse(null), options.group().orElse(null), callerData,
+                    firstMessage);
         } finally {
             if (!accepted) {
+                connection.withdraw("the connect was given up");
                 connection.discard();
             }
         }
         if (!accepted) {
-            throw Failures.ofConnect(connection.ending(), connection.wasDeferred(), options.connectTimeout().toMillis());
+            throw Failures.ofConnect(connection.ending(), connection.refusalData(), connection.wasDeferred(),
+                    options.connectTimeout().toMillis());
         }
         return connection;
     }
