@@ -39,6 +39,8 @@ final class TotalsClient {
      * Runs the session.
      *
      * @throws io.parley.ConnectionRefusedException the server refused, with its reason
+     * @throws io.parley.UnsupportedProtocolException the server shares no protocol version with this client,
+     *                                               or does not speak Parley
      * @throws ConnectionEndedException             the connection was reset or aborted
      * @throws TimedOutException                    a step took longer than the plan's timeout
      * @throws WireFormatException                  the server's data does not follow the totals formats
