@@ -7,10 +7,20 @@ package io.parley;
  */
 @FunctionalInterface
 public interface AcceptCondition {
-    /** Accept, reject or defer the request. */
+    /**
+     * Accepts, rejects or defers the request.
+     *
+     * @param request the pending request, as it is now
+     * @return the decision; null counts as a failure (the request is rejected with CONDITION_FAILED)
+     * @throws Exception any failure of the condition: the request is rejected with CONDITION_FAILED
+     */
     Decision decide(ConnectionRequest request) throws Exception;
 
-    /** The condition that accepts every request. */
+    /**
+     * The condition that accepts every request.
+     *
+     * @return the condition that accepts every request
+     */
     static AcceptCondition acceptAll() {
         return request -> Decision.accept();
     }

@@ -18,15 +18,18 @@ public sealed interface AcceptResult extends WinsockCoded {
     /**
      * CF_ACCEPT: the connection is open; the caller's connect returns it. Winsock code 0.
      *
+     * @param request    the request as the condition saw it (with the deferrals before this presentation)
      * @param connection the accepted connection, now the application's to use and close
      */
-    record Accepted(ParleyConnection connection) implements AcceptResult {
+    record Accepted(ConnectionRequest request, ParleyConnection connection) implements AcceptResult {
         /**
-         * Requires the connection.
+         * Requires both parts.
          *
+         * @param request    the request as the condition saw it
          * @param connection the accepted connection
          */
         public Accepted {
+            Objects.requireNonNull(request, "request");
             Objects.requireNonNull(connection, "connection");
         }
 

@@ -25,17 +25,29 @@ public final class ConnectOptions {
         this.settings = b.settings;
     }
 
-    /** Options with no caller data, no QoS, no group and the default timeout (10 s) and settings. */
+    /**
+     * Options with no caller data, no QoS, no group and the default timeout (10 s) and settings.
+     *
+     * @return options with no caller data, no QoS, no group and the default timeout (10 s) and settings
+     */
     public static ConnectOptions defaults() {
         return builder().build();
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return A builder starting from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The caller data (a copy), possibly empty. */
+    /**
+     * The caller data (a copy), possibly empty.
+     *
+     * @return the caller data (a copy), possibly empty
+     */
     public byte[] callerData() {
         return callerData.clone();
     }
@@ -43,6 +55,8 @@ public final class ConnectOptions {
     /**
      * The message sent with the request, before the callee decides (a copy), if any: see
      * {@link Builder#firstMessage(byte[])}.
+     *
+     * @return a copy of the first message, empty for none
      */
     public Optional<byte[]> firstMessage() {
         return Optional.ofNullable(firstMessage).map(byte[]::clone);
@@ -66,12 +80,20 @@ public final class ConnectOptions {
         return Optional.ofNullable(group);
     }
 
-    /** How long connect waits for the transport and the callee's decision, deferrals included. */
+    /**
+     * How long connect waits for the transport and the callee's decision, deferrals included.
+     *
+     * @return how long connect waits for the transport and the callee's decision, deferrals included
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** The connection settings. */
+    /**
+     * The connection settings.
+     *
+     * @return the connection settings
+     */
     public ConnectionSettings settings() {
         return settings;
     }
@@ -88,7 +110,13 @@ public final class ConnectOptions {
         private Builder() {
         }
 
-        /** Caller data sent with the request (copied). */
+        /**
+         * Caller data sent with the request (copied); not set: none.
+         *
+         * @param value the caller data, possibly empty; at most the protocol's 16 MiB, and the callee refuses
+         *              what exceeds its own limit with DATA_TOO_LARGE
+         * @return this builder
+         */
         public Builder callerData(byte[] value) {
             this.callerData = value.clone();
             return this;
@@ -131,7 +159,14 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** How long connect may take in all; must be positive. */
+        /**
+         * How long connect may take in all, the transport's connect and the callee's decision (deferrals
+         * included); not set: 10 s.
+         *
+         * @param value the timeout; must be positive
+         * @return this builder
+         * @throws IllegalArgumentException for a timeout that is not positive
+         */
         public Builder connectTimeout(Duration value) {
             if (!value.isPositive()) {
                 throw new IllegalArgumentException("connectTimeout must be positive");
@@ -140,13 +175,22 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** The connection settings. */
+        /**
+         * The connection settings; not set: {@link ConnectionSettings#DEFAULTS}.
+         *
+         * @param value the settings
+         * @return this builder
+         */
         public Builder settings(ConnectionSettings value) {
             this.settings = Objects.requireNonNull(value);
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return the options
+         */
         public ConnectOptions build() {
             return new ConnectOptions(this);
         }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 public final class ConnectionRefusedException extends ConnectException implements WinsockCoded {
     private static final long serialVersionUID = 2L;
     private final transient ReasonCode reason;
+    /** The callee's reason data. @serial */
     private final byte[] reasonData;
 
     /**

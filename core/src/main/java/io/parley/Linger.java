@@ -35,7 +35,12 @@ public record Linger(Mode mode, Duration timeout) {
         }
     }
 
-    /** A bounded linger: close blocks up to {@code timeout}. */
+    /**
+     * A bounded linger: close blocks up to {@code timeout}.
+     *
+     * @param timeout how long close may block
+     * @return the linger
+     */
     public static Linger bounded(Duration timeout) {
         return new Linger(Mode.BOUNDED, timeout);
     }

@@ -8,7 +8,11 @@ import java.io.IOException;
 public final class MessageTooLargeException extends IOException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public MessageTooLargeException(String message) {
         super(message);
     }

@@ -9,7 +9,11 @@ import java.net.ConnectException;
 public final class NoListenerException extends ConnectException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public NoListenerException(String message) {
         super(message);
     }

@@ -8,7 +8,11 @@ import java.net.SocketException;
 public final class NotConnectedException extends SocketException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public NotConnectedException(String message) {
         super(message);
     }

@@ -9,7 +9,11 @@ import java.net.SocketException;
 public final class ShutdownException extends SocketException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public ShutdownException(String message) {
         super(message);
     }

@@ -8,7 +8,11 @@ import java.net.SocketTimeoutException;
 public final class TimedOutException extends SocketTimeoutException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public TimedOutException(String message) {
         super(message);
     }

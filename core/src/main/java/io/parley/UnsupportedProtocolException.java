@@ -8,7 +8,11 @@ import java.net.ProtocolException;
 public final class UnsupportedProtocolException extends ProtocolException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public UnsupportedProtocolException(String message) {
         super(message);
     }

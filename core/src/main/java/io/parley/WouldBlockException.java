@@ -9,7 +9,11 @@ import java.io.IOException;
 public final class WouldBlockException extends IOException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public WouldBlockException(String message) {
         super(message);
     }

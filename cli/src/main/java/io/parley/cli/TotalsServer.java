@@ -3,7 +3,6 @@ package io.parley.cli;
 import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
-import io.parley.ConnectionRequest;
 import io.parley.ConnectionSettings;
 import io.parley.Limits;
 import io.parley.ListenOptions;
@@ -115,7 +114,6 @@ final class TotalsServer {
      */
     void serve() throws IOException {
         try {
-            ConnectionRequest deferred = null; // deferred by the last accept: it stays first in the queue
             while (true) {
                 AcceptResult result;
                 try {
@@ -123,14 +121,11 @@ final class TotalsServer {
                 } catch (ClosedException e) {
                     return; // shutdown closed the listener
                 }
-                ConnectionRequest presentedAgain = deferred;
-                deferred = null;
                 switch (result) {
-                    case AcceptResult.Accepted accepted -> begin(accepted.connection(), presentedAgain);
+                    case AcceptResult.Accepted accepted -> begin(accepted.connection(), accepted.request().deferrals());
                     case AcceptResult.Deferred d -> {
                         log.accept("deferred " + Admission.who(d.request()) + ": " + sessions.count() + " of "
                                 + maxClients + " clients in progress (" + winsock(d) + ")");
-                        deferred = d.request();
                         awaitFreeSlot();
                     }
                     case AcceptResult.Rejected rejected -> log.accept("refused " + Admission.who(rejected.request())
@@ -154,13 +149,10 @@ final class TotalsServer {
      * Starts the session of an accepted client on its own virtual thread.
      *
      * @param connection the accepted connection
-     * @param deferred   the request the accept before deferred, or null: the same request when its caller is
-     *                   this connection's peer (a deferred request is presented again first)
+     * @param deferrals  how many times its request was deferred before it was accepted
      */
-    private void begin(ParleyConnection connection, ConnectionRequest deferred) throws IOException {
+    private void begin(ParleyConnection connection, int deferrals) throws IOException {
         String client = ClientName.parse(connection.callerData()); // the admission accepts valid names only
-        int deferrals = deferred != null && deferred.callerId().equals(connection.remoteAddress())
-                ? deferred.deferrals() + 1 : 0;
         log.accept("accepted " + client + " from " + connection.remoteAddress() + " with "
                 + Text.quote(connection.calleeData()) + (deferrals > 0 ? " after " + deferrals + " deferral(s)" : ""));
         sessions.begin(connection);

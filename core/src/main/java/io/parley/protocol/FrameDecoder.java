@@ -9,6 +9,7 @@ import io.parley.ServiceType;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
@@ -560,7 +561,7 @@ public final class FrameDecoder {
                     limits.maxCallerData());
         }
         Frame.Connect first = new Frame.Connect(u32(b, 0), userDataLimit(b, 4), userDataLimit(b, 8),
-                userDataLimit(b, 12), early, qos, group, tail(b, at));
+                userDataLimit(b, 12), early, Optional.ofNullable(qos), Optional.ofNullable(group), tail(b, at));
         return withUserData(first, callerData, limits.maxCallerData());
     }
 
@@ -576,7 +577,8 @@ public final class FrameDecoder {
             group = new Group(GroupKind.JOIN, u32(b, at), u16(b, at + 4));
             at += WireFormat.ACCEPT_GROUP_SIZE;
         }
-        Frame.Accept first = new Frame.Accept(u32(b, 0), userDataLimit(b, 4), qos, group, tail(b, at));
+        Frame.Accept first = new Frame.Accept(u32(b, 0), userDataLimit(b, 4), Optional.ofNullable(qos),
+                Optional.ofNullable(group), tail(b, at));
         return withUserData(first, u32(b, 8), limits.maxCalleeData());
     }
 

@@ -73,39 +73,45 @@ public final class FrameEncoder {
     }
 
     private static void connect(Frame.Connect c, OutputBuffer out) {
-        int flags = (c.qos() != null ? WireFormat.FLAG_QOS : 0) | (c.group() != null ? WireFormat.FLAG_GROUP : 0);
-        int fixed = WireFormat.CONNECT_FIXED_SIZE + qosSize(c.qos())
-                + (c.group() != null ? WireFormat.CONNECT_GROUP_SIZE : 0);
-        userDataHeader(FrameType.CONNECT, flags, fixed, c.callerData(), out);
+        Qos qos = c.qos().orElse(null);
+        Group group = c.group().orElse(null);
+        byte[] callerData = c.callerData();
+        int flags = (qos != null ? WireFormat.FLAG_QOS : 0) | (group != null ? WireFormat.FLAG_GROUP : 0);
+        int fixed = WireFormat.CONNECT_FIXED_SIZE + qosSize(qos)
+                + (group != null ? WireFormat.CONNECT_GROUP_SIZE : 0);
+        userDataHeader(FrameType.CONNECT, flags, fixed, callerData, out);
         out.u32(checkRange(c.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
         out.u32(checkRange(c.maxCalleeData(), WireFormat.MAX_USER_DATA, "maxCalleeData"));
         out.u32(checkRange(c.maxDisconnectData(), WireFormat.MAX_USER_DATA, "maxDisconnectData"));
         out.u32(checkRange(c.maxReasonData(), WireFormat.MAX_USER_DATA, "maxReasonData"));
         out.u32(checkRange(c.earlyLength(), 0xFFFF_FFFFL, "earlyLength"));
-        out.u32(c.callerData().length);
-        qos(c.qos(), out);
-        if (c.group() != null) {
-            out.u8(c.group().kind().code());
-            out.u32(c.group().id());
-            out.u16(c.group().priority());
+        out.u32(callerData.length);
+        qos(qos, out);
+        if (group != null) {
+            out.u8(group.kind().code());
+            out.u32(group.id());
+            out.u16(group.priority());
         }
-        userData(c.callerData(), fixed, out);
+        userData(callerData, fixed, out);
     }
 
     private static void accept(Frame.Accept a, OutputBuffer out) {
-        int flags = (a.qos() != null ? WireFormat.FLAG_QOS : 0) | (a.group() != null ? WireFormat.FLAG_GROUP : 0);
-        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(a.qos())
-                + (a.group() != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
-        userDataHeader(FrameType.ACCEPT, flags, fixed, a.calleeData(), out);
+        Qos qos = a.qos().orElse(null);
+        Group group = a.group().orElse(null);
+        byte[] calleeData = a.calleeData();
+        int flags = (qos != null ? WireFormat.FLAG_QOS : 0) | (group != null ? WireFormat.FLAG_GROUP : 0);
+        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(qos)
+                + (group != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
+        userDataHeader(FrameType.ACCEPT, flags, fixed, calleeData, out);
         out.u32(checkRange(a.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
         out.u32(checkRange(a.maxDisconnectData(), WireFormat.MAX_USER_DATA, "maxDisconnectData"));
-        out.u32(a.calleeData().length);
-        qos(a.qos(), out);
-        if (a.group() != null) {
-            out.u32(a.group().id());
-            out.u16(a.group().priority());
+        out.u32(calleeData.length);
+        qos(qos, out);
+        if (group != null) {
+            out.u32(group.id());
+            out.u16(group.priority());
         }
-        userData(a.calleeData(), fixed, out);
+        userData(calleeData, fixed, out);
     }
 
     private static void abort(Frame.Abort a, OutputBuffer out) {

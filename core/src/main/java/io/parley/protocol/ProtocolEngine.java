@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
@@ -141,10 +142,10 @@ public final class ProtocolEngine {
     /**
      * The connection request (callee, from REQUESTED on, until {@link #forgetRequest()}).
      *
-     * @return the request, or null
+     * @return the request, empty before it arrived and once forgotten
      */
-    public Frame.Connect request() {
-        return request;
+    public Optional<Frame.Connect> request() {
+        return Optional.ofNullable(request);
     }
 
     /**
@@ -368,13 +369,13 @@ public final class ProtocolEngine {
      * {@link WireFormat#MAX_USER_DATA}. The callee's own limit is not known here: a request over it is
      * refused.
      *
-     * @param qos           the requested QoS, or null for none
-     * @param group         the group request, or null for none
+     * @param qos           the requested QoS, empty for none
+     * @param group         the group request, empty for none
      * @param callerData    the caller data, possibly empty
      * @param earlyMessages the messages to send before the answer, possibly none
      * @throws IllegalCommandException WSAEISCONN if not IDLE; WSAEMSGSIZE over the protocol's maximum
      */
-    public void connect(Qos qos, Group group, byte[] callerData, List<byte[]> earlyMessages) {
+    public void connect(Optional<Qos> qos, Optional<Group> group, byte[] callerData, List<byte[]> earlyMessages) {
         require(Input.CONNECT, WinsockError.WSAEISCONN);
         long early = 0;
         for (byte[] message : earlyMessages) {
@@ -394,7 +395,7 @@ public final class ProtocolEngine {
         for (byte[] message : earlyMessages) {
             encodeMessage(ByteBuffer.wrap(message));
         }
-        requestedQos = qos;
+        requestedQos = qos.orElse(null);
         state = StateTable.transition(state, Input.CONNECT).to();
     }
 
@@ -402,18 +403,19 @@ public final class ProtocolEngine {
      * Callee: accepts the request.
      *
      * @param calleeData the callee data, at most the caller's max callee data
-     * @param grantedQos the granted QoS (not more than requested), or null for none
-     * @param group      the group the connection joins, or null for none
+     * @param grantedQos the granted QoS (not more than requested), empty for none
+     * @param group      the group the connection joins, empty for none
      * @throws IllegalCommandException WSAENOTCONN if not REQUESTED; WSAEMSGSIZE for callee data over the
      *                                 caller's limit; WSAEINVAL for a QoS the request does not allow
      */
-    public void accept(byte[] calleeData, Qos grantedQos, Group group) {
+    public void accept(byte[] calleeData, Optional<Qos> grantedQos, Optional<Group> group) {
         require(Input.ACCEPT, WinsockError.WSAENOTCONN);
         if (calleeData.length > peerMaxCalleeData) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "callee data of " + calleeData.length
                     + " bytes exceeds the caller's limit of " + peerMaxCalleeData);
         }
-        if (grantedQos != null && (request.qos() == null || !grantedQos.doesNotExceed(request.qos()))) {
+        if (grantedQos.isPresent() && (request.qos().isEmpty()
+                || !grantedQos.get().doesNotExceed(request.qos().get()))) {
             throw new IllegalCommandException(WinsockError.WSAEINVAL,
                     "the granted QoS must not exceed the requested one (and needs a request)");
         }
@@ -617,7 +619,7 @@ public final class ProtocolEngine {
                 events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), c.callerData()));
             }
             case Frame.Accept a -> {
-                if (a.qos() != null && (requestedQos == null || !a.qos().doesNotExceed(requestedQos))) {
+                if (a.qos().isPresent() && (requestedQos == null || !a.qos().get().doesNotExceed(requestedQos))) {
                     throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
                             "the granted QoS exceeds the requested one (or none was requested)");
                 }

@@ -20,6 +20,7 @@ import io.parley.protocol.ProtocolViolationException;
 import io.parley.protocol.WireFormat;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -143,8 +144,8 @@ final class EngineAudit {
             case TIME -> time(script.u16());
             case CONNECT -> {
                 int flags = script.u8();
-                Qos qos = (flags & 1) != 0 ? script.qos() : null;
-                Group group = (flags & 2) != 0 ? script.group() : null;
+                Optional<Qos> qos = (flags & 1) != 0 ? Optional.of(script.qos()) : Optional.empty();
+                Optional<Group> group = (flags & 2) != 0 ? Optional.of(script.group()) : Optional.empty();
                 byte[] data = script.data();
                 List<byte[]> early = (flags & 4) != 0 ? script.earlyMessages() : List.of();
                 if (command(() -> engine.connect(qos, group, data, early), null)) {
@@ -153,9 +154,10 @@ final class EngineAudit {
             }
             case ACCEPT -> {
                 int flags = script.u8();
-                Qos qos = (flags & 2) != 0 ? script.qos()
-                        : (flags & 1) != 0 && engine.request() != null ? engine.request().qos() : null;
-                Group group = (flags & 4) != 0 ? new Group(GroupKind.JOIN, script.u32(), script.u16()) : null;
+                Optional<Qos> qos = (flags & 2) != 0 ? Optional.of(script.qos())
+                        : (flags & 1) != 0 ? engine.request().flatMap(Frame.Connect::qos) : Optional.empty();
+                Optional<Group> group = (flags & 4) != 0
+                        ? Optional.of(new Group(GroupKind.JOIN, script.u32(), script.u16())) : Optional.empty();
                 byte[] data = script.data();
                 if (command(() -> engine.accept(data, qos, group), null)) {
                     acceptedLocally = true;
@@ -319,7 +321,7 @@ final class EngineAudit {
                 Qos qos = (flags & 1) != 0 ? s.qos() : null;
                 Group group = (flags & 2) != 0 ? s.group() : null;
                 yield FrameEncoder.toBytes(new Frame.Connect(maxMessage, maxCallee, maxDisconnect, maxReason, early,
-                        qos, group, s.data()));
+                        Optional.ofNullable(qos), Optional.ofNullable(group), s.data()));
             }
             case ACCEPT -> {
                 long maxMessage = s.u32();
@@ -327,7 +329,8 @@ final class EngineAudit {
                 int flags = s.u8();
                 Qos qos = (flags & 1) != 0 ? s.qos() : null;
                 Group group = (flags & 2) != 0 ? new Group(GroupKind.JOIN, s.u32(), s.u16()) : null;
-                yield FrameEncoder.toBytes(new Frame.Accept(maxMessage, maxDisconnect, qos, group, s.data()));
+                yield FrameEncoder.toBytes(new Frame.Accept(maxMessage, maxDisconnect, Optional.ofNullable(qos),
+                        Optional.ofNullable(group), s.data()));
             }
             case REJECT -> FrameEncoder.toBytes(new Frame.Reject(s.u16(), s.data()));
             case PENDING -> FrameEncoder.toBytes(new Frame.Pending());
@@ -495,7 +498,7 @@ final class EngineAudit {
             switch (event) {
                 case ProtocolEvent.ConnectRequested r -> {
                     assertThat(callee && !requested).as(what + ": one request, to a callee").isTrue();
-                    earlyDeclared = engine.request().earlyLength();
+                    earlyDeclared = engine.request().orElseThrow().earlyLength();
                     assertThat(r.callerData().length + earlyDeclared)
                             .as(what + ": caller data with the early length within the caller-data limit (4.6)")
                             .isLessThanOrEqualTo(limits.maxCallerData());

@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
+
 /**
  * What the fuzz targets found in io.parley.protocol, one readable test per finding (the raw fuzzer inputs
  * are kept too, under src/test/resources/io/parley/fuzz/). docs/reliability.md lists each with its fix.
@@ -115,8 +117,8 @@ class ProtocolFindingsTest {
     static ProtocolEngine openCallee(FrameLimits limits) {
         ProtocolEngine engine = ProtocolEngine.callee(new EngineConfig(limits, 8), Long.MAX_VALUE);
         engine.receive(ByteBuffer.wrap(Vectors.concat(Vectors.PREAMBLE_V1,
-                FrameEncoder.toBytes(new Frame.Connect(32, 16, 16, 1024, 0, null, null, new byte[0])))));
-        engine.accept(new byte[0], null, null);
+                FrameEncoder.toBytes(new Frame.Connect(32, 16, 16, 1024, 0, Optional.empty(), Optional.empty(), new byte[0])))));
+        engine.accept(new byte[0], Optional.empty(), Optional.empty());
         while (engine.pollEvent() != null) {
             // the request
         }

@@ -18,6 +18,7 @@ import net.jqwik.api.statistics.Statistics;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -389,7 +390,7 @@ class EngineModelTest {
             for (int size : c.early()) {
                 early.add(bytes(size, early.size() + 10));
             }
-            if (command(caller, () -> caller.engine.connect(qos, null, data, early),
+            if (command(caller, () -> caller.engine.connect(Optional.ofNullable(qos), Optional.empty(), data, early),
                     expect(caller, WinsockError.WSAEISCONN, EngineState.IDLE))) {
                 caller.handshakeData = data;
                 caller.handshakeQos = qos;
@@ -420,7 +421,7 @@ class EngineModelTest {
             if (expected == null && granted != null && (caller.handshakeQos == null || a.grant() == Grant.HIGHER)) {
                 expected = WinsockError.WSAEINVAL;
             }
-            if (command(callee, () -> callee.engine.accept(data, granted, null), expected)) {
+            if (command(callee, () -> callee.engine.accept(data, Optional.ofNullable(granted), Optional.empty()), expected)) {
                 callee.handshakeData = data;
                 callee.handshakeQos = granted;
                 callee.accepted = true;
@@ -776,9 +777,9 @@ class EngineModelTest {
                         assertThat(overBudget).as("a request over the callee's caller-data limit is refused at its "
                                 + "CONNECT (4.6)").isFalse();
                         assertThat(r.callerData()).isEqualTo(o.handshakeData);
-                        assertThat(r.qos()).isEqualTo(o.handshakeQos);
+                        assertThat(r.qos()).isEqualTo(Optional.ofNullable(o.handshakeQos));
                         FrameLimits callerLimits = o.config.receiveLimits();
-                        assertThat(p.engine.request().earlyLength()).isEqualTo(o.declaredEarly);
+                        assertThat(p.engine.request().orElseThrow().earlyLength()).isEqualTo(o.declaredEarly);
                         assertThat(p.engine.peerMaxReasonData()).isEqualTo(callerLimits.maxReasonData());
                         assertThat(p.engine.peerMaxCalleeData()).isEqualTo(callerLimits.maxCalleeData());
                         continuedDelivered |= r.callerData().length >= CONTINUED;
@@ -787,7 +788,7 @@ class EngineModelTest {
                     case ProtocolEvent.Accepted a -> {
                         assertThat(p.side).isEqualTo(Side.CALLER);
                         assertThat(a.calleeData()).isEqualTo(o.handshakeData);
-                        assertThat(a.grantedQos()).isEqualTo(o.handshakeQos);
+                        assertThat(a.grantedQos()).isEqualTo(Optional.ofNullable(o.handshakeQos));
                         continuedDelivered |= a.calleeData().length >= CONTINUED;
                     }
                     case ProtocolEvent.Deferred d -> assertThat(p.side).isEqualTo(Side.CALLER);

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.util.Optional;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +145,7 @@ class StateTableTest {
             case REQUESTED -> {
                 engine = Engines.callee();
                 engine.receive(ByteBuffer.wrap(Engines.bytes(new Frame.Preamble(1, 1),
-                        new Frame.Connect(32, 16, 16, 1024, 8, null, null, new byte[0]))));
+                        new Frame.Connect(32, 16, 16, 1024, 8, Optional.empty(), Optional.empty(), new byte[0]))));
             }
             case SEND_CONFIRMED -> {
                 engine = Engines.in(role, SEND_CLOSED);
@@ -320,8 +321,8 @@ class StateTableTest {
 
     private static void run(ProtocolEngine engine, Input command) {
         switch (command) {
-            case CONNECT -> engine.connect(null, null, new byte[0], List.of());
-            case ACCEPT -> engine.accept(new byte[0], null, null);
+            case CONNECT -> engine.connect(Optional.empty(), Optional.empty(), new byte[0], List.of());
+            case ACCEPT -> engine.accept(new byte[0], Optional.empty(), Optional.empty());
             case REJECT -> engine.reject(ReasonCode.REFUSED, new byte[0]);
             case DEFER -> engine.defer(0);
             case SEND -> engine.send(ByteBuffer.wrap(new byte[] {1}));

@@ -240,10 +240,12 @@ class ConditionalAcceptTest {
             assertThat(client).isNotDone();
 
             AtomicReference<ConnectionRequest> second = new AtomicReference<>();
-            ParleyConnection server = f.track(f.listener.accept(request -> {
+            AcceptResult accepted = f.listener.accept(request -> {
                 second.set(request);
                 return Decision.accept(utf8("later"));
-            }, Await.BOUND));
+            }, Await.BOUND);
+            ParleyConnection server = f.track(accepted);
+            assertThat(((AcceptResult.Accepted) accepted).request().deferrals()).isEqualTo(1);
             assertThat(second.get().callerId()).isEqualTo(first.get().callerId());
             assertThat(second.get().callerData()).isEqualTo(utf8("bob"));
             assertThat(second.get().deferrals()).isEqualTo(1);

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -57,7 +58,7 @@ public final class ParleyHandshake implements HandshakePeer {
     @Override
     public byte[] halfRequest() {
         ProtocolEngine engine = ProtocolEngine.caller(EngineConfig.DEFAULTS, Long.MAX_VALUE);
-        engine.connect(null, null, Payloads.CALLER_DATA, List.of());
+        engine.connect(Optional.empty(), Optional.empty(), Payloads.CALLER_DATA, List.of());
         ByteBuffer request = engine.takeOutput();
         byte[] bytes = new byte[request.remaining()];
         request.get(bytes);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,8 +66,8 @@ final class ConnectionState {
     long answerHeldSince;
     byte[] callerData = EMPTY;
     byte[] calleeData = EMPTY;
-    Qos qos;
-    Group group;
+    Optional<Qos> qos = Optional.empty();
+    Optional<Group> group = Optional.empty();
 
     /** The state of {@code connection}, which {@code events} are told about. */
     ConnectionState(Socket socket, ProtocolEngine engine, ConnectionSettings settings, CalleeEvents events,

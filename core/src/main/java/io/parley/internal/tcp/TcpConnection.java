@@ -8,6 +8,7 @@ import io.parley.Qos;
 import io.parley.ReasonCode;
 import io.parley.internal.RequestSnapshot;
 import io.parley.protocol.EngineState;
+import io.parley.protocol.Frame;
 import io.parley.protocol.IllegalCommandException;
 import io.parley.protocol.ProtocolEngine;
 
@@ -84,7 +85,8 @@ final class TcpConnection implements ParleyConnection {
      * Sends the request (and the first message, if not null, in the same write) and waits for the decision;
      * true if accepted, else {@link #ending()} says why.
      */
-    boolean awaitAccept(Qos requestedQos, Group requestedGroup, byte[] data, byte[] firstMessage) throws IOException {
+    boolean awaitAccept(Optional<Qos> requestedQos, Optional<Group> requestedGroup, byte[] data, byte[] firstMessage)
+            throws IOException {
         state.lock();
         try {
             state.callerData = data;
@@ -168,10 +170,9 @@ final class TcpConnection implements ParleyConnection {
     RequestSnapshot snapshot() {
         state.lock();
         try {
-            var request = state.engine.request();
-            return new RequestSnapshot(remoteAddress, localAddress,
-                    request.callerData(), Optional.ofNullable(request.qos()), Optional.ofNullable(request.group()),
-                    deferrals, request.maxCalleeData());
+            Frame.Connect request = state.engine.request().orElseThrow();
+            return new RequestSnapshot(remoteAddress, localAddress, request.callerData(), request.qos(),
+                    request.group(), deferrals, request.maxCalleeData());
         } finally {
             state.unlock();
         }
@@ -192,14 +193,14 @@ final class TcpConnection implements ParleyConnection {
      *
      * @throws IllegalCommandException callee data over the caller's limit, or QoS above the request
      */
-    boolean acceptRequest(byte[] data, Qos grantedQos, Group joined) throws IOException {
+    boolean acceptRequest(byte[] data, Optional<Qos> grantedQos, Optional<Group> joined) throws IOException {
         state.lock();
         try {
             if (state.engine.state() != EngineState.REQUESTED) {
                 return false;
             }
             state.engine.accept(data, grantedQos, joined);
-            state.callerData = state.engine.request().callerData();
+            state.callerData = state.engine.request().orElseThrow().callerData();
             state.engine.forgetRequest(); // an open connection keeps only what it reports
             state.calleeData = data;
             state.qos = grantedQos;
@@ -278,12 +279,12 @@ final class TcpConnection implements ParleyConnection {
 
     @Override
     public Optional<Qos> qos() {
-        return Optional.ofNullable(state.qos);
+        return state.qos;
     }
 
     @Override
     public Optional<Group> group() {
-        return Optional.ofNullable(state.group);
+        return state.group;
     }
 
     @Override

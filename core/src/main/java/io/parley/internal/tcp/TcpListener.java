@@ -125,9 +125,8 @@ final class TcpListener implements Listener, CalleeEvents {
             throws IOException {
         unclaimed.remove(request);
         try {
-            if (request.acceptRequest(accept.calleeData(), accept.grantedQos().orElse(null),
-                    accept.group().orElse(null))) {
-                return new AcceptResult.Accepted(request);
+            if (request.acceptRequest(accept.calleeData(), accept.grantedQos(), accept.group())) {
+                return new AcceptResult.Accepted(snapshot, request);
             }
         } catch (IllegalCommandException e) {
             unclaimed.add(request);

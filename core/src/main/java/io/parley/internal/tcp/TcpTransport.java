@@ -83,8 +83,7 @@ public final class TcpTransport implements Transport {
         TcpConnection connection = TcpConnection.caller(socket, engine, options.settings());
         boolean accepted = false;
         try {
-            accepted = connection.awaitAccept(options.qos().orElse(null), options.group().orElse(null), callerData,
-                    firstMessage);
+            accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);
         } finally {
             if (!accepted) {
                 connection.withdraw("the connect was given up");
