@@ -11,10 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.Optional;
 
 /**
  * What the fuzz targets found in io.parley.protocol, one readable test per finding (the raw fuzzer inputs
@@ -75,7 +74,7 @@ class ProtocolFindingsTest {
         aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Data(true, new byte[60_000]))));
         assertThat(Internals.partialMessageBytes(aborted)).as("held while the message is incomplete").isEqualTo(60_000);
         aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Abort(9, new byte[0]))));
-        assertThat(aborted.outcome().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
+        assertThat(aborted.outcome().orElseThrow().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
         assertThat(Internals.partialMessage(aborted)).as("capacity held after the end").isZero();
 
         ProtocolEngine reset = openCallee(EngineConfig.DEFAULT_LIMITS);
@@ -102,7 +101,7 @@ class ProtocolFindingsTest {
         assertThat(Internals.userDataBytes(aborted)).as("held while the user data is incomplete")
                 .isEqualTo(2 * WireFormat.MAX_PAYLOAD - WireFormat.DISCONNECT_FIXED_SIZE);
         aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Abort(9, new byte[0]))));
-        assertThat(aborted.outcome().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
+        assertThat(aborted.outcome().orElseThrow().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
         assertThat(Internals.userData(aborted)).as("capacity held after the end").isZero();
 
         ProtocolEngine reset = openCallee(limits);

@@ -136,7 +136,7 @@ class CodecPropertiesTest {
     void everyPreambleSurvivesEncodeThenDecode(@ForAll @IntRange(max = 255) int min,
                                                @ForAll @IntRange(max = 255) int max) throws ProtocolViolationException {
         byte[] bytes = FrameEncoder.toBytes(new Frame.Preamble(min, max));
-        assertThat(bytes).hasSize(WireFormat.PREAMBLE_SIZE).startsWith(WireFormat.MAGIC);
+        assertThat(bytes).hasSize(WireFormat.PREAMBLE_SIZE).startsWith(WireFormat.magic());
         assertThat(new FrameDecoder(FrameArbitraries.WIDE).next(ByteBuffer.wrap(bytes)))
                 .isEqualTo(new Frame.Preamble(min, max));
     }

@@ -4,8 +4,8 @@ import io.parley.FlowSpec;
 import io.parley.Qos;
 import io.parley.ServiceType;
 
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**

@@ -17,8 +17,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * One end of a TCP connection that speaks Parley by hand: bytes made with {@link FrameEncoder#toBytes} and
