@@ -174,4 +174,35 @@ class DisconnectTest {
             Await.result(server);
         }
     }
+
+    /**
+     * D2 with the acknowledged end (protocol 4.8): the DISCONNECT_ACK for a peer that disconnected first
+     * waits for this side's answer to leave in the same write, but never for the application: one that
+     * does not answer at all still acknowledges, and one that answers sends the acknowledgement first.
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void d2_thePeersDisconnectIsAcknowledgedWhetherOrNotThisSideAnswers() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture(); RawPeer silent = RawPeer.connect(f.address());
+             RawPeer answered = RawPeer.connect(f.address())) {
+            silent.write(RawPeer.request(new byte[0]));
+            ParleyConnection quiet = f.track(f.listener.accept(r -> Decision.accept(), Await.BOUND));
+            assertThat(silent.nextNonPreamble()).isInstanceOf(io.parley.protocol.Frame.Accept.class);
+            silent.write(RawPeer.disconnect(utf8("7")));
+            assertThat(silent.nextFrame()).as("acknowledged though the application never answers")
+                    .isInstanceOf(io.parley.protocol.Frame.DisconnectAck.class);
+            assertThat(quiet.closeIndication().get()).isEqualTo(CloseIndication.GRACEFUL);
+
+            answered.write(RawPeer.request(new byte[0]));
+            ParleyConnection server = f.track(f.listener.accept(r -> Decision.accept(), Await.BOUND));
+            assertThat(answered.nextNonPreamble()).isInstanceOf(io.parley.protocol.Frame.Accept.class);
+            answered.write(RawPeer.disconnect(utf8("8")));
+            assertThat(server.receive(Await.BOUND)).isNull();
+            assertThat(server.receiveDisconnect()).isEqualTo(utf8("8"));
+            server.sendDisconnect(utf8("15"));
+            assertThat(answered.nextFrame()).isInstanceOf(io.parley.protocol.Frame.DisconnectAck.class);
+            assertThat(answered.nextFrame()).isInstanceOfSatisfying(io.parley.protocol.Frame.Disconnect.class,
+                    d -> assertThat(d.data()).isEqualTo(utf8("15")));
+        }
+    }
 }

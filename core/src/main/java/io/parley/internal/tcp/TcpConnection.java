@@ -51,6 +51,7 @@ final class TcpConnection implements ParleyConnection {
         this.background = new BackgroundReader(state, reader, writer);
         this.receiver = new ConnectionReceiver(state, reader, background, writer);
         this.closer = new ConnectionCloser(state, reader, background, writer);
+        state.answerHeld = background::watch;
         this.localAddress = socket.getLocalSocketAddress();
         this.remoteAddress = socket.getRemoteSocketAddress();
     }
