@@ -42,12 +42,20 @@ public record CloseIndication(Kind kind, ReasonCode reason, String detail) {
         Objects.requireNonNull(detail, "detail");
     }
 
-    /** True for a graceful ending. */
+    /**
+     * True for a graceful ending.
+     *
+     * @return true for a graceful ending
+     */
     public boolean isGraceful() {
         return kind == Kind.GRACEFUL;
     }
 
-    /** The FD_CLOSE error code: 0 when graceful, else WSAECONNRESET, WSAECONNABORTED, WSAETIMEDOUT... */
+    /**
+     * The FD_CLOSE error code: 0 when graceful, else WSAECONNRESET, WSAECONNABORTED, WSAETIMEDOUT...
+     *
+     * @return the FD_CLOSE error code: 0 when graceful, else WSAECONNRESET, WSAECONNABORTED, WSAETIMEDOUT
+     */
     public WinsockError winsockError() {
         return switch (kind) {
             case GRACEFUL -> WinsockError.NO_ERROR;

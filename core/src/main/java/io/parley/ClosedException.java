@@ -5,10 +5,14 @@ import java.net.SocketException;
 /**
  * The connection or listener was closed by this side and cannot be used any more.
  */
-public class ClosedException extends SocketException implements WinsockCoded {
+public final class ClosedException extends SocketException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public ClosedException(String message) {
         super(message);
     }

@@ -7,7 +7,11 @@ package io.parley;
 public final class ConnectionAbortedException extends ConnectionEndedException {
     private static final long serialVersionUID = 1L;
 
-    /** The exception for an aborted ending. */
+    /**
+     * The exception for an aborted ending.
+     *
+     * @param indication how the connection ended
+     */
     public ConnectionAbortedException(CloseIndication indication) {
         super(indication);
     }

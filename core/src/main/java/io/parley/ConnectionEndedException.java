@@ -17,7 +17,11 @@ public abstract sealed class ConnectionEndedException extends SocketException im
         this.indication = indication;
     }
 
-    /** How the connection ended. */
+    /**
+     * How the connection ended.
+     *
+     * @return how the connection ended
+     */
     public CloseIndication indication() {
         return indication;
     }
@@ -27,7 +31,12 @@ public abstract sealed class ConnectionEndedException extends SocketException im
         return indication.winsockError();
     }
 
-    /** The exception for a non-graceful ending: reset for {@code RESET}, aborted otherwise. */
+    /**
+     * The exception for a non-graceful ending: reset for {@code RESET}, aborted otherwise.
+     *
+     * @param indication how the connection ended; not graceful
+     * @return a {@link ConnectionResetException} or a {@link ConnectionAbortedException}
+     */
     public static ConnectionEndedException of(CloseIndication indication) {
         return indication.kind() == CloseIndication.Kind.RESET
                 ? new ConnectionResetException(indication) : new ConnectionAbortedException(indication);

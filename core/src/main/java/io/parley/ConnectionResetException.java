@@ -4,7 +4,11 @@ package io.parley;
 public final class ConnectionResetException extends ConnectionEndedException {
     private static final long serialVersionUID = 1L;
 
-    /** The exception for a reset ending. */
+    /**
+     * The exception for a reset ending.
+     *
+     * @param indication how the connection ended
+     */
     public ConnectionResetException(CloseIndication indication) {
         super(indication);
     }

@@ -35,27 +35,63 @@ public record ConnectionSettings(Limits limits, Linger linger, Duration sendTime
         }
     }
 
-    /** A copy with other limits. */
+    /**
+     * A copy with other limits.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value out of range (a negative send timeout, a drain timeout or
+     *                                  buffer size that is not positive)
+     */
     public ConnectionSettings withLimits(Limits value) {
         return new ConnectionSettings(value, linger, sendTimeout, sendBufferSize, receiveBufferSize, drainTimeout);
     }
 
-    /** A copy with another linger. */
+    /**
+     * A copy with another linger.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value out of range (a negative send timeout, a drain timeout or
+     *                                  buffer size that is not positive)
+     */
     public ConnectionSettings withLinger(Linger value) {
         return new ConnectionSettings(limits, value, sendTimeout, sendBufferSize, receiveBufferSize, drainTimeout);
     }
 
-    /** A copy with another send timeout. */
+    /**
+     * A copy with another send timeout.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value out of range (a negative send timeout, a drain timeout or
+     *                                  buffer size that is not positive)
+     */
     public ConnectionSettings withSendTimeout(Duration value) {
         return new ConnectionSettings(limits, linger, value, sendBufferSize, receiveBufferSize, drainTimeout);
     }
 
-    /** A copy with other buffer sizes. */
+    /**
+     * A copy with other buffer sizes.
+     *
+     * @param send the send buffer size in bytes, positive
+     * @param receive the receive buffer size in bytes, positive
+     * @return the copy
+     * @throws IllegalArgumentException for a value out of range (a negative send timeout, a drain timeout or
+     *                                  buffer size that is not positive)
+     */
     public ConnectionSettings withBufferSizes(int send, int receive) {
         return new ConnectionSettings(limits, linger, sendTimeout, send, receive, drainTimeout);
     }
 
-    /** A copy with another drain timeout. */
+    /**
+     * A copy with another drain timeout.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value out of range (a negative send timeout, a drain timeout or
+     *                                  buffer size that is not positive)
+     */
     public ConnectionSettings withDrainTimeout(Duration value) {
         return new ConnectionSettings(limits, linger, sendTimeout, sendBufferSize, receiveBufferSize, value);
     }

@@ -51,13 +51,23 @@ public record FlowSpec(long tokenRate, long tokenBucketSize, long peakBandwidth,
         }
     }
 
-    /** A best-effort flow spec with the given token rate and bucket size, everything else unspecified. */
+    /**
+     * A best-effort flow spec with the given token rate and bucket size, everything else unspecified.
+     *
+     * @param tokenRate       the token rate in bytes per second
+     * @param tokenBucketSize the token bucket size in bytes
+     * @return the flow spec
+     */
     public static FlowSpec bestEffort(long tokenRate, long tokenBucketSize) {
         return new FlowSpec(tokenRate, tokenBucketSize, NOT_SPECIFIED, NOT_SPECIFIED, NOT_SPECIFIED,
                 ServiceType.BEST_EFFORT, 0, NOT_SPECIFIED, NOT_SPECIFIED);
     }
 
-    /** The 32-bit ServiceType field as sent on the wire: type code and flags, or 0xFFFFFFFF. */
+    /**
+     * The 32-bit ServiceType field as sent on the wire: type code and flags, or 0xFFFFFFFF.
+     *
+     * @return the 32-bit ServiceType field as sent on the wire: type code and flags, or 0xFFFFFFFF
+     */
     public int serviceTypeField() {
         return serviceType == ServiceType.NOT_SPECIFIED ? -1 : serviceType.code() | serviceFlags;
     }
@@ -66,6 +76,9 @@ public record FlowSpec(long tokenRate, long tokenBucketSize, long peakBandwidth,
      * True if this (granted) flow spec asks for no more than {@code requested}: rates, bucket and sizes
      * not higher, latency and delay variation not lower, service level not higher. A field the request left
      * unspecified may be granted with any value.
+     *
+     * @param requested the requested flow spec
+     * @return whether this grant stays within the request
      */
     public boolean doesNotExceed(FlowSpec requested) {
         return atMost(tokenRate, requested.tokenRate)

@@ -17,12 +17,21 @@ public enum GroupKind {
         this.code = code;
     }
 
-    /** The 8-bit value on the wire. */
+    /**
+     * The 8-bit value on the wire.
+     *
+     * @return the 8-bit value on the wire
+     */
     public int code() {
         return code;
     }
 
-    /** The kind for a wire value, or empty if unknown. */
+    /**
+     * The kind for a wire value.
+     *
+     * @param code the wire value
+     * @return the kind, empty if unknown
+     */
     public static java.util.Optional<GroupKind> ofCode(int code) {
         for (GroupKind kind : values()) {
             if (kind.code == code) {

@@ -29,32 +29,68 @@ public record Limits(int maxCallerData, int maxCalleeData, int maxDisconnectData
                 maxDisconnectData, maxReasonData, maxMessageSize), maxFragmentSize);
     }
 
-    /** A copy with another caller-data limit. */
+    /**
+     * A copy with another caller-data limit.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value beyond the protocol's range
+     */
     public Limits withMaxCallerData(int value) {
         return new Limits(value, maxCalleeData, maxDisconnectData, maxReasonData, maxMessageSize, maxFragmentSize);
     }
 
-    /** A copy with another callee-data limit. */
+    /**
+     * A copy with another callee-data limit.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value beyond the protocol's range
+     */
     public Limits withMaxCalleeData(int value) {
         return new Limits(maxCallerData, value, maxDisconnectData, maxReasonData, maxMessageSize, maxFragmentSize);
     }
 
-    /** A copy with another disconnect-data limit. */
+    /**
+     * A copy with another disconnect-data limit.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value beyond the protocol's range
+     */
     public Limits withMaxDisconnectData(int value) {
         return new Limits(maxCallerData, maxCalleeData, value, maxReasonData, maxMessageSize, maxFragmentSize);
     }
 
-    /** A copy with another reason-data limit. */
+    /**
+     * A copy with another reason-data limit.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value beyond the protocol's range
+     */
     public Limits withMaxReasonData(int value) {
         return new Limits(maxCallerData, maxCalleeData, maxDisconnectData, value, maxMessageSize, maxFragmentSize);
     }
 
-    /** A copy with another message-size limit. */
+    /**
+     * A copy with another message-size limit.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value beyond the protocol's range
+     */
     public Limits withMaxMessageSize(long value) {
         return new Limits(maxCallerData, maxCalleeData, maxDisconnectData, maxReasonData, value, maxFragmentSize);
     }
 
-    /** A copy with another fragment size. */
+    /**
+     * A copy with another fragment size.
+     *
+     * @param value the new value
+     * @return the copy
+     * @throws IllegalArgumentException for a value beyond the protocol's range
+     */
     public Limits withMaxFragmentSize(int value) {
         return new Limits(maxCallerData, maxCalleeData, maxDisconnectData, maxReasonData, maxMessageSize, value);
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@link Connection#close()} does with data not yet delivered, as SO_LINGER / SO_DONTLINGER.
+ * What {@link ParleyConnection#close()} does with data not yet delivered, as SO_LINGER / SO_DONTLINGER.
  *
  * @param mode    the kind of close
  * @param timeout for {@link Mode#BOUNDED}: how long close may block; zero otherwise
@@ -35,7 +35,12 @@ public record Linger(Mode mode, Duration timeout) {
         }
     }
 
-    /** A bounded linger: close blocks up to {@code timeout}. */
+    /**
+     * A bounded linger: close blocks up to {@code timeout}.
+     *
+     * @param timeout how long close may block
+     * @return the linger
+     */
     public static Linger bounded(Duration timeout) {
         return new Linger(Mode.BOUNDED, timeout);
     }

@@ -17,12 +17,20 @@ public final class ListenOptions {
         this.settings = b.settings;
     }
 
-    /** The defaults: backlog 128, handshake timeout 10 s, default connection settings. */
+    /**
+     * The defaults: backlog 128, handshake timeout 10 s, default connection settings.
+     *
+     * @return the defaults: backlog 128, handshake timeout 10 s, default connection settings
+     */
     public static ListenOptions defaults() {
         return builder().build();
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return A builder starting from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -30,17 +38,27 @@ public final class ListenOptions {
     /**
      * The most connection requests held pending (arrived whole, not yet accepted); a request beyond it is
      * refused at once with {@link ReasonCode#QUEUE_FULL}.
+     *
+     * @return the backlog, at least 1
      */
     public int backlog() {
         return backlog;
     }
 
-    /** How long a new transport connection may take to deliver its whole request before it is closed. */
+    /**
+     * How long a new transport connection may take to deliver its whole request before it is closed.
+     *
+     * @return how long a new transport connection may take to deliver its whole request before it is closed
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
-    /** The settings of accepted connections. */
+    /**
+     * The settings of accepted connections.
+     *
+     * @return the settings of accepted connections
+     */
     public ConnectionSettings settings() {
         return settings;
     }
@@ -54,7 +72,13 @@ public final class ListenOptions {
         private Builder() {
         }
 
-        /** The pending-request queue length; at least 1. */
+        /**
+         * The pending-request queue length; not set: 128.
+         *
+         * @param value the backlog, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException for a backlog below 1
+         */
         public Builder backlog(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("backlog must be at least 1");
@@ -63,7 +87,13 @@ public final class ListenOptions {
             return this;
         }
 
-        /** The handshake timeout; must be positive. */
+        /**
+         * How long a new transport connection may take to deliver its whole request; not set: 10 s.
+         *
+         * @param value the timeout; must be positive
+         * @return this builder
+         * @throws IllegalArgumentException for a timeout that is not positive
+         */
         public Builder handshakeTimeout(Duration value) {
             if (!value.isPositive()) {
                 throw new IllegalArgumentException("handshakeTimeout must be positive");
@@ -72,13 +102,22 @@ public final class ListenOptions {
             return this;
         }
 
-        /** The settings of accepted connections. */
+        /**
+         * The settings of accepted connections; not set: {@link ConnectionSettings#DEFAULTS}.
+         *
+         * @param value the settings
+         * @return this builder
+         */
         public Builder settings(ConnectionSettings value) {
             this.settings = Objects.requireNonNull(value);
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return the options
+         */
         public ListenOptions build() {
             return new ListenOptions(this);
         }

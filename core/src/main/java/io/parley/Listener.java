@@ -10,34 +10,65 @@ import java.time.Duration;
  */
 public interface Listener extends AutoCloseable {
 
-    /** The address the listener is bound to (with the actual port if 0 was asked). */
+    /**
+     * The address the listener is bound to.
+     *
+     * @return the address, with the actual port if 0 was asked
+     */
     SocketAddress localAddress();
 
-    /** Accepts the next pending request unconditionally, blocking until one arrives. */
-    Connection accept() throws IOException;
+    /**
+     * Accepts the next pending request unconditionally, blocking until one arrives. Requests their callers
+     * gave up while queued are passed over ({@link #accept(AcceptCondition)} reports them).
+     *
+     * @return the accepted connection
+     * @throws ClosedException the listener was closed
+     * @throws java.io.InterruptedIOException the accepting thread was interrupted
+     * @throws IOException     any other failure of the transport
+     */
+    ParleyConnection accept() throws IOException;
 
     /**
-     * Presents the next pending request to {@code condition} (WSAAccept), blocking until one arrives.
+     * Presents the next pending request to {@code condition} (WSAAccept), blocking until one arrives, and
+     * carries out its decision. Every decision has its {@link AcceptResult}; a request its caller gave up
+     * while it waited is reported, in its place in the queue, as {@link AcceptResult.Abandoned} without
+     * calling the condition [A6].
      *
-     * @return the connection, when the condition accepted
-     * @throws RequestRejectedException the condition rejected (or threw): the caller was refused
-     * @throws RequestDeferredException the condition deferred: the request stays first in the queue
-     * @throws MessageTooLargeException the condition's callee data exceeds the caller's limit: the caller
-     *                                  was refused with DATA_TOO_LARGE and nothing was truncated
-     * @throws ClosedException          the listener was closed (by {@link #close()}, or after the transport
-     *                                  failed to accept fifty times in a row)
+     * @param condition decides the request; runs on this thread
+     * @return what became of the request
+     * @throws ClosedException the listener was closed (by {@link #close()}, or after the transport failed to
+     *                         accept fifty times in a row)
+     * @throws java.io.InterruptedIOException the accepting thread was interrupted
+     * @throws IOException     any other failure of the transport
      */
-    Connection accept(Condition condition) throws IOException;
+    AcceptResult accept(AcceptCondition condition) throws IOException;
 
-    /** As {@link #accept(Condition)}, failing with {@link TimedOutException} if no request arrives in time. */
-    Connection accept(Condition condition, Duration timeout) throws IOException;
+    /**
+     * As {@link #accept(AcceptCondition)}, waiting at most {@code timeout} for a request.
+     *
+     * @param condition decides the request; runs on this thread
+     * @param timeout   how long to wait for a request; zero waits without bound
+     * @return what became of the request
+     * @throws TimedOutException no request arrived within {@code timeout}
+     * @throws ClosedException   the listener was closed
+     * @throws java.io.InterruptedIOException the accepting thread was interrupted
+     * @throws IOException       any other failure of the transport
+     */
+    AcceptResult accept(AcceptCondition condition, Duration timeout) throws IOException;
 
-    /** Requests pending now (arrived whole, not yet decided or deferred). */
+    /**
+     * Requests waiting for a decision now: queued or deferred, their callers still waiting. Requests whose
+     * callers gave them up are not counted, though accept still reports them in their place.
+     *
+     * @return the number of requests waiting
+     */
     int pendingCount();
 
     /**
      * Stops listening: new transport connections are refused, pending requests are rejected with
      * SHUTTING_DOWN, and blocked accepts fail with {@link ClosedException}. Accepted connections live on.
+     *
+     * @throws IOException closing the transport failed
      */
     @Override
     void close() throws IOException;

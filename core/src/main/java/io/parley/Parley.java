@@ -9,7 +9,11 @@ public final class Parley {
     private Parley() {
     }
 
-    /** The TCP transport. */
+    /**
+     * The TCP transport.
+     *
+     * @return the TCP transport
+     */
     public static Transport tcp() {
         return TCP;
     }

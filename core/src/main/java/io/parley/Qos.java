@@ -17,7 +17,12 @@ public record Qos(FlowSpec sending, FlowSpec receiving) {
         Objects.requireNonNull(receiving, "receiving");
     }
 
-    /** True if this granted QoS asks for no more than {@code requested} in either direction. */
+    /**
+     * True if this granted QoS asks for no more than {@code requested} in either direction.
+     *
+     * @param requested the requested QoS
+     * @return whether this grant stays within the request
+     */
     public boolean doesNotExceed(Qos requested) {
         return sending.doesNotExceed(requested.sending) && receiving.doesNotExceed(requested.receiving);
     }

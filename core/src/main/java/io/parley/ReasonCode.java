@@ -51,22 +51,39 @@ public enum ReasonCode {
         this.localOnly = localOnly;
     }
 
-    /** The 16-bit value on the wire. */
+    /**
+     * The 16-bit value on the wire.
+     *
+     * @return the 16-bit value on the wire
+     */
     public int code() {
         return code;
     }
 
-    /** The Winsock error this reason corresponds to. */
+    /**
+     * The Winsock error this reason corresponds to.
+     *
+     * @return the Winsock error this reason corresponds to
+     */
     public WinsockError winsockError() {
         return winsockError;
     }
 
-    /** True for reasons that describe a local observation and are never sent. */
+    /**
+     * True for reasons that describe a local observation and are never sent.
+     *
+     * @return true for reasons that describe a local observation and are never sent
+     */
     public boolean isLocalOnly() {
         return localOnly;
     }
 
-    /** The reason for a wire value; codes this version does not know, and local-only ones, map to UNSPECIFIED. */
+    /**
+     * The reason for a wire value; codes this version does not know, and local-only ones, map to UNSPECIFIED.
+     *
+     * @param code the wire value
+     * @return the reason
+     */
     public static ReasonCode ofWire(int code) {
         for (ReasonCode reason : values()) {
             if (reason.code == code && !reason.localOnly) {

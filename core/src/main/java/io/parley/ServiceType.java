@@ -39,7 +39,11 @@ public enum ServiceType {
         this.level = level;
     }
 
-    /** The value in the low 24 bits of the wire field; -1 for {@link #NOT_SPECIFIED}. */
+    /**
+     * The value in the low 24 bits of the wire field; -1 for {@link #NOT_SPECIFIED}.
+     *
+     * @return the value in the low 24 bits of the wire field; -1 for {@link #NOT_SPECIFIED}
+     */
     public int code() {
         return code;
     }
@@ -47,12 +51,19 @@ public enum ServiceType {
     /**
      * The rank among the service levels that can be compared (no traffic, best effort, controlled load,
      * guaranteed), or -1 for the others.
+     *
+     * @return the rank, or -1
      */
     public int level() {
         return level;
     }
 
-    /** The service type for a 24-bit wire value (flags already masked off), or empty if unknown. */
+    /**
+     * The service type for a 24-bit wire value (flags already masked off).
+     *
+     * @param code the wire value
+     * @return the service type, empty if unknown
+     */
     public static java.util.Optional<ServiceType> ofCode(int code) {
         for (ServiceType type : values()) {
             if (type.code == code) {

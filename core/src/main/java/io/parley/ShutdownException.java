@@ -6,10 +6,14 @@ import java.net.SocketException;
  * The direction was shut down: a send after the local disconnect, a receive after receive-disconnect, or a
  * send to a peer that closed (WSAESHUTDOWN).
  */
-public class ShutdownException extends SocketException implements WinsockCoded {
+public final class ShutdownException extends SocketException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public ShutdownException(String message) {
         super(message);
     }

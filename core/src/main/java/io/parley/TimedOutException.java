@@ -5,10 +5,14 @@ import java.net.SocketTimeoutException;
 /**
  * No answer in time: a connect, receive, send or linger bound passed (WSAETIMEDOUT).
  */
-public class TimedOutException extends SocketTimeoutException implements WinsockCoded {
+public final class TimedOutException extends SocketTimeoutException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a description of what happened. */
+    /**
+     * An exception with a description of what happened.
+     *
+     * @param message the description
+     */
     public TimedOutException(String message) {
         super(message);
     }

@@ -70,7 +70,11 @@ public enum WinsockError {
         this.code = code;
     }
 
-    /** The numeric error code as defined in winsock2.h. */
+    /**
+     * The numeric error code as defined in winsock2.h.
+     *
+     * @return the numeric error code as defined in winsock2.h
+     */
     public int code() {
         return code;
     }

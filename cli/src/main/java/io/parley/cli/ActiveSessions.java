@@ -1,6 +1,6 @@
 package io.parley.cli;
 
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ActiveSessions {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Set<Connection> active = new HashSet<>();
+    private final Set<ParleyConnection> active = new HashSet<>();
     private boolean stopping;
 
     /** How many are in progress. */
@@ -28,7 +28,7 @@ final class ActiveSessions {
     }
 
     /** A connection's session starts. */
-    void begin(Connection connection) {
+    void begin(ParleyConnection connection) {
         lock.lock();
         try {
             active.add(connection);
@@ -38,7 +38,7 @@ final class ActiveSessions {
     }
 
     /** A connection's session ended. */
-    void end(Connection connection) {
+    void end(ParleyConnection connection) {
         lock.lock();
         try {
             active.remove(connection);
@@ -86,7 +86,7 @@ final class ActiveSessions {
     }
 
     /** The connections in progress now. */
-    List<Connection> snapshot() {
+    List<ParleyConnection> snapshot() {
         lock.lock();
         try {
             return new ArrayList<>(active);

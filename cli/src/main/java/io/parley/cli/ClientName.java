@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
  * (so plain ASCII).
  */
 final class ClientName {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    /** The longest name, in characters and so in bytes: the caller data is never longer. */
+    static final int MAX_BYTES = 64;
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1," + MAX_BYTES + "}");
 
     private ClientName() {
     }

@@ -58,11 +58,16 @@ final class ServerCommand implements Command {
         return """
                 A client that ends without its disconnect (killed, reset) adds nothing. The running total is
                 stored (written, forced to disk, renamed atomically) before the grand total is sent, so after a
-                crash it is at least every grand total ever told. A session idle for %d minutes is aborted.
-                The data formats are described in docs/totals.md.
+                crash it is at least every grand total ever told. A session idle for %d minutes, or one that
+                sends a malformed request or total, is aborted (APPLICATION_ABORT with the reason as text).
+                A request must arrive whole within %d s; at most %d wait for a decision (more are refused with
+                QUEUE_FULL). The server takes at most %d bytes of caller data (a name), %d-byte messages and
+                %d bytes of disconnect data. Refusals, limits and data formats are described in docs/totals.md.
                 Exit status: 0 after SIGINT or SIGTERM; 1 if the server cannot start (port in use, data
                 directory in use by another server or unreadable, bad usage).
-                """.formatted(ServerSession.IDLE_TIMEOUT.toMinutes());
+                """.formatted(ServerSession.IDLE_TIMEOUT.toMinutes(), TotalsServer.HANDSHAKE_TIMEOUT.toSeconds(),
+                TotalsServer.BACKLOG, ClientName.MAX_BYTES, TotalsServer.MAX_MESSAGE,
+                TotalsServer.MAX_DISCONNECT_DATA);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.parley.cli;
 
 import io.parley.CloseIndication;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionEndedException;
 import io.parley.ReasonCode;
 import io.parley.TimedOutException;
@@ -28,7 +28,7 @@ final class ServerSession implements Runnable {
     /** The longest the session waits after its close for the client's acknowledgement (the drain timeout). */
     private static final Duration TERMINATION_BOUND = Duration.ofSeconds(31);
 
-    private final Connection connection;
+    private final ParleyConnection connection;
     private final String client;
     private final RunningTotal total;
     private final ActiveSessions sessions;
@@ -41,7 +41,7 @@ final class ServerSession implements Runnable {
     private boolean acknowledged;
 
     /** A session on an accepted connection whose caller data is the client's name; it is already active. */
-    ServerSession(Connection connection, String client, RunningTotal total, ActiveSessions sessions,
+    ServerSession(ParleyConnection connection, String client, RunningTotal total, ActiveSessions sessions,
                   Consumer<SessionReport> reports, Consumer<String> log) {
         this.connection = connection;
         this.client = client;

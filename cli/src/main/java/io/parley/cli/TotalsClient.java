@@ -2,7 +2,7 @@ package io.parley.cli;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionEndedException;
 import io.parley.Parley;
 import io.parley.TimedOutException;
@@ -39,6 +39,8 @@ final class TotalsClient {
      * Runs the session.
      *
      * @throws io.parley.ConnectionRefusedException the server refused, with its reason
+     * @throws io.parley.UnsupportedProtocolException the server shares no protocol version with this client,
+     *                                               or does not speak Parley
      * @throws ConnectionEndedException             the connection was reset or aborted
      * @throws TimedOutException                    a step took longer than the plan's timeout
      * @throws WireFormatException                  the server's data does not follow the totals formats
@@ -49,7 +51,7 @@ final class TotalsClient {
                 .callerData(Text.utf8(plan.name()))
                 .connectTimeout(plan.timeout())
                 .build();
-        Connection connection = Parley.tcp().connect(plan.server(), options);
+        ParleyConnection connection = Parley.tcp().connect(plan.server(), options);
         try {
             CompletableFuture<CloseIndication> closeIndication =
                     timeline.stampWhenDone(connection.closeIndication(), Step.CLIENT_CLOSE_INDICATION);
@@ -76,7 +78,7 @@ final class TotalsClient {
         }
     }
 
-    private void transact(Connection connection, long i) throws IOException {
+    private void transact(ParleyConnection connection, long i) throws IOException {
         connection.send(Transaction.request(i));
         byte[] ack = connection.receive(plan.timeout());
         if (ack == null) {

@@ -35,14 +35,15 @@ public final class Failures {
         };
     }
 
-    /** The exception a connect fails with, given how the attempt ended. */
-    public static IOException ofConnect(CloseIndication ending, boolean deferred, long timeoutMillis) {
+    /** The exception a connect fails with, given how the attempt ended and the callee's reason data if refused. */
+    public static IOException ofConnect(CloseIndication ending, byte[] refusalData, boolean deferred,
+                                        long timeoutMillis) {
         ReasonCode reason = ending.reason();
         if (reason == ReasonCode.NOT_PARLEY || reason == ReasonCode.VERSION_UNSUPPORTED) {
             return new UnsupportedProtocolException(ending.detail());
         }
         if (ending.kind() == CloseIndication.Kind.REFUSED) {
-            return new ConnectionRefusedException(reason, ending.detail());
+            return new ConnectionRefusedException(reason, refusalData);
         }
         if (reason == ReasonCode.TIMED_OUT) {
             return new TimedOutException("no answer to the connection request within " + timeoutMillis + " ms"

@@ -4,18 +4,31 @@ import io.parley.Group;
 import io.parley.Qos;
 import io.parley.ReasonCode;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
- * A decoded frame (or the preamble). Byte arrays are owned by the frame: neither side modifies them after
- * construction. Compare frames with a content-aware comparison; arrays use identity in record equality.
- * User data (caller, callee, reason and disconnect data) is always whole here: the decoder joins the
- * CONTINUATION frames that carried it, and the encoder splits it into them.
+ * A decoded frame (or the preamble), immutable: a frame copies the arrays it is given and hands out copies,
+ * and an absent QoS or group is an empty {@link Optional}. Record equality compares arrays by identity, so
+ * two frames with equal contents are not {@code equals}: compare them field by field. User data (caller,
+ * callee, reason and disconnect data) is always whole here: the decoder joins the CONTINUATION frames that
+ * carried it, and the encoder splits it into them.
  */
 public sealed interface Frame {
 
-    /** The frame's type. */
+    /**
+     * The frame's type.
+     *
+     * @return the frame's type
+     */
     FrameType type();
 
-    /** The preamble: the protocol versions the sender speaks, lowest and highest. */
+    /**
+     * The preamble: the protocol versions the sender speaks, lowest and highest.
+     *
+     * @param minVersion the lowest version the sender speaks
+     * @param maxVersion the highest version the sender speaks
+     */
     record Preamble(int minVersion, int maxVersion) implements Frame {
         @Override
         public FrameType type() {
@@ -31,12 +44,40 @@ public sealed interface Frame {
      * @param maxDisconnectData the largest disconnect data the caller accepts
      * @param maxReasonData     the largest REJECT reason data the caller accepts
      * @param earlyLength       what the early messages that follow cost in all (each its size plus 4)
-     * @param qos               the requested QoS, or null if none was requested
-     * @param group             the group request, or null if none
+     * @param qos               the requested QoS, empty if none was requested
+     * @param group             the group request, empty if none
      * @param callerData        the caller data, possibly empty
      */
     record Connect(long maxMessageSize, int maxCalleeData, int maxDisconnectData, int maxReasonData,
-                   long earlyLength, Qos qos, Group group, byte[] callerData) implements Frame {
+                   long earlyLength, Optional<Qos> qos, Optional<Group> group, byte[] callerData) implements Frame {
+        /**
+         * Copies the caller data.
+         *
+         * @param maxMessageSize    the largest message the caller accepts
+         * @param maxCalleeData     the largest callee data the caller accepts
+         * @param maxDisconnectData the largest disconnect data the caller accepts
+         * @param maxReasonData     the largest REJECT reason data the caller accepts
+         * @param earlyLength       what the early messages that follow cost in all
+         * @param qos               the requested QoS, empty if none was requested
+         * @param group             the group request, empty if none
+         * @param callerData        the caller data, possibly empty
+         */
+        public Connect {
+            Objects.requireNonNull(qos, "qos");
+            Objects.requireNonNull(group, "group");
+            callerData = callerData.clone();
+        }
+
+        /**
+         * The caller data.
+         *
+         * @return a copy of the caller data
+         */
+        @Override
+        public byte[] callerData() {
+            return callerData.clone();
+        }
+
         @Override
         public FrameType type() {
             return FrameType.CONNECT;
@@ -48,26 +89,80 @@ public sealed interface Frame {
      *
      * @param maxMessageSize    the largest message the callee accepts
      * @param maxDisconnectData the largest disconnect data the callee accepts
-     * @param qos               the granted QoS, or null if none was requested
-     * @param group             the group the connection joined (kind JOIN), or null if none
+     * @param qos               the granted QoS, empty if none was granted
+     * @param group             the group the connection joined (kind JOIN), empty if none
      * @param calleeData        the callee data, possibly empty
      */
-    record Accept(long maxMessageSize, int maxDisconnectData, Qos qos, Group group, byte[] calleeData)
-            implements Frame {
+    record Accept(long maxMessageSize, int maxDisconnectData, Optional<Qos> qos, Optional<Group> group,
+                  byte[] calleeData) implements Frame {
+        /**
+         * Copies the callee data.
+         *
+         * @param maxMessageSize    the largest message the callee accepts
+         * @param maxDisconnectData the largest disconnect data the callee accepts
+         * @param qos               the granted QoS, empty if none was granted
+         * @param group             the group the connection joined, empty if none
+         * @param calleeData        the callee data, possibly empty
+         */
+        public Accept {
+            Objects.requireNonNull(qos, "qos");
+            Objects.requireNonNull(group, "group");
+            calleeData = calleeData.clone();
+        }
+
+        /**
+         * The callee data.
+         *
+         * @return a copy of the callee data
+         */
+        @Override
+        public byte[] calleeData() {
+            return calleeData.clone();
+        }
+
         @Override
         public FrameType type() {
             return FrameType.ACCEPT;
         }
     }
 
-    /** The refusal: a reason code (the raw wire value) and optional reason data. */
+    /**
+     * The refusal: a reason code (the raw wire value) and reason data.
+     *
+     * @param reasonCode the reason code as sent
+     * @param reasonData the reason data, possibly empty
+     */
     record Reject(int reasonCode, byte[] reasonData) implements Frame {
+        /**
+         * Copies the reason data.
+         *
+         * @param reasonCode the reason code as sent
+         * @param reasonData the reason data, possibly empty
+         */
+        public Reject {
+            reasonData = reasonData.clone();
+        }
+
+        /**
+         * The reason data.
+         *
+         * @return a copy of the reason data
+         */
+        @Override
+        public byte[] reasonData() {
+            return reasonData.clone();
+        }
+
         @Override
         public FrameType type() {
             return FrameType.REJECT;
         }
 
-        /** The reason; codes this version does not know read as UNSPECIFIED. */
+        /**
+         * The reason; codes this version does not know read as UNSPECIFIED.
+         *
+         * @return the reason
+         */
         public ReasonCode reason() {
             return ReasonCode.ofWire(reasonCode);
         }
@@ -81,8 +176,33 @@ public sealed interface Frame {
         }
     }
 
-    /** One fragment of a message; {@code more} says further fragments of the same message follow. */
+    /**
+     * One fragment of a message.
+     *
+     * @param more    whether further fragments of the same message follow
+     * @param payload the fragment's bytes
+     */
     record Data(boolean more, byte[] payload) implements Frame {
+        /**
+         * Copies the payload.
+         *
+         * @param more    whether further fragments of the same message follow
+         * @param payload the fragment's bytes
+         */
+        public Data {
+            payload = payload.clone();
+        }
+
+        /**
+         * The fragment's bytes.
+         *
+         * @return a copy of the payload
+         */
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+
         @Override
         public FrameType type() {
             return FrameType.DATA;
@@ -92,6 +212,8 @@ public sealed interface Frame {
     /**
      * The size of the next message, all its fragments together: an extension frame sent just before the
      * first fragment, so that the receiver can allocate the message once.
+     *
+     * @param size the message's size in bytes
      */
     record MessageSize(long size) implements Frame {
         @Override
@@ -108,22 +230,76 @@ public sealed interface Frame {
         }
     }
 
-    /** The end of the sender's sending direction, with disconnect data; {@code closed}: the sender closed. */
+    /**
+     * The end of the sender's sending direction, with disconnect data.
+     *
+     * @param closed whether the sender closed (it discards what is sent to it from now on)
+     * @param data   the disconnect data, possibly empty
+     */
     record Disconnect(boolean closed, byte[] data) implements Frame {
+        /**
+         * Copies the disconnect data.
+         *
+         * @param closed whether the sender closed
+         * @param data   the disconnect data, possibly empty
+         */
+        public Disconnect {
+            data = data.clone();
+        }
+
+        /**
+         * The disconnect data.
+         *
+         * @return a copy of the disconnect data
+         */
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
         @Override
         public FrameType type() {
             return FrameType.DISCONNECT;
         }
     }
 
-    /** The end of both directions: a reason code (the raw wire value) and optional reason data. */
+    /**
+     * The end of both directions: a reason code (the raw wire value) and reason data.
+     *
+     * @param reasonCode the reason code as sent
+     * @param reasonData the reason data, possibly empty
+     */
     record Abort(int reasonCode, byte[] reasonData) implements Frame {
+        /**
+         * Copies the reason data.
+         *
+         * @param reasonCode the reason code as sent
+         * @param reasonData the reason data, possibly empty
+         */
+        public Abort {
+            reasonData = reasonData.clone();
+        }
+
+        /**
+         * The reason data.
+         *
+         * @return a copy of the reason data
+         */
+        @Override
+        public byte[] reasonData() {
+            return reasonData.clone();
+        }
+
         @Override
         public FrameType type() {
             return FrameType.ABORT;
         }
 
-        /** The reason; codes this version does not know read as UNSPECIFIED. */
+        /**
+         * The reason; codes this version does not know read as UNSPECIFIED.
+         *
+         * @return the reason
+         */
         public ReasonCode reason() {
             return ReasonCode.ofWire(reasonCode);
         }

@@ -9,6 +9,7 @@ import io.parley.ServiceType;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Decodes a Parley byte stream incrementally: the preamble first, then frames. A stream split at any byte
@@ -75,6 +76,11 @@ public final class FrameDecoder {
     private MessageAssembly userData;
     /** How many bytes of {@link #continued}'s user data are still to come. */
     private long userDataLeft;
+    /**
+     * In the engine's mode: the user data of the last user-data frame or ABORT returned, as the decoder built
+     * it, until taken.
+     */
+    private byte[] lastUserData;
 
     /**
      * From now on, hands DATA to the engine without frame objects: {@link #FRAGMENT} for a fragment whose
@@ -94,6 +100,27 @@ public final class FrameDecoder {
         message = null;
         userData = null;
         continued = null;
+        lastUserData = null;
+    }
+
+    /**
+     * The user data (caller, callee, reason or disconnect data, or an ABORT's reason data) of the last such
+     * frame returned, in the array the decoder built the frame from: the frame holds a copy, and the decoder
+     * never touches this array again, so the engine uses it without copying it out of the frame once more.
+     * Kept in the engine's mode only ({@link #deliverMessages()}); taken once; null if taken already.
+     */
+    byte[] takeUserData() {
+        byte[] taken = lastUserData;
+        lastUserData = null;
+        return taken;
+    }
+
+    /** In the engine's mode, keeps {@code data} for {@link #takeUserData()}; returns it. */
+    private byte[] keep(byte[] data) {
+        if (joined != null) {
+            lastUserData = data;
+        }
+        return data;
     }
 
     /** The message completed by the last {@link #MESSAGE} returned; each message is taken once. */
@@ -142,7 +169,10 @@ public final class FrameDecoder {
 
     /**
      * Consumes bytes from {@code in} up to the end of the next complete frame and returns it, or returns
-     * null once {@code in} is exhausted without completing one (the partial frame is kept).
+     * null once {@code in} is exhausted without completing one (the partial frame is kept). Like
+     * {@link java.util.Queue#poll()}, null here means "nothing yet", not an absent value: this is called once
+     * per frame on the receive path, so it hands out no {@link java.util.Optional}. A returned frame holds its
+     * own copy of its user data or payload.
      *
      * @param in the bytes received; its position advances past what was consumed
      * @return the next complete frame, or null if more bytes are needed
@@ -459,11 +489,11 @@ public final class FrameDecoder {
             case DATA -> new Frame.Data((flags & WireFormat.FLAG_MORE) != 0, bytes);
             case MESSAGE_SIZE -> messageSize(u32(bytes, 0));
             case DISCONNECT_ACK -> new Frame.DisconnectAck();
-            case DISCONNECT -> withUserData(new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0,
-                    tail(bytes, WireFormat.DISCONNECT_FIXED_SIZE)), u32(bytes, 0), limits.maxDisconnectData());
-            case REJECT -> withUserData(new Frame.Reject(u16(bytes, 0), tail(bytes, WireFormat.REJECT_FIXED_SIZE)),
-                    u32(bytes, 2), limits.maxReasonData());
-            case ABORT -> new Frame.Abort(u16(bytes, 0), tail(bytes, 2));
+            case DISCONNECT -> withUserData(new Frame.Disconnect((flags & WireFormat.FLAG_CLOSED) != 0, EMPTY),
+                    tail(bytes, WireFormat.DISCONNECT_FIXED_SIZE), u32(bytes, 0), limits.maxDisconnectData());
+            case REJECT -> withUserData(new Frame.Reject(u16(bytes, 0), EMPTY),
+                    tail(bytes, WireFormat.REJECT_FIXED_SIZE), u32(bytes, 2), limits.maxReasonData());
+            case ABORT -> new Frame.Abort(u16(bytes, 0), keep(tail(bytes, 2)));
             case CONNECT -> parseConnect(bytes);
             case ACCEPT -> parseAccept(bytes);
             default -> throw violation("unexpected frame type " + known);
@@ -471,25 +501,28 @@ public final class FrameDecoder {
     }
 
     /**
-     * Checks a frame's declared user-data length against its first part and the limit: returns the frame when
-     * the first part is all of it, or holds it (null) until the CONTINUATIONs bring the rest.
+     * Checks a frame's declared user-data length against the part its first frame holds and the limit:
+     * returns the frame when that part is all of it, or holds the frame's fields (null) until the
+     * CONTINUATIONs bring the rest. {@code fields} is the frame with empty user data: the frame is built
+     * once, with all of its user data, so that the data is copied into a frame only once.
      */
-    private Frame withUserData(Frame first, long declared, long limit) throws ProtocolViolationException {
-        int part = userDataOf(first).length;
-        if (declared < part) {
-            throw violation(first.type() + " holds " + part + " bytes of user data but declares " + declared);
+    private Frame withUserData(Frame fields, byte[] part, long declared, long limit)
+            throws ProtocolViolationException {
+        if (declared < part.length) {
+            throw violation(fields.type() + " holds " + part.length + " bytes of user data but declares "
+                    + declared);
         }
         if (declared > limit) {
-            throw tooLarge(first.type() + " user data of " + declared, limit);
+            throw tooLarge(fields.type() + " user data of " + declared, limit);
         }
-        if (declared == part) {
-            return first;
+        if (declared == part.length) {
+            return withData(fields, keep(part));
         }
-        continued = first;
-        userDataLeft = declared - part;
+        continued = fields;
+        userDataLeft = declared - part.length;
         userData = new MessageAssembly(declared);
         userData.announce(declared);
-        userData.put(ByteBuffer.wrap(userDataOf(first)), part);
+        userData.put(ByteBuffer.wrap(part), part.length);
         return null;
     }
 
@@ -500,27 +533,22 @@ public final class FrameDecoder {
             return null;
         }
         byte[] whole = userData.take();
-        Frame frame = switch (continued) {
-            case Frame.Connect c -> new Frame.Connect(c.maxMessageSize(), c.maxCalleeData(), c.maxDisconnectData(),
-                    c.maxReasonData(), c.earlyLength(), c.qos(), c.group(), whole);
-            case Frame.Accept a -> new Frame.Accept(a.maxMessageSize(), a.maxDisconnectData(), a.qos(), a.group(),
-                    whole);
-            case Frame.Reject r -> new Frame.Reject(r.reasonCode(), whole);
-            case Frame.Disconnect d -> new Frame.Disconnect(d.closed(), whole);
-            default -> throw new IllegalStateException("no user data in " + continued.type());
-        };
+        Frame frame = withData(continued, keep(whole));
         continued = null;
         userData = null;
         return frame;
     }
 
-    private static byte[] userDataOf(Frame frame) {
-        return switch (frame) {
-            case Frame.Connect c -> c.callerData();
-            case Frame.Accept a -> a.calleeData();
-            case Frame.Reject r -> r.reasonData();
-            case Frame.Disconnect d -> d.data();
-            default -> EMPTY;
+    /** The frame with {@code fields}' fields and {@code data} as its user data. */
+    private static Frame withData(Frame fields, byte[] data) {
+        return switch (fields) {
+            case Frame.Connect c -> new Frame.Connect(c.maxMessageSize(), c.maxCalleeData(), c.maxDisconnectData(),
+                    c.maxReasonData(), c.earlyLength(), c.qos(), c.group(), data);
+            case Frame.Accept a -> new Frame.Accept(a.maxMessageSize(), a.maxDisconnectData(), a.qos(), a.group(),
+                    data);
+            case Frame.Reject r -> new Frame.Reject(r.reasonCode(), data);
+            case Frame.Disconnect d -> new Frame.Disconnect(d.closed(), data);
+            default -> throw new IllegalStateException("no user data in " + fields.type());
         };
     }
 
@@ -559,9 +587,9 @@ public final class FrameDecoder {
             throw tooLarge("caller data of " + callerData + " bytes and early messages of " + early,
                     limits.maxCallerData());
         }
-        Frame.Connect first = new Frame.Connect(u32(b, 0), userDataLimit(b, 4), userDataLimit(b, 8),
-                userDataLimit(b, 12), early, qos, group, tail(b, at));
-        return withUserData(first, callerData, limits.maxCallerData());
+        Frame.Connect fields = new Frame.Connect(u32(b, 0), userDataLimit(b, 4), userDataLimit(b, 8),
+                userDataLimit(b, 12), early, Optional.ofNullable(qos), Optional.ofNullable(group), EMPTY);
+        return withUserData(fields, tail(b, at), callerData, limits.maxCallerData());
     }
 
     private Frame parseAccept(byte[] b) throws ProtocolViolationException {
@@ -576,8 +604,9 @@ public final class FrameDecoder {
             group = new Group(GroupKind.JOIN, u32(b, at), u16(b, at + 4));
             at += WireFormat.ACCEPT_GROUP_SIZE;
         }
-        Frame.Accept first = new Frame.Accept(u32(b, 0), userDataLimit(b, 4), qos, group, tail(b, at));
-        return withUserData(first, u32(b, 8), limits.maxCalleeData());
+        Frame.Accept fields = new Frame.Accept(u32(b, 0), userDataLimit(b, 4), Optional.ofNullable(qos),
+                Optional.ofNullable(group), EMPTY);
+        return withUserData(fields, tail(b, at), u32(b, 8), limits.maxCalleeData());
     }
 
     /** An advertised user-data limit; above the protocol's maximum it counts as the maximum. */

@@ -21,7 +21,10 @@ public final class FrameEncoder {
      * The wire bytes of one frame (or of the preamble), with the CONTINUATION frames its user data needs.
      *
      * @param frame the frame to encode
-     * @return its bytes on the wire
+     * @return its bytes on the wire, a new array
+     * @throws IllegalArgumentException if a field is outside its wire range, user data exceeds
+     *                                  {@link WireFormat#MAX_USER_DATA} or ABORT reason data exceeds
+     *                                  {@link WireFormat#MAX_ABORT_REASON_DATA}
      */
     public static byte[] toBytes(Frame frame) {
         OutputBuffer out = new OutputBuffer(64);
@@ -29,28 +32,25 @@ public final class FrameEncoder {
         return out.toByteArray();
     }
 
+    /**
+     * Encodes one frame (or the preamble) into {@code out}. Each array is read from the frame once (its
+     * accessor hands out a copy); the engine, which holds arrays of its own, calls the methods below directly.
+     */
     static void encode(Frame frame, OutputBuffer out) {
         switch (frame) {
             case Frame.Preamble p -> preamble(p.minVersion(), p.maxVersion(), out);
             case Frame.Connect c -> connect(c, out);
             case Frame.Accept a -> accept(a, out);
-            case Frame.Reject r -> {
-                userDataHeader(FrameType.REJECT, 0, WireFormat.REJECT_FIXED_SIZE, r.reasonData(), out);
-                out.u16(checkRange(r.reasonCode(), 0xFFFF, "reasonCode"));
-                out.u32(r.reasonData().length);
-                userData(r.reasonData(), WireFormat.REJECT_FIXED_SIZE, out);
+            case Frame.Reject r -> reject(r.reasonCode(), r.reasonData(), out);
+            case Frame.Pending p -> pending(out);
+            case Frame.Data d -> {
+                byte[] payload = d.payload();
+                data(d.more(), ByteBuffer.wrap(payload), payload.length, out);
             }
-            case Frame.Pending p -> header(FrameType.PENDING, 0, 0, out);
-            case Frame.Data d -> data(d.more(), ByteBuffer.wrap(d.payload()), d.payload().length, out);
             case Frame.MessageSize m -> messageSize(m.size(), out);
-            case Frame.DisconnectAck a -> header(FrameType.DISCONNECT_ACK, 0, 0, out);
-            case Frame.Disconnect d -> {
-                userDataHeader(FrameType.DISCONNECT, d.closed() ? WireFormat.FLAG_CLOSED : 0,
-                        WireFormat.DISCONNECT_FIXED_SIZE, d.data(), out);
-                out.u32(d.data().length);
-                userData(d.data(), WireFormat.DISCONNECT_FIXED_SIZE, out);
-            }
-            case Frame.Abort a -> abort(a, out);
+            case Frame.DisconnectAck a -> disconnectAck(out);
+            case Frame.Disconnect d -> disconnect(d.closed(), d.data(), out);
+            case Frame.Abort a -> abort(a.reasonCode(), a.reasonData(), out);
         }
     }
 
@@ -73,49 +73,90 @@ public final class FrameEncoder {
     }
 
     private static void connect(Frame.Connect c, OutputBuffer out) {
-        int flags = (c.qos() != null ? WireFormat.FLAG_QOS : 0) | (c.group() != null ? WireFormat.FLAG_GROUP : 0);
-        int fixed = WireFormat.CONNECT_FIXED_SIZE + qosSize(c.qos())
-                + (c.group() != null ? WireFormat.CONNECT_GROUP_SIZE : 0);
-        userDataHeader(FrameType.CONNECT, flags, fixed, c.callerData(), out);
-        out.u32(checkRange(c.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
-        out.u32(checkRange(c.maxCalleeData(), WireFormat.MAX_USER_DATA, "maxCalleeData"));
-        out.u32(checkRange(c.maxDisconnectData(), WireFormat.MAX_USER_DATA, "maxDisconnectData"));
-        out.u32(checkRange(c.maxReasonData(), WireFormat.MAX_USER_DATA, "maxReasonData"));
-        out.u32(checkRange(c.earlyLength(), 0xFFFF_FFFFL, "earlyLength"));
-        out.u32(c.callerData().length);
-        qos(c.qos(), out);
-        if (c.group() != null) {
-            out.u8(c.group().kind().code());
-            out.u32(c.group().id());
-            out.u16(c.group().priority());
+        connect(c.maxMessageSize(), c.maxCalleeData(), c.maxDisconnectData(), c.maxReasonData(), c.earlyLength(),
+                c.qos().orElse(null), c.group().orElse(null), c.callerData(), out);
+    }
+
+    /** A CONNECT (and the CONTINUATIONs its caller data needs); a null QoS or group is left out. */
+    static void connect(long maxMessageSize, int maxCalleeData, int maxDisconnectData, int maxReasonData,
+                        long earlyLength, Qos qos, Group group, byte[] callerData, OutputBuffer out) {
+        int flags = (qos != null ? WireFormat.FLAG_QOS : 0) | (group != null ? WireFormat.FLAG_GROUP : 0);
+        int fixed = WireFormat.CONNECT_FIXED_SIZE + qosSize(qos)
+                + (group != null ? WireFormat.CONNECT_GROUP_SIZE : 0);
+        userDataHeader(FrameType.CONNECT, flags, fixed, callerData, out);
+        out.u32(checkRange(maxMessageSize, 0xFFFF_FFFFL, "maxMessageSize"));
+        out.u32(checkRange(maxCalleeData, WireFormat.MAX_USER_DATA, "maxCalleeData"));
+        out.u32(checkRange(maxDisconnectData, WireFormat.MAX_USER_DATA, "maxDisconnectData"));
+        out.u32(checkRange(maxReasonData, WireFormat.MAX_USER_DATA, "maxReasonData"));
+        out.u32(checkRange(earlyLength, 0xFFFF_FFFFL, "earlyLength"));
+        out.u32(callerData.length);
+        qos(qos, out);
+        if (group != null) {
+            out.u8(group.kind().code());
+            out.u32(group.id());
+            out.u16(group.priority());
         }
-        userData(c.callerData(), fixed, out);
+        userData(callerData, fixed, out);
     }
 
     private static void accept(Frame.Accept a, OutputBuffer out) {
-        int flags = (a.qos() != null ? WireFormat.FLAG_QOS : 0) | (a.group() != null ? WireFormat.FLAG_GROUP : 0);
-        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(a.qos())
-                + (a.group() != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
-        userDataHeader(FrameType.ACCEPT, flags, fixed, a.calleeData(), out);
-        out.u32(checkRange(a.maxMessageSize(), 0xFFFF_FFFFL, "maxMessageSize"));
-        out.u32(checkRange(a.maxDisconnectData(), WireFormat.MAX_USER_DATA, "maxDisconnectData"));
-        out.u32(a.calleeData().length);
-        qos(a.qos(), out);
-        if (a.group() != null) {
-            out.u32(a.group().id());
-            out.u16(a.group().priority());
-        }
-        userData(a.calleeData(), fixed, out);
+        accept(a.maxMessageSize(), a.maxDisconnectData(), a.qos().orElse(null), a.group().orElse(null),
+                a.calleeData(), out);
     }
 
-    private static void abort(Frame.Abort a, OutputBuffer out) {
-        if (a.reasonData().length > WireFormat.MAX_ABORT_REASON_DATA) {
+    /** An ACCEPT (and the CONTINUATIONs its callee data needs); a null QoS or group is left out. */
+    static void accept(long maxMessageSize, int maxDisconnectData, Qos qos, Group group, byte[] calleeData,
+                       OutputBuffer out) {
+        int flags = (qos != null ? WireFormat.FLAG_QOS : 0) | (group != null ? WireFormat.FLAG_GROUP : 0);
+        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(qos)
+                + (group != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
+        userDataHeader(FrameType.ACCEPT, flags, fixed, calleeData, out);
+        out.u32(checkRange(maxMessageSize, 0xFFFF_FFFFL, "maxMessageSize"));
+        out.u32(checkRange(maxDisconnectData, WireFormat.MAX_USER_DATA, "maxDisconnectData"));
+        out.u32(calleeData.length);
+        qos(qos, out);
+        if (group != null) {
+            out.u32(group.id());
+            out.u16(group.priority());
+        }
+        userData(calleeData, fixed, out);
+    }
+
+    /** A REJECT (and the CONTINUATIONs its reason data needs). */
+    static void reject(int reasonCode, byte[] reasonData, OutputBuffer out) {
+        userDataHeader(FrameType.REJECT, 0, WireFormat.REJECT_FIXED_SIZE, reasonData, out);
+        out.u16(checkRange(reasonCode, 0xFFFF, "reasonCode"));
+        out.u32(reasonData.length);
+        userData(reasonData, WireFormat.REJECT_FIXED_SIZE, out);
+    }
+
+    /** A PENDING frame. */
+    static void pending(OutputBuffer out) {
+        header(FrameType.PENDING, 0, 0, out);
+    }
+
+    /** A DISCONNECT_ACK frame. */
+    static void disconnectAck(OutputBuffer out) {
+        header(FrameType.DISCONNECT_ACK, 0, 0, out);
+    }
+
+    /** A DISCONNECT (and the CONTINUATIONs its disconnect data needs). */
+    static void disconnect(boolean closed, byte[] data, OutputBuffer out) {
+        userDataHeader(FrameType.DISCONNECT, closed ? WireFormat.FLAG_CLOSED : 0, WireFormat.DISCONNECT_FIXED_SIZE,
+                data, out);
+        out.u32(data.length);
+        userData(data, WireFormat.DISCONNECT_FIXED_SIZE, out);
+    }
+
+    /** An ABORT, whose reason data is at most {@link WireFormat#MAX_ABORT_REASON_DATA} bytes. */
+    static void abort(int reasonCode, byte[] reasonData, OutputBuffer out) {
+        if (reasonData.length > WireFormat.MAX_ABORT_REASON_DATA) {
             throw new IllegalArgumentException("ABORT reason data is at most " + WireFormat.MAX_ABORT_REASON_DATA
                     + " bytes");
         }
-        header(FrameType.ABORT, 0, 2 + a.reasonData().length, out);
-        out.u16(checkRange(a.reasonCode(), 0xFFFF, "reasonCode"));
-        out.put(a.reasonData());
+        header(FrameType.ABORT, 0, 2 + reasonData.length, out);
+        out.u16(checkRange(reasonCode, 0xFFFF, "reasonCode"));
+        out.put(reasonData);
     }
 
     /** The header of a frame with {@code fixed} bytes of fields and then as much of {@code data} as fits. */

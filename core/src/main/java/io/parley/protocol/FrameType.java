@@ -49,12 +49,21 @@ public enum FrameType {
         return BY_CODE[code & 0xFF];
     }
 
-    /** The type byte on the wire (-1 for the preamble). */
+    /**
+     * The type byte on the wire (-1 for the preamble).
+     *
+     * @return the type byte on the wire (-1 for the preamble)
+     */
     public int code() {
         return code;
     }
 
-    /** The frame type for a type byte, or empty if this version does not know it. */
+    /**
+     * The frame type for a type byte.
+     *
+     * @param code the type byte
+     * @return the frame type, empty if this version does not know it
+     */
     public static Optional<FrameType> ofCode(int code) {
         return code < 0 || code > 0xFF ? Optional.empty() : Optional.ofNullable(BY_CODE[code]);
     }

@@ -12,7 +12,12 @@ public final class IllegalCommandException extends IllegalStateException impleme
     private static final long serialVersionUID = 1L;
     private final transient WinsockError error;
 
-    /** A refused command with its Winsock error and a description. */
+    /**
+     * A refused command with its Winsock error and a description.
+     *
+     * @param error   the Winsock error of the refusal
+     * @param message the description
+     */
     public IllegalCommandException(WinsockError error, String message) {
         super(message);
         this.error = error;

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One connection's protocol state machine, in either role, with no I/O: feed it the bytes the transport
@@ -75,6 +77,8 @@ public final class ProtocolEngine {
     private int peerMaxCalleeData;
     private int peerMaxDisconnectData;
     private int peerMaxReasonData;
+    /** Caller: the reason data of the REJECT that refused the request. */
+    private byte[] refusalData = new byte[0];
     /** Callee while REQUESTED: what the early messages the caller declared may still take. */
     private long earlyRoom;
 
@@ -130,24 +134,24 @@ public final class ProtocolEngine {
     /**
      * How the connection ended.
      *
-     * @return the outcome, or null while the connection has not ended
+     * @return the outcome, empty while the connection has not ended
      */
-    public CloseIndication outcome() {
-        return outcome;
+    public Optional<CloseIndication> outcome() {
+        return Optional.ofNullable(outcome);
     }
 
     /**
      * The connection request (callee, from REQUESTED on, until {@link #forgetRequest()}).
      *
-     * @return the request, or null
+     * @return the request, empty before it arrived and once forgotten
      */
-    public Frame.Connect request() {
-        return request;
+    public Optional<Frame.Connect> request() {
+        return Optional.ofNullable(request);
     }
 
     /**
      * Lets go of the connection request once the driver has read what it needs from it: {@link #request()}
-     * returns null from then on. Without this call the request (with its caller data) stays held for as
+     * is empty from then on. Without this call the request (with its caller data) stays held for as
      * long as the engine is referenced.
      *
      * @throws IllegalStateException while the request waits for a decision (REQUESTED): accepting needs it
@@ -193,6 +197,15 @@ public final class ProtocolEngine {
      */
     public int peerMaxReasonData() {
         return peerMaxReasonData;
+    }
+
+    /**
+     * The reason data of the callee's REJECT (caller).
+     *
+     * @return a copy of the reason data; empty unless a REJECT arrived
+     */
+    public byte[] refusalData() {
+        return refusalData.clone();
     }
 
     /**
@@ -357,13 +370,16 @@ public final class ProtocolEngine {
      * {@link WireFormat#MAX_USER_DATA}. The callee's own limit is not known here: a request over it is
      * refused.
      *
-     * @param qos           the requested QoS, or null for none
-     * @param group         the group request, or null for none
+     * @param qos           the requested QoS, empty for none
+     * @param group         the group request, empty for none
      * @param callerData    the caller data, possibly empty
      * @param earlyMessages the messages to send before the answer, possibly none
      * @throws IllegalCommandException WSAEISCONN if not IDLE; WSAEMSGSIZE over the protocol's maximum
+     * @throws NullPointerException    if an argument is null (an absent QoS or group is {@code Optional.empty()})
      */
-    public void connect(Qos qos, Group group, byte[] callerData, List<byte[]> earlyMessages) {
+    public void connect(Optional<Qos> qos, Optional<Group> group, byte[] callerData, List<byte[]> earlyMessages) {
+        Objects.requireNonNull(qos, "qos");
+        Objects.requireNonNull(group, "group");
         require(Input.CONNECT, WinsockError.WSAEISCONN);
         long early = 0;
         for (byte[] message : earlyMessages) {
@@ -378,12 +394,13 @@ public final class ProtocolEngine {
         FrameLimits own = config.receiveLimits();
         FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
         preambleSent = true;
-        FrameEncoder.encode(new Frame.Connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
-                own.maxReasonData(), early, qos, group, callerData), out());
+        // Encoded from the caller's arrays as they are (a Frame would copy them): nothing keeps them.
+        FrameEncoder.connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
+                own.maxReasonData(), early, qos.orElse(null), group.orElse(null), callerData, out());
         for (byte[] message : earlyMessages) {
             encodeMessage(ByteBuffer.wrap(message));
         }
-        requestedQos = qos;
+        requestedQos = qos.orElse(null);
         state = StateTable.transition(state, Input.CONNECT).to();
     }
 
@@ -391,24 +408,28 @@ public final class ProtocolEngine {
      * Callee: accepts the request.
      *
      * @param calleeData the callee data, at most the caller's max callee data
-     * @param grantedQos the granted QoS (not more than requested), or null for none
-     * @param group      the group the connection joins, or null for none
+     * @param grantedQos the granted QoS (not more than requested), empty for none
+     * @param group      the group the connection joins, empty for none
      * @throws IllegalCommandException WSAENOTCONN if not REQUESTED; WSAEMSGSIZE for callee data over the
      *                                 caller's limit; WSAEINVAL for a QoS the request does not allow
+     * @throws NullPointerException    if an argument is null (an absent QoS or group is {@code Optional.empty()})
      */
-    public void accept(byte[] calleeData, Qos grantedQos, Group group) {
+    public void accept(byte[] calleeData, Optional<Qos> grantedQos, Optional<Group> group) {
+        Objects.requireNonNull(grantedQos, "grantedQos");
+        Objects.requireNonNull(group, "group");
         require(Input.ACCEPT, WinsockError.WSAENOTCONN);
         if (calleeData.length > peerMaxCalleeData) {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "callee data of " + calleeData.length
                     + " bytes exceeds the caller's limit of " + peerMaxCalleeData);
         }
-        if (grantedQos != null && (request.qos() == null || !grantedQos.doesNotExceed(request.qos()))) {
+        if (grantedQos.isPresent() && (request.qos().isEmpty()
+                || !grantedQos.get().doesNotExceed(request.qos().get()))) {
             throw new IllegalCommandException(WinsockError.WSAEINVAL,
                     "the granted QoS must not exceed the requested one (and needs a request)");
         }
         FrameLimits own = config.receiveLimits();
-        FrameEncoder.encode(new Frame.Accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos, group,
-                calleeData), out());
+        FrameEncoder.accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos.orElse(null),
+                group.orElse(null), calleeData, out());
         decoder.reportDataHeaders(false);
         lastPendingSent = NOT_DEFERRED;
         state = StateTable.transition(state, Input.ACCEPT).to();
@@ -429,7 +450,7 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "reason data of " + reasonData.length
                     + " bytes exceeds the caller's limit of " + peerMaxReasonData);
         }
-        FrameEncoder.encode(new Frame.Reject(reason.code(), reasonData), out());
+        FrameEncoder.reject(reason.code(), reasonData, out());
         end(StateTable.transition(state, Input.REJECT), reason, text(reasonData));
     }
 
@@ -483,7 +504,7 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
                     + " bytes exceeds the peer's limit of " + peerMaxDisconnectData);
         }
-        FrameEncoder.encode(new Frame.Disconnect(closing && state == EngineState.OPEN, data), out());
+        FrameEncoder.disconnect(closing && state == EngineState.OPEN, data, out());
         state = StateTable.transition(state, Input.SEND_DISCONNECT).to();
     }
 
@@ -509,7 +530,10 @@ public final class ProtocolEngine {
     // ---------------------------------------------------------------- outputs
 
     /**
-     * The next event; a received message comes as {@link ProtocolEvent.MessageReceived}.
+     * Removes and returns the next event; a received message comes as {@link ProtocolEvent.MessageReceived},
+     * which (being immutable) copies it: take messages with {@link #pollMessage} first to avoid that copy. A
+     * queue poll, like {@link java.util.Queue#poll()}: null means the queue is empty for now, not an absent
+     * value, and the driver calls it until then.
      *
      * @return the event, or null if there is none
      */
@@ -522,7 +546,12 @@ public final class ProtocolEngine {
      * If the next event is a received message, removes it and returns the message itself; otherwise returns
      * null and leaves the next event (if any) queued for {@link #pollEvent}. Events keep their order: a driver
      * that calls this first, and {@link #pollEvent} whenever it returns null, sees every event in order, with
-     * no event object allocated per message.
+     * no event object allocated per message. A queue poll, like {@link java.util.Queue#poll()}.
+     *
+     * <p>The message is handed over, not copied: the array is the one the engine received the message into,
+     * and the engine keeps no reference to it once it is returned, so it belongs to the caller, who may
+     * modify or keep it. This is the one place the package hands out an array without copying it: the
+     * receive path makes no copy of a message on its way to the driver.
      *
      * @return the next message, or null if the next event is not one
      */
@@ -545,7 +574,10 @@ public final class ProtocolEngine {
 
     /**
      * Hands the encoded bytes to the driver, to be written in order, or returns null if there are none (or
-     * the previous batch was not released yet). The buffer stays valid until {@link #releaseOutput()}.
+     * the previous batch was not released yet): a poll, like {@link java.util.Queue#poll()}, so null means
+     * "nothing to write now". The buffer is lent, not copied: it wraps the engine's own output array (a
+     * transport may write straight from {@link ByteBuffer#array()}), the driver only reads it, and it stays
+     * valid until {@link #releaseOutput()}, after which the engine reuses it.
      *
      * @return the bytes to write, or null
      */
@@ -596,6 +628,8 @@ public final class ProtocolEngine {
         switch (frame) {
             case Frame.Preamble p -> preamble(p);
             case Frame.Connect c -> {
+                // The decoder's own array: the request frame holds a copy, the event copies it once.
+                byte[] callerData = decoder.takeUserData();
                 request = c;
                 peerMaxMessage = c.maxMessageSize();
                 peerMaxCalleeData = c.maxCalleeData();
@@ -603,19 +637,20 @@ public final class ProtocolEngine {
                 peerMaxReasonData = c.maxReasonData();
                 earlyRoom = c.earlyLength();
                 decoder.reportDataHeaders(true);
-                events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), c.callerData()));
+                events.add(new ProtocolEvent.ConnectRequested(c.qos(), c.group(), callerData));
             }
             case Frame.Accept a -> {
-                if (a.qos() != null && (requestedQos == null || !a.qos().doesNotExceed(requestedQos))) {
+                if (a.qos().isPresent() && (requestedQos == null || !a.qos().get().doesNotExceed(requestedQos))) {
                     throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
                             "the granted QoS exceeds the requested one (or none was requested)");
                 }
                 peerMaxMessage = a.maxMessageSize();
                 peerMaxDisconnectData = a.maxDisconnectData();
-                events.add(new ProtocolEvent.Accepted(a.qos(), a.group(), a.calleeData()));
+                events.add(new ProtocolEvent.Accepted(a.qos(), a.group(), decoder.takeUserData()));
             }
             case Frame.Reject r -> {
-                end(t, r.reason(), text(r.reasonData()));
+                refusalData = decoder.takeUserData(); // nothing else holds it; refusalData() hands out copies
+                end(t, r.reason(), text(refusalData));
                 return;
             }
             case Frame.Pending p -> events.add(new ProtocolEvent.Deferred());
@@ -633,14 +668,14 @@ public final class ProtocolEngine {
             }
             case Frame.Disconnect d -> {
                 peerClosed = d.closed();
-                events.add(new ProtocolEvent.PeerDisconnected(d.data(), d.closed()));
-                FrameEncoder.encode(new Frame.DisconnectAck(), out());
+                events.add(new ProtocolEvent.PeerDisconnected(decoder.takeUserData(), d.closed()));
+                FrameEncoder.disconnectAck(out());
             }
             case Frame.DisconnectAck a -> {
                 // The state change is all: the peer has everything this side sent.
             }
             case Frame.Abort a -> {
-                end(t, a.reason(), text(a.reasonData()));
+                end(t, a.reason(), text(decoder.takeUserData()));
                 return;
             }
         }
@@ -677,7 +712,7 @@ public final class ProtocolEngine {
         boolean version = reason == ReasonCode.VERSION_UNSUPPORTED;
         if (isRefusal(reason)) {
             byte[] detail = clip(e.getMessage().getBytes(StandardCharsets.UTF_8));
-            FrameEncoder.encode(new Frame.Reject(reason.code(), detail), out());
+            FrameEncoder.reject(reason.code(), detail, out());
             finish(new CloseIndication(CloseIndication.Kind.ABORTED, reason, e.getMessage()));
             return;
         }
@@ -732,7 +767,7 @@ public final class ProtocolEngine {
     }
 
     private void sendPending(long now) {
-        FrameEncoder.encode(new Frame.Pending(), out());
+        FrameEncoder.pending(out());
         lastPendingSent = now;
     }
 
@@ -743,7 +778,7 @@ public final class ProtocolEngine {
             FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
             preambleSent = true;
         }
-        FrameEncoder.encode(new Frame.Abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8))), out());
+        FrameEncoder.abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8)), out());
     }
 
     private void finish(CloseIndication indication) {

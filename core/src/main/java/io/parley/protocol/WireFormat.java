@@ -2,8 +2,8 @@ package io.parley.protocol;
 
 /** Constants of wire protocol version 1, as specified in docs/protocol.md. */
 public final class WireFormat {
-    /** The eight magic bytes that open every Parley stream, in both directions. */
-    public static final byte[] MAGIC = {(byte) 0x8F, 'P', 'A', 'R', 'L', 'E', 'Y', '\n'};
+    /** The magic bytes; {@link #magic()} hands out copies. */
+    static final byte[] MAGIC = {(byte) 0x8F, 'P', 'A', 'R', 'L', 'E', 'Y', '\n'};
     /** Length of the preamble: magic, lowest and highest version spoken. */
     public static final int PREAMBLE_SIZE = MAGIC.length + 2;
     /** The protocol version this implementation speaks. */
@@ -59,5 +59,14 @@ public final class WireFormat {
     public static final int EARLY_MESSAGE_OVERHEAD = 4;
 
     private WireFormat() {
+    }
+
+    /**
+     * The eight magic bytes that open every Parley stream, in both directions.
+     *
+     * @return a copy of the magic bytes
+     */
+    public static byte[] magic() {
+        return MAGIC.clone();
     }
 }

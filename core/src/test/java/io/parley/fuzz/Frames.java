@@ -60,7 +60,7 @@ final class Frames {
 
     /**
      * The byte stream of a frames.tsv row: its hex (runs expanded), after the preamble when the row's input is
-     * "frames". ({@link Vectors#frameStream} predates the run notation.)
+     * "frames".
      */
     static byte[] frameStream(Vectors.Row row) {
         byte[] bytes = hex(row.columns()[2]);

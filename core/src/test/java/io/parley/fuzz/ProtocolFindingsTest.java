@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,7 +74,7 @@ class ProtocolFindingsTest {
         aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Data(true, new byte[60_000]))));
         assertThat(Internals.partialMessageBytes(aborted)).as("held while the message is incomplete").isEqualTo(60_000);
         aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Abort(9, new byte[0]))));
-        assertThat(aborted.outcome().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
+        assertThat(aborted.outcome().orElseThrow().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
         assertThat(Internals.partialMessage(aborted)).as("capacity held after the end").isZero();
 
         ProtocolEngine reset = openCallee(EngineConfig.DEFAULT_LIMITS);
@@ -100,7 +101,7 @@ class ProtocolFindingsTest {
         assertThat(Internals.userDataBytes(aborted)).as("held while the user data is incomplete")
                 .isEqualTo(2 * WireFormat.MAX_PAYLOAD - WireFormat.DISCONNECT_FIXED_SIZE);
         aborted.receive(ByteBuffer.wrap(FrameEncoder.toBytes(new Frame.Abort(9, new byte[0]))));
-        assertThat(aborted.outcome().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
+        assertThat(aborted.outcome().orElseThrow().kind()).isEqualTo(io.parley.CloseIndication.Kind.RESET);
         assertThat(Internals.userData(aborted)).as("capacity held after the end").isZero();
 
         ProtocolEngine reset = openCallee(limits);
@@ -115,8 +116,8 @@ class ProtocolFindingsTest {
     static ProtocolEngine openCallee(FrameLimits limits) {
         ProtocolEngine engine = ProtocolEngine.callee(new EngineConfig(limits, 8), Long.MAX_VALUE);
         engine.receive(ByteBuffer.wrap(Vectors.concat(Vectors.PREAMBLE_V1,
-                FrameEncoder.toBytes(new Frame.Connect(32, 16, 16, 1024, 0, null, null, new byte[0])))));
-        engine.accept(new byte[0], null, null);
+                FrameEncoder.toBytes(new Frame.Connect(32, 16, 16, 1024, 0, Optional.empty(), Optional.empty(), new byte[0])))));
+        engine.accept(new byte[0], Optional.empty(), Optional.empty());
         while (engine.pollEvent() != null) {
             // the request
         }

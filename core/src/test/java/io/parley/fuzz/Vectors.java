@@ -47,12 +47,6 @@ final class Vectors {
         }
     }
 
-    /** The byte stream of a frames.tsv row: its hex, after the preamble when the row's input is "frames". */
-    static byte[] frameStream(Row row) {
-        byte[] hex = HEX.parseHex(row.columns()[2]);
-        return row.columns()[1].equals("frames") ? concat(PREAMBLE_V1, hex) : hex;
-    }
-
     static byte[] concat(byte[]... parts) {
         int size = 0;
         for (byte[] part : parts) {

@@ -136,7 +136,7 @@ class CodecPropertiesTest {
     void everyPreambleSurvivesEncodeThenDecode(@ForAll @IntRange(max = 255) int min,
                                                @ForAll @IntRange(max = 255) int max) throws ProtocolViolationException {
         byte[] bytes = FrameEncoder.toBytes(new Frame.Preamble(min, max));
-        assertThat(bytes).hasSize(WireFormat.PREAMBLE_SIZE).startsWith(WireFormat.MAGIC);
+        assertThat(bytes).hasSize(WireFormat.PREAMBLE_SIZE).startsWith(WireFormat.magic());
         assertThat(new FrameDecoder(FrameArbitraries.WIDE).next(ByteBuffer.wrap(bytes)))
                 .isEqualTo(new Frame.Preamble(min, max));
     }
@@ -423,10 +423,10 @@ class CodecPropertiesTest {
     /** The length of a user-data frame's fields before its user data (docs/protocol.md 4.1-4.3, 4.7). */
     private static int fixedSize(Frame frame) {
         return switch (frame) {
-            case Frame.Connect c -> WireFormat.CONNECT_FIXED_SIZE + (c.qos() != null ? 64 : 0)
-                    + (c.group() != null ? WireFormat.CONNECT_GROUP_SIZE : 0);
-            case Frame.Accept a -> WireFormat.ACCEPT_FIXED_SIZE + (a.qos() != null ? 64 : 0)
-                    + (a.group() != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
+            case Frame.Connect c -> WireFormat.CONNECT_FIXED_SIZE + (c.qos().isPresent() ? 64 : 0)
+                    + (c.group().isPresent() ? WireFormat.CONNECT_GROUP_SIZE : 0);
+            case Frame.Accept a -> WireFormat.ACCEPT_FIXED_SIZE + (a.qos().isPresent() ? 64 : 0)
+                    + (a.group().isPresent() ? WireFormat.ACCEPT_GROUP_SIZE : 0);
             case Frame.Reject r -> WireFormat.REJECT_FIXED_SIZE;
             case Frame.Disconnect d -> WireFormat.DISCONNECT_FIXED_SIZE;
             default -> throw new AssertionError(frame);

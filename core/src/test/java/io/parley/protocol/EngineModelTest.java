@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -389,7 +390,7 @@ class EngineModelTest {
             for (int size : c.early()) {
                 early.add(bytes(size, early.size() + 10));
             }
-            if (command(caller, () -> caller.engine.connect(qos, null, data, early),
+            if (command(caller, () -> caller.engine.connect(Optional.ofNullable(qos), Optional.empty(), data, early),
                     expect(caller, WinsockError.WSAEISCONN, EngineState.IDLE))) {
                 caller.handshakeData = data;
                 caller.handshakeQos = qos;
@@ -420,7 +421,7 @@ class EngineModelTest {
             if (expected == null && granted != null && (caller.handshakeQos == null || a.grant() == Grant.HIGHER)) {
                 expected = WinsockError.WSAEINVAL;
             }
-            if (command(callee, () -> callee.engine.accept(data, granted, null), expected)) {
+            if (command(callee, () -> callee.engine.accept(data, Optional.ofNullable(granted), Optional.empty()), expected)) {
                 callee.handshakeData = data;
                 callee.handshakeQos = granted;
                 callee.accepted = true;
@@ -493,7 +494,7 @@ class EngineModelTest {
             EngineState before = p.engine.state();
             if (before == EngineState.CLOSED) {
                 int output = p.engine.pendingOutput();
-                CloseIndication outcome = p.engine.outcome();
+                Optional<CloseIndication> outcome = p.engine.outcome();
                 try {
                     p.engine.abort(reason, "model");
                 } catch (IllegalCommandException e) {
@@ -515,7 +516,7 @@ class EngineModelTest {
             p.aborted = true;
             faults = true;
             assertThat(p.engine.state()).isEqualTo(EngineState.CLOSED);
-            CloseIndication outcome = p.engine.outcome();
+            CloseIndication outcome = p.engine.outcome().orElseThrow();
             // 4.9, 7.3: aborting while only the acknowledgement of this side's DISCONNECT is awaited is unconfirmed.
             assertThat(outcome.kind()).as("abort in %s", before).isEqualTo(before == EngineState.CLOSING
                     ? CloseIndication.Kind.UNCONFIRMED : CloseIndication.Kind.ABORTED);
@@ -551,7 +552,7 @@ class EngineModelTest {
         }
 
         static WinsockError closedError(Peer p) {
-            CloseIndication outcome = p.engine.outcome();
+            CloseIndication outcome = p.engine.outcome().orElseThrow();
             return outcome.isGraceful() ? WinsockError.WSAESHUTDOWN : outcome.winsockError();
         }
 
@@ -618,7 +619,7 @@ class EngineModelTest {
             assertThat(after).isEqualTo(EngineState.CLOSED);
             if (before != EngineState.CLOSED) {
                 // 7.4: never graceful; unconfirmed exactly in CLOSING, where only the acknowledgement is missing.
-                CloseIndication outcome = to.engine.outcome();
+                CloseIndication outcome = to.engine.outcome().orElseThrow();
                 CloseIndication.Kind kind = before == EngineState.CLOSING ? CloseIndication.Kind.UNCONFIRMED
                         : reset ? CloseIndication.Kind.RESET : CloseIndication.Kind.ABORTED;
                 assertThat(outcome.kind()).as("%s ends in %s", reset ? "a reset" : "an end of stream", before)
@@ -644,9 +645,9 @@ class EngineModelTest {
                 p.timedOut = true;
                 faults = true;
                 assertThat(p.engine.state()).isEqualTo(EngineState.CLOSED);
-                assertThat(p.engine.outcome().kind()).isEqualTo(CloseIndication.Kind.ABORTED);
-                assertThat(p.engine.outcome().reason()).isEqualTo(ReasonCode.TIMED_OUT);
-                assertThat(p.engine.outcome().winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT);
+                assertThat(p.engine.outcome().orElseThrow().kind()).isEqualTo(CloseIndication.Kind.ABORTED);
+                assertThat(p.engine.outcome().orElseThrow().reason()).isEqualTo(ReasonCode.TIMED_OUT);
+                assertThat(p.engine.outcome().orElseThrow().winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT);
                 if (before != EngineState.IDLE) {
                     pump(p, before);
                     assertThat(p.lastAbortReason).as("the ABORT a handshake timeout sends")
@@ -776,9 +777,9 @@ class EngineModelTest {
                         assertThat(overBudget).as("a request over the callee's caller-data limit is refused at its "
                                 + "CONNECT (4.6)").isFalse();
                         assertThat(r.callerData()).isEqualTo(o.handshakeData);
-                        assertThat(r.qos()).isEqualTo(o.handshakeQos);
+                        assertThat(r.qos()).isEqualTo(Optional.ofNullable(o.handshakeQos));
                         FrameLimits callerLimits = o.config.receiveLimits();
-                        assertThat(p.engine.request().earlyLength()).isEqualTo(o.declaredEarly);
+                        assertThat(p.engine.request().orElseThrow().earlyLength()).isEqualTo(o.declaredEarly);
                         assertThat(p.engine.peerMaxReasonData()).isEqualTo(callerLimits.maxReasonData());
                         assertThat(p.engine.peerMaxCalleeData()).isEqualTo(callerLimits.maxCalleeData());
                         continuedDelivered |= r.callerData().length >= CONTINUED;
@@ -787,7 +788,7 @@ class EngineModelTest {
                     case ProtocolEvent.Accepted a -> {
                         assertThat(p.side).isEqualTo(Side.CALLER);
                         assertThat(a.calleeData()).isEqualTo(o.handshakeData);
-                        assertThat(a.grantedQos()).isEqualTo(o.handshakeQos);
+                        assertThat(a.grantedQos()).isEqualTo(Optional.ofNullable(o.handshakeQos));
                         continuedDelivered |= a.calleeData().length >= CONTINUED;
                     }
                     case ProtocolEvent.Deferred d -> assertThat(p.side).isEqualTo(Side.CALLER);
@@ -852,7 +853,7 @@ class EngineModelTest {
                 EngineState state = p.engine.state();
                 assertThat(state == EngineState.CLOSED).as("%s: CLOSED exactly when Closed was reported", p.side)
                         .isEqualTo(p.closed != null);
-                assertThat(p.engine.outcome()).isEqualTo(p.closed);
+                assertThat(p.engine.outcome()).isEqualTo(Optional.ofNullable(p.closed));
                 assertThat(p.emittedDisconnect).as("%s: a DISCONNECT sent exactly when commanded", p.side)
                         .isEqualTo(p.disconnectData != null);
                 if (state != EngineState.CLOSED) {

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +41,7 @@ final class Engines {
         switch (state) {
             case IDLE -> assertThat(role).isEqualTo(ProtocolEngine.Role.CALLER);
             case CONNECTING -> {
-                engine.connect(null, null, new byte[0], List.of());
+                engine.connect(Optional.empty(), Optional.empty(), new byte[0], List.of());
                 engine.receive(ByteBuffer.wrap(PREAMBLE));
             }
             case AWAITING_REQUEST -> engine.receive(ByteBuffer.wrap(PREAMBLE));
@@ -77,25 +78,25 @@ final class Engines {
 
     private static void open(ProtocolEngine engine) {
         if (engine.role() == ProtocolEngine.Role.CALLER) {
-            engine.connect(null, null, new byte[0], List.of());
+            engine.connect(Optional.empty(), Optional.empty(), new byte[0], List.of());
             engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), accept())));
         } else {
             engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), connect())));
-            engine.accept(new byte[0], null, null);
+            engine.accept(new byte[0], Optional.empty(), Optional.empty());
         }
     }
 
     /** A CONNECT within the engines' limits, advertising the same limits, with no caller data and no early messages. */
     static Frame.Connect connect() {
         return new Frame.Connect(CONFIG.receiveLimits().maxMessageSize(), CONFIG.receiveLimits().maxCalleeData(),
-                CONFIG.receiveLimits().maxDisconnectData(), CONFIG.receiveLimits().maxReasonData(), 0, null, null,
+                CONFIG.receiveLimits().maxDisconnectData(), CONFIG.receiveLimits().maxReasonData(), 0, Optional.empty(), Optional.empty(),
                 new byte[0]);
     }
 
     /** An ACCEPT advertising the engines' limits, with no callee data. */
     static Frame.Accept accept() {
         return new Frame.Accept(CONFIG.receiveLimits().maxMessageSize(), CONFIG.receiveLimits().maxDisconnectData(),
-                null, null, new byte[0]);
+                Optional.empty(), Optional.empty(), new byte[0]);
     }
 
     static byte[] bytes(Frame... frames) {

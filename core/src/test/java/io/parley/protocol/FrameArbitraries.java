@@ -13,6 +13,7 @@ import net.jqwik.api.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /** Generators of valid frames, with every field drawn from its full wire range. */
@@ -94,14 +95,16 @@ final class FrameArbitraries {
                         group(Arbitraries.of(GroupKind.class)).injectNull(0.4), userData())
                 .as((maxMessage, maxCallee, maxDisconnect, maxReason, earlyLength, qos, group, data) ->
                         new Frame.Connect(maxMessage, maxCallee, maxDisconnect, maxReason,
-                                Math.min(earlyLength, WireFormat.MAX_USER_DATA - data.length), qos, group, data));
+                                Math.min(earlyLength, WireFormat.MAX_USER_DATA - data.length), Optional.ofNullable(qos),
+                                Optional.ofNullable(group), data));
     }
 
     static Arbitrary<Frame.Accept> accept() {
         // ACCEPT carries only the group's id and priority: the kind of a group result is always JOIN.
         return Combinators.combine(u32(), userDataLimit(0), qos().injectNull(0.4),
                         group(Arbitraries.just(GroupKind.JOIN)).injectNull(0.4), userData())
-                .as(Frame.Accept::new);
+                .as((maxMessage, maxDisconnect, qos, group, data) -> new Frame.Accept(maxMessage, maxDisconnect,
+                        Optional.ofNullable(qos), Optional.ofNullable(group), data));
     }
 
     static Arbitrary<Integer> reasonCode() {

@@ -5,6 +5,7 @@ import io.parley.Qos;
 import io.parley.ServiceType;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -29,13 +30,12 @@ final class FrameText {
                     + " maxCalleeData=" + u32(c.maxCalleeData())
                     + " maxDisconnectData=" + u32(c.maxDisconnectData())
                     + " maxReasonData=" + u32(c.maxReasonData())
-                    + " early=" + c.earlyLength() + qos(c.qos())
-                    + (c.group() == null ? "" : " group=" + c.group().kind() + ":" + c.group().id() + ":"
-                            + c.group().priority())
+                    + " early=" + c.earlyLength() + qos(c.qos().orElse(null))
+                    + c.group().map(g -> " group=" + g.kind() + ":" + g.id() + ":" + g.priority()).orElse("")
                     + " data=" + Hex.of(c.callerData());
             case Frame.Accept a -> "ACCEPT maxMessage=" + a.maxMessageSize()
-                    + " maxDisconnectData=" + u32(a.maxDisconnectData()) + qos(a.qos())
-                    + (a.group() == null ? "" : " group=" + a.group().id() + ":" + a.group().priority())
+                    + " maxDisconnectData=" + u32(a.maxDisconnectData()) + qos(a.qos().orElse(null))
+                    + a.group().map(g -> " group=" + g.id() + ":" + g.priority()).orElse("")
                     + " data=" + Hex.of(a.calleeData());
             case Frame.Reject r -> "REJECT reason=" + r.reasonCode() + "/" + r.reason()
                     + (withReasonData ? " data=" + Hex.of(r.reasonData()) : "");

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +39,7 @@ class ReferenceScenarioTest {
 
     @Test
     void theReferenceScenarioProducesTheDocumentedBytes() {
-        client.connect(null, null, utf8("alice"), List.of());
+        client.connect(Optional.empty(), Optional.empty(), utf8("alice"), List.of());
         assertThat(Hex.of(take(client))).as("step 1").isEqualTo(step("1"));
         assertThat(client.state()).isEqualTo(EngineState.CONNECTING);
 
@@ -47,7 +48,7 @@ class ReferenceScenarioTest {
         assertThat(text(request.callerData())).isEqualTo("alice");
         assertThat(Hex.of(take(server))).as("the callee answers the preamble before it decides")
                 .isEqualTo(frame("2", "preamble"));
-        server.accept(utf8("welcome"), null, null);
+        server.accept(utf8("welcome"), Optional.empty(), Optional.empty());
         assertThat(Hex.of(take(server))).as("step 2").isEqualTo(frame("2", "ACCEPT"));
 
         client.receive(ByteBuffer.wrap(Hex.parse(step("2"))));

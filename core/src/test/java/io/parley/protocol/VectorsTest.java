@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -297,9 +298,11 @@ class VectorsTest {
             String arg = colon < 0 ? "" : step.substring(colon + 1);
             switch (verb) {
                 case "connect" -> connect(arg);
-                case "connect-qos" -> engine.connect(bestEffort(Long.parseLong(arg)), null, new byte[0], List.of());
-                case "accept" -> engine.accept(Hex.parse(arg), null, null);
-                case "accept-qos" -> engine.accept(new byte[0], bestEffort(Long.parseLong(arg)), null);
+                case "connect-qos" -> engine.connect(Optional.of(bestEffort(Long.parseLong(arg))), Optional.empty(),
+                        new byte[0], List.of());
+                case "accept" -> engine.accept(Hex.parse(arg), Optional.empty(), Optional.empty());
+                case "accept-qos" -> engine.accept(new byte[0], Optional.of(bestEffort(Long.parseLong(arg))),
+                        Optional.empty());
                 case "reject" -> {
                     int data = arg.indexOf(':');
                     engine.reject(ReasonCode.valueOf(data < 0 ? arg : arg.substring(0, data)),
@@ -324,7 +327,7 @@ class VectorsTest {
         /** connect[:CALLER[/EARLY...]]: caller data, then the early messages, each hex (possibly empty). */
         private void connect(String arg) {
             if (arg.isEmpty()) {
-                engine.connect(null, null, new byte[0], List.of());
+                engine.connect(Optional.empty(), Optional.empty(), new byte[0], List.of());
                 return;
             }
             String[] parts = arg.split("/", -1);
@@ -332,7 +335,7 @@ class VectorsTest {
             for (int i = 1; i < parts.length; i++) {
                 early.add(Hex.parse(parts[i]));
             }
-            engine.connect(null, null, Hex.parse(parts[0]), early);
+            engine.connect(Optional.empty(), Optional.empty(), Hex.parse(parts[0]), early);
         }
 
         private static Qos bestEffort(long rate) {

@@ -1,8 +1,8 @@
 package io.parley.reliability;
 
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.ReasonCode;
@@ -89,8 +89,8 @@ class HostilePeersTest {
                 long heldHeap = Resources.usedHeapAfterGc() - heapBefore;
 
                 long start = System.nanoTime();
-                CompletableFuture<Connection> client = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
-                Connection server = listener.accept(Condition.acceptAll(), Net.BOUND);
+                CompletableFuture<ParleyConnection> client = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
+                ParleyConnection server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
                 ListenerAbuseTest.exchange(Net.result(client), server);
                 Duration exchange = Duration.ofNanos(System.nanoTime() - start);
 

@@ -1,9 +1,10 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.CloseIndication;
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.ConnectionResetException;
 import io.parley.ConnectionSettings;
@@ -12,7 +13,6 @@ import io.parley.Linger;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.ReasonCode;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,7 +71,7 @@ class LeakTest {
             awaitQuiet();
             Resources.Snapshot before = Resources.snapshot(scratch);
 
-            List<WeakReference<Connection>> sample = new ArrayList<>();
+            List<WeakReference<ParleyConnection>> sample = new ArrayList<>();
             AtomicLongArray endings = new AtomicLongArray(Ending.values().length);
             long start = System.nanoTime();
             run(listener, unattended, lifecycles, sample, endings);
@@ -115,22 +115,26 @@ class LeakTest {
 
     /** Runs {@code count} lifecycles from {@link #WORKERS} virtual threads against {@link #ACCEPTORS}. */
     private static void run(Listener listener, Listener unattended, int count,
-                            List<WeakReference<Connection>> sample, AtomicLongArray endings) throws Exception {
+                            List<WeakReference<ParleyConnection>> sample, AtomicLongArray endings) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
-        ConcurrentLinkedQueue<WeakReference<Connection>> sampled = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<WeakReference<ParleyConnection>> sampled = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        Condition condition = request -> request.callerData()[0] == Ending.REJECTED.ordinal()
+        AcceptCondition condition = request -> request.callerData()[0] == Ending.REJECTED.ordinal()
                 ? Decision.reject("rejected on purpose") : Decision.accept();
         List<CompletableFuture<Void>> acceptors = new ArrayList<>();
         for (int a = 0; a < ACCEPTORS; a++) {
             acceptors.add(Net.async(() -> {
                 int served = 0;
                 while (!done.get()) {
-                    Connection server;
+                    ParleyConnection server;
                     try {
-                        server = listener.accept(condition, Duration.ofMillis(100));
-                    } catch (TimedOutException | RequestRejectedException e) {
+                        AcceptResult result = listener.accept(condition, Duration.ofMillis(100));
+                        if (!(result instanceof AcceptResult.Accepted accepted)) {
+                            continue;
+                        }
+                        server = accepted.connection();
+                    } catch (TimedOutException e) {
                         continue;
                     }
                     if (sample != null && served++ % SAMPLE_EVERY == 0) {
@@ -152,7 +156,7 @@ class LeakTest {
             workers.add(Net.async(() -> {
                 for (int i = next.getAndIncrement(); i < count && failures.isEmpty(); i = next.getAndIncrement()) {
                     Ending ending = Ending.values()[new Random(i).nextInt(Ending.values().length)];
-                    Connection client = lifecycle(ending == Ending.CONNECT_TIMEOUT ? unattended : listener, ending);
+                    ParleyConnection client = lifecycle(ending == Ending.CONNECT_TIMEOUT ? unattended : listener, ending);
                     endings.incrementAndGet(ending.ordinal());
                     if (client != null && sample != null && i % SAMPLE_EVERY == 0) {
                         sampled.add(new WeakReference<>(client));
@@ -178,13 +182,13 @@ class LeakTest {
     }
 
     /** The client's part of one lifecycle; returns its connection (null if refused). */
-    private static Connection lifecycle(Listener listener, Ending ending) throws Exception {
+    private static ParleyConnection lifecycle(Listener listener, Ending ending) throws Exception {
         ConnectionSettings settings = ending == Ending.CLIENT_ABORTIVE_CLOSE
                 ? ConnectionSettings.DEFAULTS.withLinger(Linger.ABORTIVE) : ConnectionSettings.DEFAULTS;
         ConnectOptions options = ConnectOptions.builder().callerData(new byte[] {(byte) ending.ordinal()})
                 .connectTimeout(ending == Ending.CONNECT_TIMEOUT ? CALLER_TIMEOUT : Duration.ofSeconds(10))
                 .settings(settings).build();
-        Connection client;
+        ParleyConnection client;
         try {
             client = Net.connect(listener, options);
         } catch (TimedOutException e) {
@@ -234,7 +238,7 @@ class LeakTest {
     }
 
     /** The server's part: as the caller data says. */
-    private static void serve(Connection server) throws Exception {
+    private static void serve(ParleyConnection server) throws Exception {
         Ending ending = Ending.values()[server.callerData()[0]];
         switch (ending) {
             case GRACEFUL -> {

@@ -1,8 +1,9 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.ClosedException;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionSettings;
 import io.parley.Decision;
 import io.parley.ListenOptions;
@@ -140,13 +141,13 @@ final class Lifecycle {
     private static Side client(Plan plan, InetSocketAddress address) {
         Side side = new Side("client");
         Duration timeout = plan.callTimeout();
-        Connection connection = null;
+        ParleyConnection connection = null;
         try {
             ConnectOptions options = ConnectOptions.builder().callerData(CALLER_DATA).connectTimeout(timeout)
                     .settings(plan.settings()).build();
             connection = side.call("connect", timeout, () -> Parley.tcp().connect(address, options));
             side.connection = connection;
-            Connection c = connection;
+            ParleyConnection c = connection;
             for (byte[] message : plan.messages()) {
                 side.run("send", timeout, () -> {
                     c.send(message);
@@ -181,18 +182,24 @@ final class Lifecycle {
     private static Side server(Plan plan, Listener listener) {
         Side side = new Side("server");
         Duration timeout = plan.callTimeout();
-        Connection connection = null;
+        ParleyConnection connection = null;
         try {
+            AcceptResult result;
             try {
-                connection = side.call("accept", timeout.plus(plan.bound()),
+                result = side.call("accept", timeout.plus(plan.bound()),
                         () -> listener.accept(request -> Decision.accept(CALLEE_DATA), timeout.plus(plan.bound())));
             } catch (ClosedException e) {
                 side.failure = null; // the request never arrived whole: nothing was accepted
                 side.failedCall = null;
                 return side;
             }
+            if (!(result instanceof AcceptResult.Accepted accepted)) {
+                side.abandonedRequest = result; // the caller gave up (or the transport broke) while it was pending
+                return side;
+            }
+            connection = accepted.connection();
             side.connection = connection;
-            Connection c = connection;
+            ParleyConnection c = connection;
             for (int i = 0; ; i++) {
                 byte[] message = side.call("receive", timeout, () -> c.receive(timeout));
                 if (message == null) {
@@ -227,7 +234,7 @@ final class Lifecycle {
     }
 
     /** A side's part ended early: abort after a timeout (the caller gives up), close otherwise. */
-    private static void end(Side side, Connection connection, Exception e) {
+    private static void end(Side side, ParleyConnection connection, Exception e) {
         if (e instanceof RuntimeException) {
             side.problems.add(side.role + " failed with " + e);
         }

@@ -1,15 +1,15 @@
 package io.parley.reliability;
 
 import io.parley.CloseIndication;
-import io.parley.Condition;
+import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.ReasonCode;
-import io.parley.RequestRejectedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +40,7 @@ class ListenerAbuseTest {
     void aFullQueueRefusesEveryNewRequestAtOnceWithQueueFullAndKeepsThoseItHolds() throws Exception {
         int backlog = 3;
         try (Listener listener = Net.listen(ListenOptions.builder().backlog(backlog).build())) {
-            List<CompletableFuture<Connection>> held = new ArrayList<>();
+            List<CompletableFuture<ParleyConnection>> held = new ArrayList<>();
             for (int i = 0; i < backlog; i++) {
                 String name = "held-" + i;
                 held.add(Net.async(() -> Net.connect(listener, options(name))));
@@ -66,7 +66,7 @@ class ListenerAbuseTest {
             }
             assertThat(listener.pendingCount()).isEqualTo(backlog);
             for (int i = 0; i < backlog; i++) {
-                Connection server = listener.accept(Condition.acceptAll(), Net.BOUND);
+                ParleyConnection server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
                 int which = Integer.parseInt(new String(server.callerData(), StandardCharsets.UTF_8).substring(5));
                 exchange(Net.result(held.get(which)), server);
             }
@@ -88,7 +88,7 @@ class ListenerAbuseTest {
     }
 
     private static void conditionFailureRejectsAtOnce(String kind) throws Exception {
-        Condition throwing = request -> {
+        AcceptCondition throwing = request -> {
             if (new String(request.callerData(), StandardCharsets.UTF_8).equals("bad")) {
                 switch (kind) {
                     case "exception" -> throw new Exception("condition failed");
@@ -104,20 +104,16 @@ class ListenerAbuseTest {
         };
         try (Listener listener = Net.listen(ListenOptions.defaults())) {
             long start = System.nanoTime();
-            CompletableFuture<Connection> bad = Net.async(() -> Net.connect(listener, options("bad")));
-            Throwable onAccept = null;
-            try {
-                listener.accept(throwing, Net.BOUND).abort("should have been rejected");
-            } catch (RequestRejectedException | RuntimeException | Error e) {
-                onAccept = e;
-            }
-            assertThat(onAccept).as("accept reports the failed condition").isNotNull();
+            CompletableFuture<ParleyConnection> bad = Net.async(() -> Net.connect(listener, options("bad")));
+            assertThat(listener.accept(throwing, Net.BOUND)).as("accept reports the failed condition")
+                    .isInstanceOfSatisfying(AcceptResult.Rejected.class,
+                            r -> assertThat(r.refusal().reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Net.failure(bad)).isInstanceOfSatisfying(ConnectionRefusedException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AT_ONCE);
 
-            CompletableFuture<Connection> good = Net.async(() -> Net.connect(listener, options("good")));
-            Connection server = listener.accept(throwing, Net.BOUND);
+            CompletableFuture<ParleyConnection> good = Net.async(() -> Net.connect(listener, options("good")));
+            ParleyConnection server = Net.accepted(listener.accept(throwing, Net.BOUND));
             exchange(Net.result(good), server);
         }
     }
@@ -127,7 +123,7 @@ class ListenerAbuseTest {
     void aSlowConditionDelaysOnlyItsOwnRequest() throws Exception {
         CountDownLatch deciding = new CountDownLatch(1);
         CountDownLatch decide = new CountDownLatch(1);
-        Condition slowForOne = request -> {
+        AcceptCondition slowForOne = request -> {
             if (new String(request.callerData(), StandardCharsets.UTF_8).equals("slow")) {
                 deciding.countDown();
                 if (!decide.await(Net.BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -137,13 +133,13 @@ class ListenerAbuseTest {
             return Decision.accept();
         };
         try (Listener listener = Net.listen(ListenOptions.defaults())) {
-            CompletableFuture<Connection> slowServer = Net.async(() -> listener.accept(slowForOne, Net.BOUND));
-            CompletableFuture<Connection> slowClient = Net.async(() -> Net.connect(listener, options("slow")));
+            CompletableFuture<ParleyConnection> slowServer = Net.async(() -> Net.accepted(listener.accept(slowForOne, Net.BOUND)));
+            CompletableFuture<ParleyConnection> slowClient = Net.async(() -> Net.connect(listener, options("slow")));
             assertThat(deciding.await(Net.BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
             long start = System.nanoTime();
-            CompletableFuture<Connection> fastClient = Net.async(() -> Net.connect(listener, options("fast")));
-            Connection fastServer = listener.accept(slowForOne, Net.BOUND);
+            CompletableFuture<ParleyConnection> fastClient = Net.async(() -> Net.connect(listener, options("fast")));
+            ParleyConnection fastServer = Net.accepted(listener.accept(slowForOne, Net.BOUND));
             exchange(Net.result(fastClient), fastServer);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(AT_ONCE);
             assertThat(slowClient).as("the slow request is still being decided").isNotDone();
@@ -159,7 +155,7 @@ class ListenerAbuseTest {
     }
 
     /** A short reference exchange; both sides must end gracefully. */
-    static void exchange(Connection client, Connection server) throws Exception {
+    static void exchange(ParleyConnection client, ParleyConnection server) throws Exception {
         client.send("deposit 25".getBytes(StandardCharsets.UTF_8));
         client.sendDisconnect("25".getBytes(StandardCharsets.UTF_8));
         assertThat(server.receive(Net.BOUND)).asString(StandardCharsets.UTF_8).isEqualTo("deposit 25");

@@ -1,7 +1,8 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.Parley;
@@ -33,7 +34,19 @@ final class Net {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    static Connection connect(Listener listener, ConnectOptions options) throws IOException {
+    /**
+     * The connection of an accept's result.
+     *
+     * @throws AssertionError if the request was not accepted
+     */
+    static ParleyConnection accepted(AcceptResult result) {
+        if (result instanceof AcceptResult.Accepted accepted) {
+            return accepted.connection();
+        }
+        throw new AssertionError("expected the request to be accepted, but: " + result);
+    }
+
+    static ParleyConnection connect(Listener listener, ConnectOptions options) throws IOException {
         return Parley.tcp().connect(address(listener), options);
     }
 

@@ -1,13 +1,13 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionEndedException;
 import io.parley.MessageTooLargeException;
 import io.parley.NoListenerException;
 import io.parley.NotConnectedException;
-import io.parley.RequestRejectedException;
 import io.parley.ShutdownException;
 import io.parley.TimedOutException;
 import io.parley.UnsupportedProtocolException;
@@ -36,7 +36,9 @@ final class Side {
     final List<byte[]> sent = new ArrayList<>();
     final List<byte[]> received = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
-    Connection connection;
+    ParleyConnection connection;
+    /** Server: the accept's result when the request ended before it could be accepted. */
+    AcceptResult abandonedRequest;
     boolean sawPeerEnd;
     byte[] peerDisconnectData;
     IOException failure;
@@ -121,8 +123,7 @@ final class Side {
                 || e instanceof ShutdownException || e instanceof ClosedException
                 || e instanceof ConnectionRefusedException || e instanceof NoListenerException
                 || e instanceof UnsupportedProtocolException || e instanceof MessageTooLargeException
-                || e instanceof WouldBlockException || e instanceof NotConnectedException
-                || e instanceof RequestRejectedException;
+                || e instanceof WouldBlockException || e instanceof NotConnectedException;
     }
 
     @Override

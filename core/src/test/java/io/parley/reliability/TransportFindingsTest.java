@@ -2,7 +2,7 @@ package io.parley.reliability;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Parley;
 import io.parley.ReasonCode;
 import org.junit.jupiter.api.Test;
@@ -40,14 +40,14 @@ class TransportFindingsTest {
         Map<String, Integer> endings = new TreeMap<>();
         try (ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             for (int i = 0; i < ATTEMPTS; i++) {
-                CompletableFuture<Connection> connecting = Net.async(() ->
+                CompletableFuture<ParleyConnection> connecting = Net.async(() ->
                         Parley.tcp().connect(raw.getLocalSocketAddress(), ConnectOptions.defaults()));
                 try (Socket peer = raw.accept()) {
                     InputStream in = peer.getInputStream();
                     in.readNBytes(10 + 4 + 24); // preamble and CONNECT without caller data
                     peer.getOutputStream().write(HexFormat.of().parseHex("8f5041524c45590a0101"
                             + "0200000c" + "00400000" + "00001000" + "00000000"));
-                    Connection connection = Net.result(connecting);
+                    ParleyConnection connection = Net.result(connecting);
                     CompletableFuture<Void> sending = Net.async(() -> {
                         sendUntilFailure(connection);
                         return null;
@@ -66,7 +66,7 @@ class TransportFindingsTest {
                 .containsOnlyKeys(CloseIndication.Kind.RESET + "/" + ReasonCode.TRANSPORT_RESET);
     }
 
-    private static void sendUntilFailure(Connection connection) {
+    private static void sendUntilFailure(ParleyConnection connection) {
         byte[] message = new byte[16 * 1024];
         try {
             for (int k = 0; k < 10_000; k++) {

@@ -1,10 +1,11 @@
 package io.parley.reliability;
 
+import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
-import io.parley.Condition;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionResetException;
 import io.parley.ConnectionSettings;
 import io.parley.Decision;
@@ -38,14 +39,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WrongStateTest {
     private static final Duration SHORT = Duration.ofMillis(200);
     private Listener listener;
-    private Connection client;
-    private Connection server;
+    private ParleyConnection client;
+    private ParleyConnection server;
 
     @BeforeEach
     void pair() throws Exception {
         listener = Net.listen(ListenOptions.defaults());
-        CompletableFuture<Connection> connecting = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
-        server = listener.accept(Condition.acceptAll(), Net.BOUND);
+        CompletableFuture<ParleyConnection> connecting = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
+        server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         client = Net.result(connecting);
     }
 
@@ -57,7 +58,7 @@ class WrongStateTest {
     }
 
     /** Ends what a test left open; a connection the test closed itself refuses abort() by design. */
-    private static void abortUnlessClosed(Connection connection) throws IOException {
+    private static void abortUnlessClosed(ParleyConnection connection) throws IOException {
         try {
             connection.abort("test over");
         } catch (ClosedException closedByTheTest) {
@@ -96,8 +97,8 @@ class WrongStateTest {
         listener = Net.listen(ListenOptions.builder().settings(ConnectionSettings.DEFAULTS.withLimits(small)).build());
         client.abort("replaced");
         server.abort("replaced");
-        CompletableFuture<Connection> connecting = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
-        server = listener.accept(Condition.acceptAll(), Net.BOUND);
+        CompletableFuture<ParleyConnection> connecting = Net.async(() -> Net.connect(listener, ConnectOptions.defaults()));
+        server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         client = Net.result(connecting);
 
         assertCode(assertThatThrownBy(() -> client.send(new byte[17])).isInstanceOf(MessageTooLargeException.class),
@@ -153,8 +154,8 @@ class WrongStateTest {
         server.abort("replaced");
         ConnectOptions abortive = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withLinger(Linger.ABORTIVE)).build();
-        CompletableFuture<Connection> connecting = Net.async(() -> Net.connect(listener, abortive));
-        server = listener.accept(Condition.acceptAll(), Net.BOUND);
+        CompletableFuture<ParleyConnection> connecting = Net.async(() -> Net.connect(listener, abortive));
+        server = Net.accepted(listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         client = Net.result(connecting);
 
         client.close();
@@ -171,7 +172,7 @@ class WrongStateTest {
         listener.close();
         assertCode(assertThatThrownBy(() -> listener.accept()).isInstanceOf(ClosedException.class),
                 WinsockError.WSAENOTSOCK);
-        assertThatThrownBy(() -> listener.accept(Condition.acceptAll(), SHORT)).isInstanceOf(ClosedException.class);
+        assertThatThrownBy(() -> listener.accept(AcceptCondition.acceptAll(), SHORT)).isInstanceOf(ClosedException.class);
         // Connections accepted before live on.
         client.send(utf8("before"));
         client.sendDisconnect(utf8("25"));
@@ -181,7 +182,7 @@ class WrongStateTest {
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAcceptBlockedWhenTheListenerClosesFailsWithClosed() throws Exception {
-        CompletableFuture<Connection> blocked = Net.async(() -> listener.accept(Condition.acceptAll(), Net.BOUND));
+        CompletableFuture<AcceptResult> blocked = Net.async(() -> listener.accept(AcceptCondition.acceptAll(), Net.BOUND));
         Net.until("the accept is blocked", Net.BOUND, () -> !blocked.isDone() && listener.pendingCount() == 0);
         listener.close();
         assertThat(Net.failure(blocked)).isInstanceOf(ClosedException.class);

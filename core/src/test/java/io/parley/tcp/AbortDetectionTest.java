@@ -2,7 +2,7 @@ package io.parley.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionAbortedException;
 import io.parley.ConnectionEndedException;
 import io.parley.ConnectionResetException;
@@ -35,7 +35,7 @@ class AbortDetectionTest {
     }
 
     /** A Parley caller connected to a raw callee that accepted by hand. */
-    private record CallerAndRawCallee(Connection caller, RawPeer callee) implements AutoCloseable {
+    private record CallerAndRawCallee(ParleyConnection caller, RawPeer callee) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             caller.close();
@@ -45,7 +45,7 @@ class AbortDetectionTest {
 
     private static CallerAndRawCallee callerWithRawCallee(ServerSocket server) throws Exception {
         InetSocketAddress address = new InetSocketAddress(LoopbackFixture.LOOPBACK, server.getLocalPort());
-        CompletableFuture<Connection> caller = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ParleyConnection> caller = CompletableFuture.supplyAsync(() -> {
             try {
                 return Parley.tcp().connect(address, ConnectOptions.defaults());
             } catch (IOException e) {
@@ -60,9 +60,9 @@ class AbortDetectionTest {
     }
 
     /** A Parley callee (accepted by the fixture's listener) and the raw caller whose request it accepted. */
-    private static Connection acceptRaw(LoopbackFixture f, RawPeer caller) throws Exception {
+    private static ParleyConnection acceptRaw(LoopbackFixture f, RawPeer caller) throws Exception {
         caller.write(RawPeer.request(new byte[0]));
-        Connection server = f.track(f.listener.accept(r -> io.parley.Decision.accept(), Await.BOUND));
+        ParleyConnection server = f.track(f.listener.accept(r -> io.parley.Decision.accept(), Await.BOUND));
         assertThat(caller.nextFrame()).isInstanceOf(Frame.Preamble.class);
         assertThat(caller.nextFrame()).isInstanceOf(Frame.Accept.class);
         return server;
@@ -147,7 +147,7 @@ class AbortDetectionTest {
     void e2_aCallerWhoseTransportClosesWithoutADisconnectIsSeenAsAborted() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture();
              RawPeer caller = RawPeer.connect(f.address())) {
-            Connection server = acceptRaw(f, caller);
+            ParleyConnection server = acceptRaw(f, caller);
             caller.shutdownOutput();
             CloseIndication indication = Await.result(server.closeIndication());
             assertThat(indication.kind()).isEqualTo(CloseIndication.Kind.ABORTED);
@@ -161,7 +161,7 @@ class AbortDetectionTest {
     void e2_aCallerWhoseTransportIsResetIsSeenAsReset() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture();
              RawPeer caller = RawPeer.connect(f.address())) {
-            Connection server = acceptRaw(f, caller);
+            ParleyConnection server = acceptRaw(f, caller);
             caller.reset();
             CloseIndication indication = Await.result(server.closeIndication());
             assertThat(indication.kind()).isEqualTo(CloseIndication.Kind.RESET);
@@ -189,7 +189,7 @@ class AbortDetectionTest {
     void e2_aProtocolViolationAbortsWithAReasonThePeerIsTold() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture();
              RawPeer caller = RawPeer.connect(f.address())) {
-            Connection server = acceptRaw(f, caller);
+            ParleyConnection server = acceptRaw(f, caller);
             caller.write(new byte[] {0x05, 0, 0, 0}); // frame type 0x05 is not defined and not ignorable
             CloseIndication indication = Await.result(server.closeIndication());
             assertThat(indication.kind()).isEqualTo(CloseIndication.Kind.ABORTED);
@@ -206,7 +206,7 @@ class AbortDetectionTest {
             throws Exception {
         try (LoopbackFixture f = new LoopbackFixture();
              RawPeer caller = RawPeer.connect(f.address())) {
-            Connection server = acceptRaw(f, caller);
+            ParleyConnection server = acceptRaw(f, caller);
             caller.write(RawPeer.concat(RawPeer.data(utf8("last")), RawPeer.disconnect(utf8("bye"))));
             caller.shutdownOutput();
             assertThat(Await.result(server.closeIndication())).isEqualTo(CloseIndication.GRACEFUL);

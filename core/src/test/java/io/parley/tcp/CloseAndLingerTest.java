@@ -3,7 +3,7 @@ package io.parley.tcp;
 import io.parley.CloseIndication;
 import io.parley.ClosedException;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionResetException;
 import io.parley.ConnectionSettings;
 import io.parley.Decision;
@@ -53,7 +53,7 @@ class CloseAndLingerTest {
     }
 
     /** Reads {@code count} numbered messages of {@code size} bytes, then expects the end of messages. */
-    private static void receiveAllThenEnd(Connection connection, int count, int size) throws Exception {
+    private static void receiveAllThenEnd(ParleyConnection connection, int count, int size) throws Exception {
         for (int i = 0; i < count; i++) {
             byte[] message = connection.receive(Await.BOUND);
             assertThat(message).as("message %d", i).hasSize(size);
@@ -156,7 +156,7 @@ class CloseAndLingerTest {
         ConnectOptions drain = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withDrainTimeout(Duration.ofMillis(300))).build();
         try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
-            CompletableFuture<Connection> connecting = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<ParleyConnection> connecting = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK,
                             server.getLocalPort()), drain);
@@ -168,7 +168,7 @@ class CloseAndLingerTest {
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Preamble.class);
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Connect.class);
                 callee.write(RawPeer.acceptAnswer());
-                Connection client = Await.result(connecting);
+                ParleyConnection client = Await.result(connecting);
                 client.send(utf8("before close"));
                 long start = System.nanoTime();
                 client.close();
@@ -238,7 +238,7 @@ class CloseAndLingerTest {
                 .settings(ConnectionSettings.DEFAULTS.withLinger(Linger.ABORTIVE)).build());
              RawPeer caller = RawPeer.connect(f.address())) {
             caller.write(RawPeer.request(new byte[0]));
-            Connection server = f.listener.accept(r -> Decision.accept(), Await.BOUND);
+            ParleyConnection server = f.track(f.listener.accept(r -> Decision.accept(), Await.BOUND));
             assertThat(caller.nextFrame()).isInstanceOf(Frame.Preamble.class);
             assertThat(caller.nextFrame()).isInstanceOf(Frame.Accept.class);
             server.close();
@@ -391,7 +391,7 @@ class CloseAndLingerTest {
     }
 
     /** Starts a receive on its own thread and returns once that thread is parked in it. */
-    private static CompletableFuture<byte[]> receiveWhenParked(Connection connection) throws InterruptedException {
+    private static CompletableFuture<byte[]> receiveWhenParked(ParleyConnection connection) throws InterruptedException {
         CompletableFuture<byte[]> receiving = new CompletableFuture<>();
         Thread receiver = Thread.ofVirtual().start(() -> {
             try {

@@ -1,13 +1,12 @@
 package io.parley.tcp;
 
-import io.parley.Condition;
+import io.parley.AcceptResult;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.ListenOptions;
-import io.parley.RequestDeferredException;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +35,7 @@ class ConcurrentAcceptTest {
             Map<Integer, List<String>> decisions = new ConcurrentHashMap<>();
             AtomicInteger decided = new AtomicInteger();
             // Every 5th request is deferred once before it is decided, every 7th is rejected.
-            Condition condition = request -> {
+            AcceptCondition condition = request -> {
                 int id = ByteBuffer.wrap(request.callerData()).getInt();
                 List<String> seen = decisions.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
                 if (id % 5 == 0 && request.deferrals() == 0) {
@@ -47,7 +46,7 @@ class ConcurrentAcceptTest {
                 decided.incrementAndGet();
                 return id % 7 == 0 ? Decision.reject("no " + id) : Decision.accept(request.callerData());
             };
-            List<CompletableFuture<Connection>> callers = new ArrayList<>();
+            List<CompletableFuture<ParleyConnection>> callers = new ArrayList<>();
             for (int i = 0; i < CALLERS; i++) {
                 callers.add(f.connectAsync(ConnectOptions.builder()
                         .callerData(ByteBuffer.allocate(4).putInt(i).array()).build()));
@@ -75,7 +74,7 @@ class ConcurrentAcceptTest {
                             .hasMessageContaining("no " + id);
                 } else {
                     expectAccepted++;
-                    Connection client = Await.result(callers.get(id));
+                    ParleyConnection client = Await.result(callers.get(id));
                     assertThat(ByteBuffer.wrap(client.calleeData()).getInt()).isEqualTo(id);
                 }
             }
@@ -85,16 +84,19 @@ class ConcurrentAcceptTest {
     }
 
     /** Accepts until every request got its final decision; returns how many this thread accepted. */
-    private static int acceptUntilAllDecided(LoopbackFixture f, Condition condition, AtomicInteger decided)
+    private static int acceptUntilAllDecided(LoopbackFixture f, AcceptCondition condition, AtomicInteger decided)
             throws Exception {
         int accepted = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (decided.get() < CALLERS && System.nanoTime() - deadline < 0) {
             try {
-                f.track(f.listener.accept(condition, Duration.ofMillis(100)));
-                accepted++;
-            } catch (RequestDeferredException | RequestRejectedException | TimedOutException e) {
-                // deferred: presented again by a later accept; rejected: decided; timed out: look again
+                // deferred: presented again by a later accept; rejected: decided
+                if (f.listener.accept(condition, Duration.ofMillis(100)) instanceof AcceptResult.Accepted a) {
+                    f.track(a.connection());
+                    accepted++;
+                }
+            } catch (TimedOutException e) {
+                // look again
             }
         }
         return accepted;

@@ -1,18 +1,20 @@
 package io.parley.tcp;
 
-import io.parley.Condition;
+import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
+import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
 import io.parley.ConnectionRefusedException;
 import io.parley.ConnectionRequest;
+import io.parley.ConnectionSettings;
 import io.parley.Decision;
 import io.parley.FlowSpec;
 import io.parley.Group;
 import io.parley.GroupKind;
+import io.parley.Limits;
+import io.parley.ParleyConnection;
 import io.parley.Qos;
 import io.parley.ReasonCode;
-import io.parley.RequestDeferredException;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import io.parley.WinsockError;
 import org.junit.jupiter.api.Test;
@@ -88,7 +90,7 @@ class ConditionalAcceptTest {
             Group joined = new Group(GroupKind.JOIN, 42, 3);
             LoopbackFixture.Pair pair = f.pair(ConnectOptions.builder().qos(REQUESTED)
                     .group(new Group(GroupKind.UNCONSTRAINED, 0, 3)).build(),
-                    request -> new Decision.Accept(utf8("welcome"), LOWER, joined));
+                    request -> Decision.accept(utf8("welcome"), LOWER).withGroup(joined));
             assertThat(pair.client().calleeData()).isEqualTo(utf8("welcome"));
             assertThat(pair.client().qos()).contains(LOWER);
             assertThat(pair.client().group()).contains(joined);
@@ -103,16 +105,15 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void q3_grantingMoreQosThanRequestedIsRefusedNeverGranted() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder().qos(REQUESTED).build());
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.accept(new byte[0], HIGHER), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class)
-                    .satisfies(e -> assertThat(((RequestRejectedException) e).reason())
-                            .isEqualTo(ReasonCode.CONDITION_FAILED));
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder().qos(REQUESTED).build());
+            assertThat(f.listener.accept(request -> Decision.accept(new byte[0], HIGHER), Await.BOUND))
+                    .isInstanceOfSatisfying(AcceptResult.Rejected.class,
+                            r -> assertThat(r.refusal().reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Await.failure(client)).isInstanceOf(ConnectionRefusedException.class);
 
-            CompletableFuture<Connection> noQos = f.connectAsync(ConnectOptions.defaults());
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.accept(new byte[0], LOWER), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class);
+            CompletableFuture<ParleyConnection> noQos = f.connectAsync(ConnectOptions.defaults());
+            assertThat(f.listener.accept(request -> Decision.accept(new byte[0], LOWER), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
             assertThat(Await.failure(noQos)).isInstanceOf(ConnectionRefusedException.class);
         }
     }
@@ -121,12 +122,15 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a4_rejectWithReasonReachesTheCaller() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject("busy, try later"), Await.BOUND))
-                    .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(ReasonCode.REFUSED);
-                        assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
-                    });
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder()
+                    .callerData(utf8("carol")).build());
+            AcceptResult result = f.listener.accept(request -> Decision.reject("busy, try later"), Await.BOUND);
+            assertThat(result).isInstanceOfSatisfying(AcceptResult.Rejected.class, r -> {
+                assertThat(r.refusal().reason()).isEqualTo(ReasonCode.REFUSED);
+                assertThat(r.refusal().reasonText()).isEqualTo("busy, try later");
+                assertThat(r.request().callerData()).isEqualTo(utf8("carol"));
+            });
+            assertThat(result.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
             assertThat(Await.failure(client))
                     .isInstanceOf(ConnectException.class)
                     .isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
@@ -140,30 +144,81 @@ class ConditionalAcceptTest {
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a4_rejectWithoutReasonGivesAnEmptyReasonText() throws Exception {
+    void a4_rejectWithACodeAndBinaryReasonDataReachesTheCallerByteForByte() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject(), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class);
-            assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class,
-                    e -> assertThat(e.reasonText()).isEmpty());
+            byte[] retryAfter = {0, 0, 0x75, 0x30, (byte) 0xff, 0x00, (byte) 0xc3}; // not UTF-8 on purpose
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
+            assertThat(f.listener.accept(request -> Decision.reject(ReasonCode.QUEUE_FULL, retryAfter), Await.BOUND))
+                    .isInstanceOfSatisfying(AcceptResult.Rejected.class,
+                            r -> assertThat(r.refusal().reasonData()).isEqualTo(retryAfter));
+            assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.QUEUE_FULL);
+                assertThat(e.reasonData()).isEqualTo(retryAfter);
+                assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
+            });
         }
     }
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a4_conditionThatThrowsRejectsWithConditionFailed() throws Exception {
+    void a4_reasonDataOverTheCallersLimitIsNeverSentNorTruncated() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
-            IllegalStateException bug = new IllegalStateException("condition bug");
-            assertThatThrownBy(() -> f.listener.accept(request -> {
-                throw bug;
-            }, Await.BOUND)).isInstanceOfSatisfying(RequestRejectedException.class, e -> {
-                assertThat(e.reason()).isEqualTo(ReasonCode.CONDITION_FAILED);
-                assertThat(e.getCause()).isSameAs(bug);
+            int callersLimit = 2048;
+            ConnectOptions options = ConnectOptions.builder().settings(ConnectionSettings.DEFAULTS
+                    .withLimits(Limits.DEFAULTS.withMaxReasonData(callersLimit))).build();
+            CompletableFuture<ParleyConnection> over = f.connectAsync(options);
+            Decision.Reject tooLong = Decision.reject(ReasonCode.REFUSED, new byte[callersLimit + 1]);
+            assertThat(f.listener.accept(request -> tooLong, Await.BOUND))
+                    .isInstanceOfSatisfying(AcceptResult.AnswerTooLarge.class, r -> {
+                        assertThat(r.answer()).isEqualTo(tooLong);
+                        assertThat(r.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
+                    });
+            assertThat(Await.failure(over)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
+                assertThat(e.reasonData()).isEmpty();
             });
+
+            CompletableFuture<ParleyConnection> fits = f.connectAsync(options);
+            byte[] atTheLimit = new byte[callersLimit];
+            atTheLimit[callersLimit - 1] = 7;
+            assertThat(f.listener.accept(request -> Decision.reject(ReasonCode.REFUSED, atTheLimit), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
+            assertThat(Await.failure(fits)).isInstanceOfSatisfying(ConnectionRefusedException.class,
+                    e -> assertThat(e.reasonData()).isEqualTo(atTheLimit));
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a4_rejectWithoutReasonGivesEmptyReasonData() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
+            assertThat(f.listener.accept(request -> Decision.reject(), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
+            assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
+                assertThat(e.reasonText()).isEmpty();
+                assertThat(e.reasonData()).isEmpty();
+            });
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a4_conditionThatThrowsOrAnswersNullRejectsWithConditionFailed() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture()) {
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
+            assertThat(f.listener.accept(request -> {
+                throw new IllegalStateException("condition bug");
+            }, Await.BOUND)).isInstanceOfSatisfying(AcceptResult.Rejected.class,
+                    r -> assertThat(r.refusal().reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
+
+            CompletableFuture<ParleyConnection> second = f.connectAsync(ConnectOptions.defaults());
+            assertThat(f.listener.accept(request -> null, Await.BOUND))
+                    .isInstanceOfSatisfying(AcceptResult.Rejected.class,
+                            r -> assertThat(r.refusal().reason()).isEqualTo(ReasonCode.CONDITION_FAILED));
+            assertThat(Await.failure(second)).isInstanceOf(ConnectionRefusedException.class);
         }
     }
 
@@ -171,27 +226,31 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a5_deferThenAcceptPresentsTheSameRequestAndTheCallerConnects() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("bob")).build());
             AtomicReference<ConnectionRequest> first = new AtomicReference<>();
-            assertThatThrownBy(() -> f.listener.accept(request -> {
+            AcceptResult deferred = f.listener.accept(request -> {
                 first.set(request);
                 return Decision.defer();
-            }, Await.BOUND)).isInstanceOfSatisfying(RequestDeferredException.class,
-                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSATRY_AGAIN));
+            }, Await.BOUND);
+            assertThat(deferred).isInstanceOfSatisfying(AcceptResult.Deferred.class,
+                    d -> assertThat(d.request().callerData()).isEqualTo(utf8("bob")));
+            assertThat(deferred.winsockError()).isEqualTo(WinsockError.WSATRY_AGAIN);
             assertThat(f.listener.pendingCount()).isEqualTo(1);
             assertThat(client).isNotDone();
 
             AtomicReference<ConnectionRequest> second = new AtomicReference<>();
-            Connection server = f.track(f.listener.accept(request -> {
+            AcceptResult accepted = f.listener.accept(request -> {
                 second.set(request);
                 return Decision.accept(utf8("later"));
-            }, Await.BOUND));
+            }, Await.BOUND);
+            ParleyConnection server = f.track(accepted);
+            assertThat(((AcceptResult.Accepted) accepted).request().deferrals()).isEqualTo(1);
             assertThat(second.get().callerId()).isEqualTo(first.get().callerId());
             assertThat(second.get().callerData()).isEqualTo(utf8("bob"));
             assertThat(second.get().deferrals()).isEqualTo(1);
 
-            Connection connected = Await.result(client);
+            ParleyConnection connected = Await.result(client);
             assertThat(connected.calleeData()).isEqualTo(utf8("later"));
             connected.send(utf8("hello"));
             assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("hello"));
@@ -202,15 +261,15 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a5_aDeferredRequestStaysFirstInTheQueue() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
+            CompletableFuture<ParleyConnection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
             Await.until("first request queued", () -> f.listener.pendingCount() == 1);
-            CompletableFuture<Connection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
+            CompletableFuture<ParleyConnection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
             Await.until("second request queued", () -> f.listener.pendingCount() == 2);
 
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.defer(), Await.BOUND))
-                    .isInstanceOf(RequestDeferredException.class);
+            assertThat(f.listener.accept(request -> Decision.defer(), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Deferred.class);
             AtomicReference<String> presented = new AtomicReference<>();
-            Condition record = request -> {
+            AcceptCondition record = request -> {
                 presented.set(new String(request.callerData(), StandardCharsets.UTF_8));
                 return Decision.accept();
             };
@@ -225,33 +284,63 @@ class ConditionalAcceptTest {
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_deferThenCallerTimeoutRemovesTheRequest() throws Exception {
+    void a6_aRequestWithdrawnAfterItsCallersTimeoutIsReportedAsWsaeaccesInItsPlace() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> late = f.connectAsync(ConnectOptions.builder().callerData(utf8("late"))
+            CompletableFuture<ParleyConnection> late = f.connectAsync(ConnectOptions.builder().callerData(utf8("late"))
                     .connectTimeout(Duration.ofMillis(500)).build());
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.defer(), Await.BOUND))
-                    .isInstanceOf(RequestDeferredException.class);
+            assertThat(f.listener.accept(request -> Decision.defer(), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Deferred.class);
             assertThat(Await.failure(late)).isInstanceOfSatisfying(TimedOutException.class, e -> {
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT);
                 assertThat(e.getMessage()).contains("deferred");
             });
-            Await.until("the withdrawn request leaves the queue", () -> f.listener.pendingCount() == 0);
+            Await.until("the withdrawn request stops waiting", () -> f.listener.pendingCount() == 0);
+            CompletableFuture<ParleyConnection> next = f.connectAsync(ConnectOptions.builder().callerData(utf8("next")).build());
+            Await.until("the next request queued", () -> f.listener.pendingCount() == 1);
 
             AtomicInteger presentations = new AtomicInteger();
-            assertThatThrownBy(() -> f.listener.accept(request -> {
-                presentations.incrementAndGet();
-                return Decision.accept();
-            }, Duration.ofMillis(200))).isInstanceOf(TimedOutException.class);
-            assertThat(presentations).hasValue(0);
-
-            CompletableFuture<Connection> next = f.connectAsync(ConnectOptions.builder().callerData(utf8("next")).build());
             AtomicReference<String> presented = new AtomicReference<>();
-            f.track(f.listener.accept(request -> {
+            AcceptCondition record = request -> {
+                presentations.incrementAndGet();
                 presented.set(new String(request.callerData(), StandardCharsets.UTF_8));
                 return Decision.accept();
-            }, Await.BOUND));
+            };
+            AcceptResult withdrawn = f.listener.accept(record, Await.BOUND);
+            assertThat(withdrawn).isInstanceOfSatisfying(AcceptResult.Abandoned.class, a -> {
+                assertThat(a.request().callerData()).isEqualTo(utf8("late"));
+                assertThat(a.ending().reason()).isEqualTo(ReasonCode.WITHDRAWN);
+            });
+            assertThat(withdrawn.winsockError()).isEqualTo(WinsockError.WSAEACCES);
+            assertThat(presentations).hasValue(0);
+
+            f.track(f.listener.accept(record, Await.BOUND));
             assertThat(presented.get()).isEqualTo("next");
             Await.result(next);
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a6_aRequestWhoseCallerResetIsReportedAsWsaeconnreset() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture(); RawPeer caller = RawPeer.connect(f.address())) {
+            caller.write(RawPeer.request(utf8("gone")));
+            Await.until("the request queued", () -> f.listener.pendingCount() == 1);
+            caller.reset();
+            Await.until("the reset request stops waiting", () -> f.listener.pendingCount() == 0);
+
+            AtomicInteger presentations = new AtomicInteger();
+            AcceptResult reset = f.listener.accept(request -> {
+                presentations.incrementAndGet();
+                return Decision.accept();
+            }, Await.BOUND);
+            assertThat(reset).isInstanceOfSatisfying(AcceptResult.Abandoned.class, a -> {
+                assertThat(a.request().callerData()).isEqualTo(utf8("gone"));
+                assertThat(a.ending().kind()).isEqualTo(CloseIndication.Kind.RESET);
+            });
+            assertThat(reset.winsockError()).isEqualTo(WinsockError.WSAECONNRESET);
+            assertThat(presentations).hasValue(0);
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(100)))
+                    .isInstanceOf(TimedOutException.class);
         }
     }
 
@@ -265,11 +354,11 @@ class ConditionalAcceptTest {
                 clients[i] = f.connectAsync(ConnectOptions.builder().callerData(new byte[] {(byte) i}).build());
             }
             for (int i = 0; i < callers; i++) {
-                Connection server = f.track(f.listener.accept());
+                ParleyConnection server = f.track(f.listener.accept());
                 server.send(server.callerData());
             }
             for (int i = 0; i < callers; i++) {
-                Connection client = (Connection) Await.result(clients[i]);
+                ParleyConnection client = (ParleyConnection) Await.result(clients[i]);
                 assertThat(client.receive(Await.BOUND)).containsExactly((byte) i);
             }
         }
@@ -280,7 +369,7 @@ class ConditionalAcceptTest {
     void acceptWithATimeoutFailsWhenNoRequestArrives() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(200)))
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(200)))
                     .isInstanceOfSatisfying(TimedOutException.class,
                             e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAETIMEDOUT));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));

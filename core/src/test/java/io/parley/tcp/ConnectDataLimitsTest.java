@@ -1,7 +1,8 @@
 package io.parley.tcp;
 
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.ConnectionSettings;
 import io.parley.Decision;
@@ -100,13 +101,13 @@ class ConnectDataLimitsTest {
     void c1_callerDataOverTheCalleesLimitIsRefusedWithMsgSizeBeforeTheCondition(int limit) throws Exception {
         try (LoopbackFixture f = fixture(userDataLimits(limit))) {
             AtomicInteger presented = new AtomicInteger();
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder()
                     .callerData(random(limit + 1)).build());
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
             });
-            CompletableFuture<Connection> fits = f.connectAsync(ConnectOptions.builder().callerData(random(limit)).build());
+            CompletableFuture<ParleyConnection> fits = f.connectAsync(ConnectOptions.builder().callerData(random(limit)).build());
             f.track(f.listener.accept(request -> {
                 presented.incrementAndGet();
                 assertThat(request.callerData()).hasSize(limit);
@@ -126,13 +127,15 @@ class ConnectDataLimitsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c1_calleeDataOneByteOverTheCallersLimitFailsAtTheCalleeAndIsNeverSent(int limit) throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.builder()
                     .settings(settings(userDataLimits(limit))).build());
-            assertThatThrownBy(() -> f.listener.accept(request -> {
+            AcceptResult result = f.listener.accept(request -> {
                 assertThat(request.maxCalleeData()).isEqualTo(limit);
                 return Decision.accept(random(limit + 1));
-            }, Await.BOUND)).isInstanceOfSatisfying(MessageTooLargeException.class,
-                    e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
+            }, Await.BOUND);
+            assertThat(result).isInstanceOfSatisfying(AcceptResult.AnswerTooLarge.class,
+                    r -> assertThat(r.answer()).isInstanceOf(Decision.Accept.class));
+            assertThat(result.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);

@@ -1,10 +1,11 @@
 package io.parley.tcp;
 
+import io.parley.AcceptResult;
 import io.parley.AddressFamilyNotSupportedException;
 import io.parley.AddressInUseException;
 import io.parley.AddressNotAvailableException;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.HostNotFoundException;
@@ -16,7 +17,6 @@ import io.parley.NoListenerException;
 import io.parley.Parley;
 import io.parley.PermissionDeniedException;
 import io.parley.ReasonCode;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import io.parley.TooManyOpenFilesException;
 import io.parley.UnsupportedProtocolException;
@@ -69,7 +69,7 @@ class ConnectErrorsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c1_connectReturnsOnlyAfterTheCalleeAccepted() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
             Await.until("the request is queued", () -> f.listener.pendingCount() == 1);
             assertThat(client).as("connect must wait for the decision").isNotDone();
             f.track(f.listener.accept(request -> Decision.accept("now".getBytes(StandardCharsets.UTF_8))));
@@ -208,9 +208,9 @@ class ConnectErrorsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c3_aRejectGivesConnectionRefusedWithTheReason() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(ConnectOptions.defaults());
-            assertThatThrownBy(() -> f.listener.accept(r -> Decision.reject("go away"), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class);
+            CompletableFuture<ParleyConnection> client = f.connectAsync(ConnectOptions.defaults());
+            assertThat(f.listener.accept(r -> Decision.reject("go away"), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
             assertThat(Await.failure(client)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reasonText()).isEqualTo("go away");
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
@@ -235,7 +235,7 @@ class ConnectErrorsTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void c3_aSilentServerGivesTimedOutAndHearsTheWithdrawal() throws Exception {
         try (ServerSocket server = rawServer()) {
-            CompletableFuture<Connection> client = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<ParleyConnection> client = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Parley.tcp().connect(addressOf(server), ConnectOptions.builder()
                             .connectTimeout(Duration.ofMillis(300)).build());

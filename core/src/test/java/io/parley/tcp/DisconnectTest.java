@@ -2,7 +2,7 @@ package io.parley.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.ShutdownException;
 import io.parley.WinsockError;
@@ -148,7 +148,7 @@ class DisconnectTest {
             AtomicLong grandTotal = new AtomicLong();
             CompletableFuture<Void> server = f.async(() -> {
                 for (int i = 0; i < clients; i++) {
-                    Connection c = f.track(f.listener.accept(request -> Decision.accept()));
+                    ParleyConnection c = f.track(f.listener.accept(request -> Decision.accept()));
                     assertThat(Await.result(c.closeIndication())).isEqualTo(CloseIndication.GRACEFUL); // (2) FD_CLOSE
                     assertThat(c.receive(Await.BOUND)).isNull();                                        // (2) recv 0
                     long total = ByteBuffer.wrap(c.receiveDisconnect()).getLong();                       // (3)
@@ -161,7 +161,7 @@ class DisconnectTest {
             long expected = 0;
             List<Long> answers = new ArrayList<>();
             for (int i = 1; i <= clients; i++) {
-                Connection c = f.connect(ConnectOptions.defaults());
+                ParleyConnection c = f.connect(ConnectOptions.defaults());
                 c.sendDisconnect(ByteBuffer.allocate(8).putLong(i * 100L).array());                      // (1)
                 assertThat(Await.result(c.closeIndication())).isEqualTo(CloseIndication.GRACEFUL);       // (6)
                 assertThat(c.receive(Await.BOUND)).isNull();
@@ -172,6 +172,37 @@ class DisconnectTest {
                 assertThat(answers.getLast()).isEqualTo(expected);
             }
             Await.result(server);
+        }
+    }
+
+    /**
+     * D2 with the acknowledged end (protocol 4.8): the DISCONNECT_ACK for a peer that disconnected first
+     * waits for this side's answer to leave in the same write, but never for the application: one that
+     * does not answer at all still acknowledges, and one that answers sends the acknowledgement first.
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void d2_thePeersDisconnectIsAcknowledgedWhetherOrNotThisSideAnswers() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture(); RawPeer silent = RawPeer.connect(f.address());
+             RawPeer answered = RawPeer.connect(f.address())) {
+            silent.write(RawPeer.request(new byte[0]));
+            ParleyConnection quiet = f.track(f.listener.accept(r -> Decision.accept(), Await.BOUND));
+            assertThat(silent.nextNonPreamble()).isInstanceOf(io.parley.protocol.Frame.Accept.class);
+            silent.write(RawPeer.disconnect(utf8("7")));
+            assertThat(silent.nextFrame()).as("acknowledged though the application never answers")
+                    .isInstanceOf(io.parley.protocol.Frame.DisconnectAck.class);
+            assertThat(quiet.closeIndication().get()).isEqualTo(CloseIndication.GRACEFUL);
+
+            answered.write(RawPeer.request(new byte[0]));
+            ParleyConnection server = f.track(f.listener.accept(r -> Decision.accept(), Await.BOUND));
+            assertThat(answered.nextNonPreamble()).isInstanceOf(io.parley.protocol.Frame.Accept.class);
+            answered.write(RawPeer.disconnect(utf8("8")));
+            assertThat(server.receive(Await.BOUND)).isNull();
+            assertThat(server.receiveDisconnect()).isEqualTo(utf8("8"));
+            server.sendDisconnect(utf8("15"));
+            assertThat(answered.nextFrame()).isInstanceOf(io.parley.protocol.Frame.DisconnectAck.class);
+            assertThat(answered.nextFrame()).isInstanceOfSatisfying(io.parley.protocol.Frame.Disconnect.class,
+                    d -> assertThat(d.data()).isEqualTo(utf8("15")));
         }
     }
 }

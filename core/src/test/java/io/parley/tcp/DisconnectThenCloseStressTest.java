@@ -2,7 +2,7 @@ package io.parley.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.TimedOutException;
@@ -48,14 +48,14 @@ class DisconnectThenCloseStressTest {
     void sendDisconnectThenCloseAtOnceStillDeliversEverythingEveryTime() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder().backlog(64).build())) {
             AtomicInteger served = new AtomicInteger();
-            ConcurrentLinkedQueue<Connection> servers = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<ParleyConnection> servers = new ConcurrentLinkedQueue<>();
             List<CompletableFuture<Void>> acceptors = new ArrayList<>();
             for (int a = 0; a < ACCEPTORS; a++) {
                 acceptors.add(f.async(() -> {
                     while (served.get() < REPETITIONS) {
-                        Connection server;
+                        ParleyConnection server;
                         try {
-                            server = f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200));
+                            server = LoopbackFixture.accepted(f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200)));
                         } catch (TimedOutException e) {
                             continue;
                         }
@@ -77,7 +77,7 @@ class DisconnectThenCloseStressTest {
                 clients.add(f.async(() -> {
                     for (int i = client; i < REPETITIONS; i += CLIENTS) {
                         long seed = 31L * i + 7;
-                        Connection connection = connectWithSeed(f, seed);
+                        ParleyConnection connection = connectWithSeed(f, seed);
                         List<byte[]> parts = script(seed);
                         for (int m = 0; m < parts.size() - 1; m++) {
                             assertThat(connection.receive(Await.BOUND)).as("repetition %d message %d", i, m)
@@ -99,13 +99,13 @@ class DisconnectThenCloseStressTest {
                 Await.result(acceptor);
             }
             assertThat(servers).hasSize(REPETITIONS);
-            for (Connection server : servers) {
+            for (ParleyConnection server : servers) {
                 assertThat(Await.result(server.termination())).isEqualTo(CloseIndication.GRACEFUL);
             }
         }
     }
 
-    private static Connection connectWithSeed(LoopbackFixture f, long seed) throws Exception {
+    private static ParleyConnection connectWithSeed(LoopbackFixture f, long seed) throws Exception {
         return io.parley.Parley.tcp().connect(f.address(), ConnectOptions.builder()
                 .callerData(ByteBuffer.allocate(8).putLong(seed).array()).build());
     }

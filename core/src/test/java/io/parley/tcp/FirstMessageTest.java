@@ -1,8 +1,9 @@
 package io.parley.tcp;
 
-import io.parley.Condition;
+import io.parley.AcceptResult;
+import io.parley.AcceptCondition;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.ConnectionSettings;
 import io.parley.Decision;
@@ -10,8 +11,6 @@ import io.parley.Limits;
 import io.parley.ListenOptions;
 import io.parley.MessageTooLargeException;
 import io.parley.ReasonCode;
-import io.parley.RequestDeferredException;
-import io.parley.RequestRejectedException;
 import io.parley.WinsockError;
 import io.parley.protocol.WireFormat;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class FirstMessageTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void theFirstMessageIsTheCalleesFirstMessageAheadOfLaterSends() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            LoopbackFixture.Pair pair = f.pair(withFirst("hello", utf8("request-1")), Condition.acceptAll());
+            LoopbackFixture.Pair pair = f.pair(withFirst("hello", utf8("request-1")), AcceptCondition.acceptAll());
             pair.client().send(utf8("request-2"));
             assertThat(pair.server().receive(Await.BOUND)).isEqualTo(utf8("request-1"));
             assertThat(pair.server().receive(Await.BOUND)).isEqualTo(utf8("request-2"));
@@ -59,10 +58,10 @@ class FirstMessageTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void theCallerIsAnsweredEvenIfTheApplicationNeverAnswers() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> client = f.connectAsync(withFirst("quiet", utf8("question")));
-            Connection server = f.track(f.listener.accept(Condition.acceptAll(), Await.BOUND));
+            CompletableFuture<ParleyConnection> client = f.connectAsync(withFirst("quiet", utf8("question")));
+            ParleyConnection server = f.track(f.listener.accept(AcceptCondition.acceptAll(), Await.BOUND));
             assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("question"));
-            Connection connected = Await.result(client);
+            ParleyConnection connected = Await.result(client);
             connected.send(utf8("still there?"));
             assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("still there?"));
         }
@@ -72,7 +71,7 @@ class FirstMessageTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anEmptyFirstMessageIsAMessage() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            LoopbackFixture.Pair pair = f.pair(withFirst("", new byte[0]), Condition.acceptAll());
+            LoopbackFixture.Pair pair = f.pair(withFirst("", new byte[0]), AcceptCondition.acceptAll());
             assertThat(pair.server().receive(Await.BOUND)).isEmpty();
         }
     }
@@ -81,11 +80,11 @@ class FirstMessageTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aRefusalDiscardsTheFirstMessage() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> refused = f.connectAsync(withFirst("refuse-me", utf8("lost")));
-            assertThatThrownBy(() -> f.listener.accept(request -> Decision.reject("no"), Await.BOUND))
-                    .isInstanceOf(RequestRejectedException.class);
+            CompletableFuture<ParleyConnection> refused = f.connectAsync(withFirst("refuse-me", utf8("lost")));
+            assertThat(f.listener.accept(request -> Decision.reject("no"), Await.BOUND))
+                    .isInstanceOf(AcceptResult.Rejected.class);
             assertThat(Await.failure(refused)).isInstanceOf(ConnectionRefusedException.class);
-            LoopbackFixture.Pair next = f.pair(withFirst("next", utf8("kept")), Condition.acceptAll());
+            LoopbackFixture.Pair next = f.pair(withFirst("next", utf8("kept")), AcceptCondition.acceptAll());
             assertThat(next.server().receive(Await.BOUND)).isEqualTo(utf8("kept"));
         }
     }
@@ -95,10 +94,10 @@ class FirstMessageTest {
     void aDeferredRequestKeepsItsFirstMessageUntilAccepted() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             AtomicInteger presented = new AtomicInteger();
-            Condition deferOnce = request -> presented.getAndIncrement() == 0 ? Decision.defer() : Decision.accept();
-            CompletableFuture<Connection> client = f.connectAsync(withFirst("patient", utf8("held")));
-            assertThatThrownBy(() -> f.listener.accept(deferOnce, Await.BOUND)).isInstanceOf(RequestDeferredException.class);
-            Connection server = f.track(f.listener.accept(deferOnce, Await.BOUND));
+            AcceptCondition deferOnce = request -> presented.getAndIncrement() == 0 ? Decision.defer() : Decision.accept();
+            CompletableFuture<ParleyConnection> client = f.connectAsync(withFirst("patient", utf8("held")));
+            assertThat(f.listener.accept(deferOnce, Await.BOUND)).isInstanceOf(AcceptResult.Deferred.class);
+            ParleyConnection server = f.track(f.listener.accept(deferOnce, Await.BOUND));
             Await.result(client);
             assertThat(server.receive(Await.BOUND)).isEqualTo(utf8("held"));
         }
@@ -111,12 +110,12 @@ class FirstMessageTest {
         Limits small = Limits.DEFAULTS.withMaxCallerData(100);
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withLimits(small)).build())) {
-            CompletableFuture<Connection> over = f.connectAsync(withFirst("0123456789", new byte[87]));
+            CompletableFuture<ParleyConnection> over = f.connectAsync(withFirst("0123456789", new byte[87]));
             assertThat(Await.failure(over)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.DATA_TOO_LARGE);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE);
             });
-            LoopbackFixture.Pair fits = f.pair(withFirst("0123456789", new byte[86]), Condition.acceptAll());
+            LoopbackFixture.Pair fits = f.pair(withFirst("0123456789", new byte[86]), AcceptCondition.acceptAll());
             assertThat(fits.server().receive(Await.BOUND)).hasSize(86);
         }
     }
@@ -130,7 +129,7 @@ class FirstMessageTest {
             assertThatThrownBy(() -> f.connect(over)).isInstanceOfSatisfying(MessageTooLargeException.class,
                     e -> assertThat(e.winsockError()).isEqualTo(WinsockError.WSAEMSGSIZE));
             // Requests are queued in order: had the refused one been sent, it would be accepted first.
-            LoopbackFixture.Pair sentinel = f.pair(withFirst("sentinel", utf8("x")), Condition.acceptAll());
+            LoopbackFixture.Pair sentinel = f.pair(withFirst("sentinel", utf8("x")), AcceptCondition.acceptAll());
             assertThat(sentinel.server().callerData()).isEqualTo(utf8("sentinel"));
         }
     }

@@ -1,8 +1,9 @@
 package io.parley.tcp;
 
-import io.parley.Condition;
+import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Listener;
 import io.parley.Parley;
@@ -38,18 +39,18 @@ final class LoopbackFixture implements AutoCloseable {
     }
 
     /** The connected pair of one connect and its accept. */
-    record Pair(Connection client, Connection server) {
+    record Pair(ParleyConnection client, ParleyConnection server) {
     }
 
     InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    Connection connect(ConnectOptions options) throws IOException {
+    ParleyConnection connect(ConnectOptions options) throws IOException {
         return track(Parley.tcp().connect(address(), options));
     }
 
-    Connection connect() throws IOException {
+    ParleyConnection connect() throws IOException {
         return connect(ConnectOptions.defaults());
     }
 
@@ -67,26 +68,47 @@ final class LoopbackFixture implements AutoCloseable {
     }
 
     /** Connects on a virtual thread (the caller blocks until the listener decides). */
-    CompletableFuture<Connection> connectAsync(ConnectOptions options) {
+    CompletableFuture<ParleyConnection> connectAsync(ConnectOptions options) {
         return async(() -> connect(options));
     }
 
     /** Connects with {@code options} and accepts with {@code condition}. */
-    Pair pair(ConnectOptions options, Condition condition) throws Exception {
-        CompletableFuture<Connection> client = connectAsync(options);
-        Connection server = track(listener.accept(condition, Await.BOUND));
+    Pair pair(ConnectOptions options, AcceptCondition condition) throws Exception {
+        CompletableFuture<ParleyConnection> client = connectAsync(options);
+        ParleyConnection server = track(listener.accept(condition, Await.BOUND));
         return new Pair(Await.result(client), server);
     }
 
     /** A default connect, accepted unconditionally. */
     Pair pair() throws Exception {
-        return pair(ConnectOptions.defaults(), Condition.acceptAll());
+        return pair(ConnectOptions.defaults(), AcceptCondition.acceptAll());
     }
 
     /** Registers a resource made by the test so it is closed at the end. */
     <T extends AutoCloseable> T track(T resource) {
         resources.add(resource);
         return resource;
+    }
+
+    /**
+     * The connection of an accept's result, tracked to be closed at the end.
+     *
+     * @throws AssertionError if the request was not accepted
+     */
+    ParleyConnection track(AcceptResult result) {
+        return track(accepted(result));
+    }
+
+    /**
+     * The connection of an accept's result, not tracked (for tests that watch connections become unreachable).
+     *
+     * @throws AssertionError if the request was not accepted
+     */
+    static ParleyConnection accepted(AcceptResult result) {
+        if (!(result instanceof AcceptResult.Accepted accepted)) {
+            throw new AssertionError("expected the request to be accepted, but: " + result);
+        }
+        return accepted.connection();
     }
 
     /** Closes every tracked resource, newest first, and stops the helper threads; reports the first failure. */

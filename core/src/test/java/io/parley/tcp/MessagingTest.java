@@ -1,6 +1,6 @@
 package io.parley.tcp;
 
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.TimedOutException;
 import io.parley.WinsockError;
 import org.junit.jupiter.api.Test;
@@ -111,7 +111,7 @@ class MessagingTest {
         }
     }
 
-    private static Void sendNumbered(Connection connection, int count, int seed) throws Exception {
+    private static Void sendNumbered(ParleyConnection connection, int count, int seed) throws Exception {
         Random random = new Random(seed);
         for (int i = 0; i < count; i++) {
             int size = 4 + random.nextInt(8192);
@@ -120,7 +120,7 @@ class MessagingTest {
         return null;
     }
 
-    private static Void receiveNumbered(Connection connection, int count, int seed) throws Exception {
+    private static Void receiveNumbered(ParleyConnection connection, int count, int seed) throws Exception {
         Random random = new Random(seed);
         for (int i = 0; i < count; i++) {
             int size = 4 + random.nextInt(8192);

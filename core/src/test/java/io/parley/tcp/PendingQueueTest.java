@@ -1,9 +1,10 @@
 package io.parley.tcp;
 
 import io.parley.ClosedException;
-import io.parley.Condition;
+import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
 import io.parley.ListenOptions;
@@ -48,6 +49,17 @@ class PendingQueueTest {
         return seen.get();
     }
 
+    /** Accepts the next request and expects it to be one its caller gave up: the condition never sees it. */
+    private static void assertNextAbandoned(LoopbackFixture f, String callerData, WinsockError... expected)
+            throws Exception {
+        AcceptResult result = f.listener.accept(request -> {
+            throw new AssertionError("an abandoned request was presented to the condition");
+        }, Await.BOUND);
+        assertThat(result).isInstanceOfSatisfying(AcceptResult.Abandoned.class,
+                a -> assertThat(a.request().callerData()).isEqualTo(utf8(callerData)));
+        assertThat(result.winsockError()).as(result.toString()).isIn((Object[]) expected);
+    }
+
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a1_aRequestJoinsTheQueueOnlyOnceItArrivedWhole() throws Exception {
@@ -57,7 +69,7 @@ class PendingQueueTest {
             int half = request.length / 2;
             slow.write(Arrays.copyOfRange(request, 0, half));
 
-            CompletableFuture<Connection> fast = f.connectAsync(ConnectOptions.builder().callerData(utf8("fast")).build());
+            CompletableFuture<ParleyConnection> fast = f.connectAsync(ConnectOptions.builder().callerData(utf8("fast")).build());
             assertThat(acceptNext(f)).isEqualTo("fast");
             Await.result(fast);
             assertThat(f.listener.pendingCount()).isZero();
@@ -74,12 +86,12 @@ class PendingQueueTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a1_aRequestBeyondTheBacklogIsRefusedAtOnceWithQueueFull() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder().backlog(2).build())) {
-            CompletableFuture<Connection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
+            CompletableFuture<ParleyConnection> one = f.connectAsync(ConnectOptions.builder().callerData(utf8("1")).build());
             Await.until("the first request queued", () -> f.listener.pendingCount() == 1);
-            CompletableFuture<Connection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
+            CompletableFuture<ParleyConnection> two = f.connectAsync(ConnectOptions.builder().callerData(utf8("2")).build());
             Await.until("two requests queued", () -> f.listener.pendingCount() == 2);
 
-            CompletableFuture<Connection> three = f.connectAsync(ConnectOptions.builder().callerData(utf8("3")).build());
+            CompletableFuture<ParleyConnection> three = f.connectAsync(ConnectOptions.builder().callerData(utf8("3")).build());
             assertThat(Await.failure(three)).isInstanceOfSatisfying(ConnectionRefusedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.QUEUE_FULL);
                 assertThat(e.winsockError()).isEqualTo(WinsockError.WSAECONNREFUSED);
@@ -92,10 +104,10 @@ class PendingQueueTest {
         }
     }
 
-    @ParameterizedTest(name = "a6_aCallerThatEndsItsTransportWhilePendingLeavesTheQueue[{0}]")
+    @ParameterizedTest(name = "a6_aCallerThatEndsWhilePendingIsReportedInItsPlace[{0}]")
     @ValueSource(strings = {"fin", "reset", "withdraw"})
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_aCallerThatEndsWhilePendingLeavesTheQueue(String how) throws Exception {
+    void a6_aCallerThatEndsWhilePendingIsReportedInItsPlace(String how) throws Exception {
         try (LoopbackFixture f = new LoopbackFixture();
              RawPeer dead = RawPeer.connect(f.address())) {
             dead.write(RawPeer.request(utf8("dead")));
@@ -106,9 +118,11 @@ class PendingQueueTest {
                 default -> dead.write(io.parley.protocol.FrameEncoder.toBytes(
                         new Frame.Abort(ReasonCode.WITHDRAWN.code(), new byte[0])));
             }
-            Await.until("the dead request leaves the queue", () -> f.listener.pendingCount() == 0);
+            Await.until("the dead request stops waiting", () -> f.listener.pendingCount() == 0);
 
-            CompletableFuture<Connection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            Await.until("the live request queued", () -> f.listener.pendingCount() == 1);
+            assertNextAbandoned(f, "dead", how.equals("withdraw") ? WinsockError.WSAEACCES : WinsockError.WSAECONNRESET);
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
         }
@@ -116,13 +130,37 @@ class PendingQueueTest {
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_aCallerWhoseConnectTimesOutLeavesTheQueue() throws Exception {
+    void a6_abandonedRequestsTakeNoPlaceInTheBacklogAndOnlyTheNewestBacklogOfThemAreReported() throws Exception {
+        try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder().backlog(2).build())) {
+            for (String round : new String[] {"old", "new"}) {
+                try (RawPeer first = RawPeer.connect(f.address()); RawPeer second = RawPeer.connect(f.address())) {
+                    first.write(RawPeer.request(utf8(round + "-1")));
+                    Await.until("the first request queued", () -> f.listener.pendingCount() == 1);
+                    second.write(RawPeer.request(utf8(round + "-2")));
+                    Await.until("both requests queued", () -> f.listener.pendingCount() == 2);
+                    first.reset();
+                    second.reset();
+                    Await.until("both requests stop waiting", () -> f.listener.pendingCount() == 0);
+                }
+            }
+            assertNextAbandoned(f, "new-1", WinsockError.WSAECONNRESET);
+            assertNextAbandoned(f, "new-2", WinsockError.WSAECONNRESET);
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            assertThat(acceptNext(f)).isEqualTo("live");
+            Await.result(live);
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void a6_aCallerWhoseConnectTimesOutIsReportedAsWithdrawn() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> impatient = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> impatient = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("impatient")).connectTimeout(Duration.ofMillis(300)).build());
             assertThat(Await.failure(impatient)).isInstanceOf(TimedOutException.class);
-            Await.until("the withdrawn request leaves the queue", () -> f.listener.pendingCount() == 0);
-            CompletableFuture<Connection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            Await.until("the withdrawn request stops waiting", () -> f.listener.pendingCount() == 0);
+            assertNextAbandoned(f, "impatient", WinsockError.WSAEACCES);
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
         }
@@ -130,9 +168,9 @@ class PendingQueueTest {
 
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a6_aCallerThatGivesUpItsConnectByInterruptionLeavesTheQueue() throws Exception {
+    void a6_aCallerThatGivesUpItsConnectByInterruptionWithdrawsIt() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            CompletableFuture<Connection> quitter = new CompletableFuture<>();
+            CompletableFuture<ParleyConnection> quitter = new CompletableFuture<>();
             Thread connecting = Thread.ofVirtual().start(() -> {
                 try {
                     quitter.complete(f.connect(ConnectOptions.builder().callerData(utf8("quitter")).build()));
@@ -143,8 +181,11 @@ class PendingQueueTest {
             Await.until("queued", () -> f.listener.pendingCount() == 1);
             connecting.interrupt();
             assertThat(Await.failure(quitter)).isInstanceOf(InterruptedIOException.class);
-            Await.until("the abandoned request leaves the queue", () -> f.listener.pendingCount() == 0);
-            CompletableFuture<Connection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
+            Await.until("the abandoned request stops waiting", () -> f.listener.pendingCount() == 0);
+            // The connect withdraws its request (WSAEACCES) when the interrupt finds it waiting; when it finds
+            // it in a socket read, the JDK closes the socket first and the callee sees the caller terminate.
+            assertNextAbandoned(f, "quitter", WinsockError.WSAEACCES, WinsockError.WSAECONNRESET);
+            CompletableFuture<ParleyConnection> live = f.connectAsync(ConnectOptions.builder().callerData(utf8("live")).build());
             assertThat(acceptNext(f)).isEqualTo("live");
             Await.result(live);
         }
@@ -173,7 +214,7 @@ class PendingQueueTest {
             assertThat(abort).isNotNull();
             assertThat(abort.reason()).isEqualTo(ReasonCode.TIMED_OUT);
             assertThat(f.listener.pendingCount()).isZero();
-            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(100)))
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(100)))
                     .isInstanceOf(TimedOutException.class);
         }
     }
@@ -183,11 +224,11 @@ class PendingQueueTest {
     void aQueuedRequestIsNotSubjectToTheHandshakeTimeout() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture(ListenOptions.builder()
                 .handshakeTimeout(Duration.ofMillis(200)).build())) {
-            CompletableFuture<Connection> patient = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> patient = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("patient")).build());
             Await.until("queued", () -> f.listener.pendingCount() == 1);
             // Well past the handshake timeout, the whole request must still be there.
-            CompletableFuture<Connection> marker = f.connectAsync(ConnectOptions.builder()
+            CompletableFuture<ParleyConnection> marker = f.connectAsync(ConnectOptions.builder()
                     .callerData(utf8("marker")).connectTimeout(Duration.ofMillis(600)).build());
             assertThat(Await.failure(marker)).isInstanceOf(TimedOutException.class);
             assertThat(acceptNext(f)).isEqualTo("patient");
@@ -200,14 +241,14 @@ class PendingQueueTest {
     void closingTheListenerRefusesPendingRequestsWithShuttingDownAndKeepsConnections() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             LoopbackFixture.Pair established = f.pair();
-            CompletableFuture<Connection> pending = f.connectAsync(ConnectOptions.defaults());
+            CompletableFuture<ParleyConnection> pending = f.connectAsync(ConnectOptions.defaults());
             Await.until("queued", () -> f.listener.pendingCount() == 1);
             f.listener.close();
 
             assertThat(Await.failure(pending)).isInstanceOfSatisfying(ConnectionRefusedException.class, e ->
                     assertThat(e.reason()).isEqualTo(ReasonCode.SHUTTING_DOWN));
             assertThat(f.listener.pendingCount()).isZero();
-            assertThatThrownBy(() -> f.listener.accept(Condition.acceptAll(), Duration.ofMillis(100)))
+            assertThatThrownBy(() -> f.listener.accept(AcceptCondition.acceptAll(), Duration.ofMillis(100)))
                     .isInstanceOf(ClosedException.class);
             assertThatThrownBy(() -> f.connect()).isInstanceOf(NoListenerException.class);
 
@@ -233,7 +274,7 @@ class PendingQueueTest {
     void closingTheListenerReleasesABlockedAcceptWithClosedException() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            CompletableFuture<Connection> blocked = f.async(() -> {
+            CompletableFuture<ParleyConnection> blocked = f.async(() -> {
                 started.countDown();
                 return f.listener.accept();
             });

@@ -18,6 +18,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * One end of a TCP connection that speaks Parley by hand: bytes made with {@link FrameEncoder#toBytes} and
@@ -65,7 +66,7 @@ final class RawPeer implements AutoCloseable {
 
     /** A CONNECT with default receive limits, no QoS, no group and {@code callerData}. */
     static byte[] connectFrame(byte[] callerData) {
-        return FrameEncoder.toBytes(new Frame.Connect(4L << 20, 4096, 4096, 4096, 0, null, null, callerData));
+        return FrameEncoder.toBytes(new Frame.Connect(4L << 20, 4096, 4096, 4096, 0, Optional.empty(), Optional.empty(), callerData));
     }
 
     /** Preamble and CONNECT: a whole connection request. */
@@ -75,7 +76,7 @@ final class RawPeer implements AutoCloseable {
 
     /** Preamble and an ACCEPT with default limits and no data. */
     static byte[] acceptAnswer() {
-        return concat(preamble(), FrameEncoder.toBytes(new Frame.Accept(4L << 20, 4096, null, null, new byte[0])));
+        return concat(preamble(), FrameEncoder.toBytes(new Frame.Accept(4L << 20, 4096, Optional.empty(), Optional.empty(), new byte[0])));
     }
 
     /** One unfragmented DATA frame. */

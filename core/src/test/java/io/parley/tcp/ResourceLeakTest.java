@@ -2,7 +2,7 @@ package io.parley.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.Parley;
@@ -65,7 +65,7 @@ class ResourceLeakTest {
             List<String> parleyBefore = parleyThreads();
             long heapBefore = usedHeapAfterGc();
 
-            ConcurrentLinkedQueue<Connection> held = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<ParleyConnection> held = new ConcurrentLinkedQueue<>();
             long start = System.nanoTime();
             run(f, CYCLES, held);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -76,8 +76,8 @@ class ResourceLeakTest {
                     () -> openFileDescriptors() <= fdsBefore);
             Await.until("Parley threads back to " + parleyBefore, Duration.ofSeconds(20),
                     () -> parleyThreads().equals(parleyBefore));
-            List<WeakReference<Connection>> released = new ArrayList<>();
-            for (Connection connection; (connection = held.poll()) != null; ) {
+            List<WeakReference<ParleyConnection>> released = new ArrayList<>();
+            for (ParleyConnection connection; (connection = held.poll()) != null; ) {
                 released.add(new WeakReference<>(connection));
             }
             Await.until("every connection becomes unreachable", Duration.ofSeconds(20), () -> {
@@ -97,7 +97,7 @@ class ResourceLeakTest {
      * {@code cycles} connect, accept, close-both-ways cycles over {@link #WORKERS} virtual threads; both ends
      * of each are added to {@code held} if it is not null.
      */
-    private static void run(LoopbackFixture f, int cycles, ConcurrentLinkedQueue<Connection> held) throws Exception {
+    private static void run(LoopbackFixture f, int cycles, ConcurrentLinkedQueue<ParleyConnection> held) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
         ConcurrentLinkedQueue<CompletableFuture<Void>> serverEnds = new ConcurrentLinkedQueue<>();
@@ -105,9 +105,9 @@ class ResourceLeakTest {
         for (int a = 0; a < ACCEPTORS; a++) {
             acceptors.add(f.async(() -> {
                 while (served.get() < cycles) {
-                    Connection server;
+                    ParleyConnection server;
                     try {
-                        server = f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200));
+                        server = LoopbackFixture.accepted(f.listener.accept(r -> Decision.accept(), Duration.ofMillis(200)));
                     } catch (TimedOutException e) {
                         continue;
                     }
@@ -130,7 +130,7 @@ class ResourceLeakTest {
         for (int w = 0; w < WORKERS; w++) {
             workers.add(f.async(() -> {
                 for (int i = next.getAndIncrement(); i < cycles; i = next.getAndIncrement()) {
-                    Connection client = Parley.tcp().connect(f.address(), ConnectOptions.defaults());
+                    ParleyConnection client = Parley.tcp().connect(f.address(), ConnectOptions.defaults());
                     if (held != null) {
                         held.add(client);
                     }

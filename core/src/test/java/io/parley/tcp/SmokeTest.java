@@ -2,7 +2,7 @@ package io.parley.tcp;
 
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,8 +19,8 @@ class SmokeTest {
     void referenceExchange() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
             var client = f.connectAsync(ConnectOptions.builder().callerData("alice".getBytes(StandardCharsets.UTF_8)).build());
-            Connection server = f.track(f.listener.accept(r -> Decision.accept("hi".getBytes())));
-            Connection c = client.get(5, TimeUnit.SECONDS);
+            ParleyConnection server = f.track(f.listener.accept(r -> Decision.accept("hi".getBytes())));
+            ParleyConnection c = client.get(5, TimeUnit.SECONDS);
             assertThat(new String(c.calleeData())).isEqualTo("hi");
             assertThat(new String(server.callerData())).isEqualTo("alice");
             c.send("t1".getBytes());

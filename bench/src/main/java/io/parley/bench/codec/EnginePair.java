@@ -8,6 +8,7 @@ import io.parley.protocol.ProtocolEvent;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Two engines back to back, a caller and a callee, past the handshake (both OPEN), for the codec benchmarks.
@@ -21,10 +22,10 @@ record EnginePair(ProtocolEngine caller, ProtocolEngine callee) {
     static EnginePair open(EngineConfig config) {
         ProtocolEngine caller = ProtocolEngine.caller(config, Long.MAX_VALUE);
         ProtocolEngine callee = ProtocolEngine.callee(config, Long.MAX_VALUE);
-        caller.connect(null, null, Payloads.CALLER_DATA, List.of());
+        caller.connect(Optional.empty(), Optional.empty(), Payloads.CALLER_DATA, List.of());
         transfer(caller, callee);
         require(callee.pollEvent() instanceof ProtocolEvent.ConnectRequested, "no request");
-        callee.accept(Payloads.CALLEE_DATA, null, null);
+        callee.accept(Payloads.CALLEE_DATA, Optional.empty(), Optional.empty());
         transfer(callee, caller);
         require(caller.pollEvent() instanceof ProtocolEvent.Accepted, "not accepted");
         require(caller.state() == EngineState.OPEN && callee.state() == EngineState.OPEN, "engines not open");

@@ -1,7 +1,7 @@
 package io.parley.bench.parley;
 
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Parley;
 import io.parley.bench.harness.FailureLatch;
@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,7 +36,7 @@ public final class ParleyHandshake implements HandshakePeer {
         return server.address();
     }
 
-    private void hold(Connection c) throws Exception {
+    private void hold(ParleyConnection c) throws Exception {
         accepted.increment();
         while (c.receive() != null) {
             // an idle connection receives nothing until the client ends it
@@ -49,7 +50,7 @@ public final class ParleyHandshake implements HandshakePeer {
 
     @Override
     public AutoCloseable connect(InetSocketAddress address) throws Exception {
-        Connection c = Parley.tcp().connect(address, OPTIONS);
+        ParleyConnection c = Parley.tcp().connect(address, OPTIONS);
         Payloads.check("callee data", Payloads.CALLEE_DATA, c.calleeData());
         return c;
     }
@@ -57,7 +58,7 @@ public final class ParleyHandshake implements HandshakePeer {
     @Override
     public byte[] halfRequest() {
         ProtocolEngine engine = ProtocolEngine.caller(EngineConfig.DEFAULTS, Long.MAX_VALUE);
-        engine.connect(null, null, Payloads.CALLER_DATA, List.of());
+        engine.connect(Optional.empty(), Optional.empty(), Payloads.CALLER_DATA, List.of());
         ByteBuffer request = engine.takeOutput();
         byte[] bytes = new byte[request.remaining()];
         request.get(bytes);

@@ -1,7 +1,7 @@
 package io.parley.bench.parley;
 
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Parley;
 import io.parley.bench.harness.CountMismatchException;
@@ -36,7 +36,7 @@ public final class ParleyLifecycle implements Trial {
         server = new ParleyServer(ListenOptions.builder().backlog(1024).build(), this::serve, failures);
     }
 
-    private void serve(Connection c) throws Exception {
+    private void serve(ParleyConnection c) throws Exception {
         Payloads.check("request", Payloads.REQUEST, c.receive());
         c.send(Payloads.RESPONSE);
         Payloads.check("end of the client's messages", null, c.receive());
@@ -55,7 +55,7 @@ public final class ParleyLifecycle implements Trial {
         long deadline = start + duration.toNanos();
         List<Thread> clients = Threads.start("parley-lifecycle", CLIENTS, failures, index -> {
             while (System.nanoTime() - deadline < 0 && !failures.failed()) {
-                try (Connection c = Parley.tcp().connect(server.address(), OPTIONS)) {
+                try (ParleyConnection c = Parley.tcp().connect(server.address(), OPTIONS)) {
                     Payloads.check("callee data", Payloads.CALLEE_DATA, c.calleeData());
                     Payloads.check("response", Payloads.RESPONSE, c.receive());
                     c.sendDisconnect(Payloads.CLIENT_BYE);

@@ -1,7 +1,7 @@
 package io.parley.bench.parley;
 
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Parley;
 import io.parley.bench.harness.Allocation;
@@ -36,7 +36,7 @@ public final class ParleyOneWay implements Trial {
         server = new ParleyServer(ListenOptions.defaults(), this::serve, failures);
     }
 
-    private void serve(Connection c) throws Exception {
+    private void serve(ParleyConnection c) throws Exception {
         long received = 0;
         byte[] m;
         while ((m = c.receive()) != null) {
@@ -54,7 +54,7 @@ public final class ParleyOneWay implements Trial {
     public Figures run(Duration duration) throws Exception {
         failures.reset();
         finished.set(new CompletableFuture<>());
-        try (Connection c = Parley.tcp().connect(server.address(), OPTIONS)) {
+        try (ParleyConnection c = Parley.tcp().connect(server.address(), OPTIONS)) {
             OsCounters osBefore = OsCounters.now();
             long allocatedBefore = Allocation.totalBytes();
             long start = System.nanoTime();

@@ -1,7 +1,7 @@
 package io.parley.bench.parley;
 
 import io.parley.ConnectOptions;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
 import io.parley.Parley;
 import io.parley.bench.harness.Allocation;
@@ -27,7 +27,7 @@ public final class ParleyPingPong implements Trial {
         server = new ParleyServer(ListenOptions.defaults(), ParleyPingPong::echo, failures);
     }
 
-    private static void echo(Connection c) throws Exception {
+    private static void echo(ParleyConnection c) throws Exception {
         byte[] m;
         while ((m = c.receive()) != null) {
             c.send(m);
@@ -41,7 +41,7 @@ public final class ParleyPingPong implements Trial {
         Latencies latencies = new Latencies(1 << 20);
         long allocated;
         OsCounters osBefore;
-        try (Connection c = Parley.tcp().connect(server.address(), OPTIONS)) {
+        try (ParleyConnection c = Parley.tcp().connect(server.address(), OPTIONS)) {
             osBefore = OsCounters.now();
             long allocatedBefore = Allocation.totalBytes();
             long deadline = System.nanoTime() + duration.toNanos();

@@ -35,7 +35,7 @@ final class ConnectionCloser {
         this.writer = writer;
     }
 
-    /** As {@link io.parley.Connection#close()}. */
+    /** As {@link io.parley.ParleyConnection#close()}. */
     void close() throws IOException {
         Linger linger = state.settings.linger();
         state.lock();
@@ -75,7 +75,7 @@ final class ConnectionCloser {
         }
     }
 
-    /** As {@link io.parley.Connection#abort(String)}. */
+    /** As {@link io.parley.ParleyConnection#abort(String)}. */
     void abort(String reason) throws IOException {
         state.lock();
         try {

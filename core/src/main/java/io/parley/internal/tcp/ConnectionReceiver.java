@@ -30,7 +30,7 @@ final class ConnectionReceiver {
         this.writer = writer;
     }
 
-    /** As {@link io.parley.Connection#receive(Duration)}. */
+    /** As {@link io.parley.ParleyConnection#receive(Duration)}. */
     byte[] receive(Duration timeout) throws IOException {
         state.lock();
         try {
@@ -77,7 +77,7 @@ final class ConnectionReceiver {
         }
     }
 
-    /** As {@link io.parley.Connection#receiveDisconnect()}. */
+    /** As {@link io.parley.ParleyConnection#receiveDisconnect()}. */
     byte[] receiveDisconnect() throws IOException {
         state.lock();
         try {

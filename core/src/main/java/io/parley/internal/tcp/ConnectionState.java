@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,6 +46,8 @@ final class ConnectionState {
     final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
     private final CalleeEvents events;
     private final TcpConnection connection;
+    /** Has the connection watched while an answer is held (set once, by the connection). Lock held when run. */
+    Runnable answerHeld = () -> { };
     /** What runs once the lock is free (future completions, callbacks); made when first needed. */
     private List<Runnable> afterUnlock;
 
@@ -58,15 +61,16 @@ final class ConnectionState {
     boolean deferred;
     /**
      * When a callee's output was left queued so that it leaves in one write with what follows it (0 when
-     * nothing is held): its preamble while the request awaits the decision, and the ACCEPT of a request with
-     * early messages until the application's first answer ({@link TcpConnection#acceptRequest}). Whatever
+     * nothing is held): its preamble while the request awaits the decision, the ACCEPT of a request with
+     * early messages until the application's first answer ({@link TcpConnection#acceptRequest}), and the
+     * DISCONNECT_ACK of a peer that disconnected first until this side answers. Whatever
      * writes next takes it along; the watch sends it after its grace period at the latest.
      */
     long answerHeldSince;
     byte[] callerData = EMPTY;
     byte[] calleeData = EMPTY;
-    Qos qos;
-    Group group;
+    Optional<Qos> qos = Optional.empty();
+    Optional<Group> group = Optional.empty();
 
     /** The state of {@code connection}, which {@code events} are told about. */
     ConnectionState(Socket socket, ProtocolEngine engine, ConnectionSettings settings, CalleeEvents events,
@@ -120,6 +124,12 @@ final class ConnectionState {
                 case ProtocolEvent.MessageReceived m -> queueInbound(m.message());
                 case ProtocolEvent.PeerDisconnected d -> {
                     peerDisconnectData = d.data();
+                    if (!engine.isSendingDone()) {
+                        // The DISCONNECT_ACK waits for this side's answer, most often its own disconnect, to
+                        // leave in the same write; the watch sends it alone after its grace period.
+                        answerHeldSince = System.nanoTime();
+                        answerHeld.run();
+                    }
                     runAfterUnlock(() -> closeIndication.complete(CloseIndication.GRACEFUL));
                 }
                 case ProtocolEvent.Closed c -> ended(c.indication());

@@ -31,7 +31,7 @@ final class ConnectionWriter {
         this.state = state;
     }
 
-    /** As {@link io.parley.Connection#send(ByteBuffer)}. */
+    /** As {@link io.parley.ParleyConnection#send(ByteBuffer)}. */
     void send(ByteBuffer message) throws IOException {
         state.lock();
         try {
@@ -50,7 +50,7 @@ final class ConnectionWriter {
         flushFromCaller();
     }
 
-    /** As {@link io.parley.Connection#sendDisconnect(byte[])}. */
+    /** As {@link io.parley.ParleyConnection#sendDisconnect(byte[])}. */
     void sendDisconnect(byte[] data) throws IOException {
         state.lock();
         try {

@@ -1,13 +1,14 @@
 package io.parley.internal.tcp;
 
 import io.parley.CloseIndication;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectionSettings;
 import io.parley.Group;
 import io.parley.Qos;
 import io.parley.ReasonCode;
 import io.parley.internal.RequestSnapshot;
 import io.parley.protocol.EngineState;
+import io.parley.protocol.Frame;
 import io.parley.protocol.IllegalCommandException;
 import io.parley.protocol.ProtocolEngine;
 
@@ -22,7 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A Parley connection over one TCP socket, in either role: the {@link Connection} API and the handshake.
+ * A Parley connection over one TCP socket, in either role: the {@link ParleyConnection} API and the handshake.
  *
  * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens:
  * {@link ConnectionReader} reads the socket, by an application thread that receives or connects and finds
@@ -30,13 +31,16 @@ import java.util.concurrent.CompletableFuture;
  * encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
  * {@link ConnectionCloser} closes it.
  */
-final class TcpConnection implements Connection {
+final class TcpConnection implements ParleyConnection {
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final ConnectionReader reader;
     private final BackgroundReader background;
     private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
+    /** Read once, while connected: a closed socket reports the wildcard address. */
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
     private int deferrals;
 
     private TcpConnection(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
@@ -47,6 +51,9 @@ final class TcpConnection implements Connection {
         this.background = new BackgroundReader(state, reader, writer);
         this.receiver = new ConnectionReceiver(state, reader, background, writer);
         this.closer = new ConnectionCloser(state, reader, background, writer);
+        state.answerHeld = background::watch;
+        this.localAddress = socket.getLocalSocketAddress();
+        this.remoteAddress = socket.getRemoteSocketAddress();
     }
 
     /** A caller's connection on a connected socket; it reads from {@link #awaitAccept} on. */
@@ -79,7 +86,8 @@ final class TcpConnection implements Connection {
      * Sends the request (and the first message, if not null, in the same write) and waits for the decision;
      * true if accepted, else {@link #ending()} says why.
      */
-    boolean awaitAccept(Qos requestedQos, Group requestedGroup, byte[] data, byte[] firstMessage) throws IOException {
+    boolean awaitAccept(Optional<Qos> requestedQos, Optional<Group> requestedGroup, byte[] data, byte[] firstMessage)
+            throws IOException {
         state.lock();
         try {
             state.callerData = data;
@@ -111,11 +119,37 @@ final class TcpConnection implements Connection {
         }
     }
 
+    /**
+     * Withdraws a request that still waits for its answer (ABORT WITHDRAWN), as a connect that gives up
+     * does, so that the callee reports it as withdrawn [A6] rather than as a lost transport.
+     */
+    void withdraw(String why) {
+        state.lock();
+        try {
+            if (state.ending == null && !state.accepted) {
+                state.engine.abort(ReasonCode.WITHDRAWN, why);
+                state.dispatch();
+            }
+        } finally {
+            state.unlock();
+        }
+    }
+
     /** True if the callee deferred the request at least once. */
     boolean wasDeferred() {
         state.lock();
         try {
             return state.deferred;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** The reason data of the callee's refusal, empty unless it refused. */
+    byte[] refusalData() {
+        state.lock();
+        try {
+            return state.engine.refusalData();
         } finally {
             state.unlock();
         }
@@ -137,9 +171,9 @@ final class TcpConnection implements Connection {
     RequestSnapshot snapshot() {
         state.lock();
         try {
-            var request = state.engine.request();
-            return new RequestSnapshot(state.socket.getRemoteSocketAddress(), state.socket.getLocalSocketAddress(),
-                    request.callerData(), request.qos(), request.group(), deferrals, request.maxCalleeData());
+            Frame.Connect request = state.engine.request().orElseThrow();
+            return new RequestSnapshot(remoteAddress, localAddress, request.callerData(), request.qos(),
+                    request.group(), deferrals, request.maxCalleeData());
         } finally {
             state.unlock();
         }
@@ -160,14 +194,14 @@ final class TcpConnection implements Connection {
      *
      * @throws IllegalCommandException callee data over the caller's limit, or QoS above the request
      */
-    boolean acceptRequest(byte[] data, Qos grantedQos, Group joined) throws IOException {
+    boolean acceptRequest(byte[] data, Optional<Qos> grantedQos, Optional<Group> joined) throws IOException {
         state.lock();
         try {
             if (state.engine.state() != EngineState.REQUESTED) {
                 return false;
             }
             state.engine.accept(data, grantedQos, joined);
-            state.callerData = state.engine.request().callerData();
+            state.callerData = state.engine.request().orElseThrow().callerData();
             state.engine.forgetRequest(); // an open connection keeps only what it reports
             state.calleeData = data;
             state.qos = grantedQos;
@@ -188,32 +222,43 @@ final class TcpConnection implements Connection {
         return true;
     }
 
-    /** Rejects the pending request and lets the transport go once the answer is delivered. */
-    void rejectRequest(ReasonCode reason, byte[] reasonData) {
+    /**
+     * Rejects the pending request and lets the transport go once the answer is delivered; false if the
+     * request had died meanwhile.
+     *
+     * @throws IllegalCommandException WSAEMSGSIZE for reason data over the caller's limit: nothing was sent
+     *                                 and the request still waits for a decision
+     */
+    boolean rejectRequest(ReasonCode reason, byte[] reasonData) {
+        boolean rejected = false;
         state.lock();
         try {
             if (state.engine.state() == EngineState.REQUESTED) {
                 state.engine.reject(reason, reasonData);
                 state.dispatch();
+                rejected = true;
             }
         } finally {
             state.unlock();
         }
         discard();
+        return rejected;
     }
 
-    /** Defers the pending request (PENDING is sent at most once a second). */
-    void deferRequest() {
+    /** Defers the pending request (PENDING is sent at most once a second); false if it had died meanwhile. */
+    boolean deferRequest() {
         state.lock();
         try {
-            if (state.engine.state() == EngineState.REQUESTED) {
-                state.engine.defer(System.nanoTime());
-                deferrals++;
+            if (state.engine.state() != EngineState.REQUESTED) {
+                return false;
             }
+            state.engine.defer(System.nanoTime());
+            deferrals++;
         } finally {
             state.unlock();
         }
         writer.flushFromCaller();
+        return true;
     }
 
     /** Closes a connection that was never handed to the application. */
@@ -221,7 +266,7 @@ final class TcpConnection implements Connection {
         closer.discard();
     }
 
-    // ------------------------------------------------------------------ Connection
+    // ------------------------------------------------------------------ ParleyConnection
 
     @Override
     public byte[] callerData() {
@@ -235,22 +280,22 @@ final class TcpConnection implements Connection {
 
     @Override
     public Optional<Qos> qos() {
-        return Optional.ofNullable(state.qos);
+        return state.qos;
     }
 
     @Override
     public Optional<Group> group() {
-        return Optional.ofNullable(state.group);
+        return state.group;
     }
 
     @Override
     public SocketAddress localAddress() {
-        return state.socket.getLocalSocketAddress();
+        return localAddress;
     }
 
     @Override
     public SocketAddress remoteAddress() {
-        return state.socket.getRemoteSocketAddress();
+        return remoteAddress;
     }
 
     @Override
@@ -300,7 +345,7 @@ final class TcpConnection implements Connection {
 
     @Override
     public String toString() {
-        return "TcpConnection[" + state.socket.getLocalSocketAddress() + " <-> " + state.socket.getRemoteSocketAddress()
+        return "TcpConnection[" + localAddress + " <-> " + remoteAddress
                 + ", " + state.engine.state() + "]";
     }
 }

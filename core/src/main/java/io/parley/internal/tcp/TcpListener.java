@@ -1,18 +1,17 @@
 package io.parley.internal.tcp;
 
+import io.parley.AcceptCondition;
+import io.parley.AcceptResult;
 import io.parley.ClosedException;
-import io.parley.Condition;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.Listener;
 import io.parley.ListenOptions;
-import io.parley.MessageTooLargeException;
 import io.parley.ReasonCode;
-import io.parley.RequestDeferredException;
-import io.parley.RequestRejectedException;
 import io.parley.TimedOutException;
 import io.parley.WinsockError;
 import io.parley.internal.EngineConfigs;
+import io.parley.internal.RequestSnapshot;
 import io.parley.protocol.EngineConfig;
 import io.parley.protocol.IllegalCommandException;
 import io.parley.protocol.ProtocolEngine;
@@ -42,6 +41,8 @@ final class TcpListener implements Listener, CalleeEvents {
     private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
     private static final int MAX_ACCEPT_FAILURES = 50;
     private static final Duration ACCEPT_RETRY_PAUSE = Duration.ofMillis(100);
+    private static final Decision.Reject CONDITION_FAILED = Decision.reject(ReasonCode.CONDITION_FAILED,
+            "the callee's condition failed".getBytes(StandardCharsets.UTF_8));
 
     private final ServerSocket server;
     private final ListenOptions options;
@@ -67,66 +68,115 @@ final class TcpListener implements Listener, CalleeEvents {
     }
 
     @Override
-    public Connection accept() throws IOException {
-        return accept(Condition.acceptAll());
+    public ParleyConnection accept() throws IOException {
+        while (true) {
+            if (accept(AcceptCondition.acceptAll(), Duration.ZERO) instanceof AcceptResult.Accepted accepted) {
+                return accepted.connection();
+            }
+        }
     }
 
     @Override
-    public Connection accept(Condition condition) throws IOException {
+    public AcceptResult accept(AcceptCondition condition) throws IOException {
         return accept(condition, Duration.ZERO);
     }
 
     @Override
-    public Connection accept(Condition condition, Duration timeout) throws IOException {
+    public AcceptResult accept(AcceptCondition condition, Duration timeout) throws IOException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        while (true) {
-            TcpConnection request = take(deadline, timeout);
-            Decision decision;
-            try {
-                decision = condition.decide(request.snapshot());
-                if (decision == null) {
-                    throw new NullPointerException("the condition returned no decision");
-                }
-            } catch (Throwable e) {
-                // Whatever went wrong, the request is decided (rejected) so its caller is not left waiting.
-                LOG.log(System.Logger.Level.WARNING, "condition failed; request from "
-                        + request.remoteAddress() + " rejected", e);
-                reject(request, ReasonCode.CONDITION_FAILED, "the callee's condition failed");
-                if (e instanceof VirtualMachineError fatal) {
-                    throw fatal;
-                }
-                throw new RequestRejectedException(ReasonCode.CONDITION_FAILED, "the condition failed: " + e, e);
-            }
-            switch (decision) {
-                case Decision.Accept a -> {
-                    if (accepted(request, a)) {
-                        return request;
-                    }
-                }
-                case Decision.Reject r -> {
-                    reject(request, r.reason(), r.reasonText());
-                    throw new RequestRejectedException(r.reason(), "rejected by the condition"
-                            + (r.reasonText().isEmpty() ? "" : ": " + r.reasonText()), null);
-                }
-                case Decision.Defer d -> {
-                    request.deferRequest();
-                    requeueFirst(request);
-                    throw new RequestDeferredException("the condition deferred the request from "
-                            + request.remoteAddress() + "; it stays first in the queue");
-                }
-            }
+        TcpConnection request = take(deadline, timeout);
+        RequestSnapshot snapshot = request.snapshot();
+        if (!request.isRequestAlive()) {
+            return abandoned(request, snapshot);
         }
+        Decision decision = decide(condition, snapshot, request);
+        return switch (decision) {
+            case Decision.Accept accept -> carryOut(request, snapshot, accept);
+            case Decision.Reject reject -> carryOut(request, snapshot, reject);
+            case Decision.Defer defer -> {
+                if (!request.deferRequest()) {
+                    yield abandoned(request, snapshot);
+                }
+                requeueFirst(request);
+                yield new AcceptResult.Deferred(snapshot);
+            }
+        };
+    }
+
+    /** The condition's decision; a condition that fails or answers null rejects with CONDITION_FAILED. */
+    private static Decision decide(AcceptCondition condition, RequestSnapshot snapshot, TcpConnection request) {
+        try {
+            Decision decision = condition.decide(snapshot);
+            if (decision != null) {
+                return decision;
+            }
+            LOG.log(System.Logger.Level.WARNING, "the condition returned no decision; request from {0} rejected",
+                    request.remoteAddress());
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "condition failed; request from "
+                    + request.remoteAddress() + " rejected", e);
+        }
+        return CONDITION_FAILED;
+    }
+
+    private AcceptResult carryOut(TcpConnection request, RequestSnapshot snapshot, Decision.Accept accept)
+            throws IOException {
+        unclaimed.remove(request);
+        try {
+            if (request.acceptRequest(accept.calleeData(), accept.grantedQos(), accept.group())) {
+                return new AcceptResult.Accepted(snapshot, request);
+            }
+        } catch (IllegalCommandException e) {
+            unclaimed.add(request);
+            if (e.winsockError() == WinsockError.WSAEMSGSIZE) {
+                return tooLarge(request, snapshot, accept);
+            }
+            LOG.log(System.Logger.Level.WARNING, "the condition''s accept of the request from {0} was invalid ({1}):"
+                    + " {2}; rejected", request.remoteAddress(), e.winsockError(), e.getMessage());
+            return carryOut(request, snapshot, CONDITION_FAILED);
+        }
+        request.discard();
+        return abandoned(request, snapshot);
+    }
+
+    private AcceptResult carryOut(TcpConnection request, RequestSnapshot snapshot, Decision.Reject reject) {
+        try {
+            if (!reject(request, reject.reason(), reject.reasonData())) {
+                return abandoned(request, snapshot);
+            }
+        } catch (IllegalCommandException e) {
+            return tooLarge(request, snapshot, reject);
+        }
+        return new AcceptResult.Rejected(snapshot, reject);
+    }
+
+    /** Refuses a request whose answer exceeds the caller's limits: nothing of the answer is sent. */
+    private AcceptResult tooLarge(TcpConnection request, RequestSnapshot snapshot, Decision answer) {
+        if (!reject(request, ReasonCode.DATA_TOO_LARGE, new byte[0])) {
+            return abandoned(request, snapshot);
+        }
+        return new AcceptResult.AnswerTooLarge(snapshot, answer);
+    }
+
+    private static AcceptResult abandoned(TcpConnection request, RequestSnapshot snapshot) {
+        return new AcceptResult.Abandoned(snapshot, request.ending());
     }
 
     @Override
     public int pendingCount() {
         lock.lock();
         try {
-            pending.removeIf(c -> !c.isRequestAlive());
-            return pending.size();
+            return waiting();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Queued requests whose callers still wait. Lock held. */
+    private int waiting() {
+        return (int) pending.stream().filter(TcpConnection::isRequestAlive).count();
     }
 
     @Override
@@ -234,7 +284,7 @@ final class TcpListener implements Listener, CalleeEvents {
             if (closed) {
                 reason = ReasonCode.SHUTTING_DOWN;
                 refusal = "the listener is closing";
-            } else if (pending.size() >= options.backlog()) {
+            } else if (waiting() >= options.backlog()) {
                 reason = ReasonCode.QUEUE_FULL;
                 refusal = "the queue of pending requests is full (" + options.backlog() + ")";
             } else {
@@ -250,19 +300,33 @@ final class TcpListener implements Listener, CalleeEvents {
         }
     }
 
-    /** Releases a connection that ended before it reached the application. */
+    /**
+     * Releases a connection that ended before it reached the application. A queued request keeps its place,
+     * so that the accept reaching it reports it [A6]; of those, only the newest {@code backlog} are kept.
+     */
     @Override
     public void ended(TcpConnection connection) {
         if (unclaimed.remove(connection)) {
             lock.lock();
             try {
-                pending.remove(connection);
+                forgetOldestAbandoned();
             } finally {
                 lock.unlock();
             }
             LOG.log(System.Logger.Level.DEBUG, "connection {0} ended before it was accepted: {1}",
                     connection, connection.ending());
             connection.discard();
+        }
+    }
+
+    /** Bounds the abandoned requests kept for their report, dropping the oldest. Lock held. */
+    private void forgetOldestAbandoned() {
+        long abandoned = pending.stream().filter(c -> !c.isRequestAlive()).count();
+        for (var it = pending.iterator(); abandoned > options.backlog() && it.hasNext(); ) {
+            if (!it.next().isRequestAlive()) {
+                it.remove();
+                abandoned--;
+            }
         }
     }
 
@@ -275,10 +339,7 @@ final class TcpListener implements Listener, CalleeEvents {
                 }
                 TcpConnection head = pending.pollFirst();
                 if (head != null) {
-                    if (head.isRequestAlive()) {
-                        return head;
-                    }
-                    continue;
+                    return head;
                 }
                 if (deadline == Long.MAX_VALUE) {
                     arrived.await();
@@ -296,29 +357,6 @@ final class TcpListener implements Listener, CalleeEvents {
         } finally {
             lock.unlock();
         }
-    }
-
-    private boolean accepted(TcpConnection request, Decision.Accept decision) throws IOException {
-        unclaimed.remove(request);
-        boolean ok;
-        try {
-            ok = request.acceptRequest(decision.calleeData(), decision.grantedQos(), decision.group());
-        } catch (IllegalCommandException e) {
-            unclaimed.add(request);
-            if (e.winsockError() == WinsockError.WSAEMSGSIZE) {
-                // Callee data over the caller's limit: never sent, never truncated; the caller learns why.
-                reject(request, ReasonCode.DATA_TOO_LARGE, e.getMessage());
-                throw new MessageTooLargeException(e.getMessage()
-                        + "; nothing of it was sent and the request was refused (DATA_TOO_LARGE)");
-            }
-            reject(request, ReasonCode.CONDITION_FAILED, "the callee's answer was invalid");
-            throw new RequestRejectedException(ReasonCode.CONDITION_FAILED,
-                    "the condition's accept was invalid (" + e.winsockError() + "): " + e.getMessage(), e);
-        }
-        if (!ok) {
-            request.discard();
-        }
-        return ok;
     }
 
     private void requeueFirst(TcpConnection request) {
@@ -339,8 +377,18 @@ final class TcpListener implements Listener, CalleeEvents {
     }
 
     private void reject(TcpConnection request, ReasonCode reason, String text) {
+        reject(request, reason, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Rejects the request; false if it had died meanwhile.
+     *
+     * @throws IllegalCommandException WSAEMSGSIZE: reason data over the caller's limit (the request stays)
+     */
+    private boolean reject(TcpConnection request, ReasonCode reason, byte[] reasonData) {
+        boolean rejected = request.rejectRequest(reason, reasonData);
         unclaimed.remove(request);
-        request.rejectRequest(reason, text.getBytes(StandardCharsets.UTF_8));
+        return rejected;
     }
 
     private static void closeQuietly(Socket socket) {

@@ -2,7 +2,7 @@ package io.parley.internal.tcp;
 
 import io.parley.AddressFamilyNotSupportedException;
 import io.parley.AddressNotAvailableException;
-import io.parley.Connection;
+import io.parley.ParleyConnection;
 import io.parley.ConnectOptions;
 import io.parley.Listener;
 import io.parley.ListenOptions;
@@ -53,7 +53,7 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
-    public Connection connect(SocketAddress address, ConnectOptions options) throws IOException {
+    public ParleyConnection connect(SocketAddress address, ConnectOptions options) throws IOException {
         byte[] callerData = options.callerData();
         byte[] firstMessage = options.firstMessage().orElse(null);
         // The callee's limit cannot be known here (it refuses a request over it); the protocol's maximum can.
@@ -86,11 +86,13 @@ public final class TcpTransport implements Transport {
             accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);
         } finally {
             if (!accepted) {
+                connection.withdraw("the connect was given up");
                 connection.discard();
             }
         }
         if (!accepted) {
-            throw Failures.ofConnect(connection.ending(), connection.wasDeferred(), options.connectTimeout().toMillis());
+            throw Failures.ofConnect(connection.ending(), connection.refusalData(), connection.wasDeferred(),
+                    options.connectTimeout().toMillis());
         }
         return connection;
     }

@@ -12,24 +12,48 @@ import java.util.concurrent.CompletableFuture;
  * for each direction, and a close indication that says how it ended. Blocking calls suit virtual threads.
  * One thread may send while another receives; sends from several threads are serialised whole.
  */
-public interface Connection extends AutoCloseable {
+public interface ParleyConnection extends AutoCloseable {
 
-    /** The caller data this connection was requested with (a copy). */
+    /**
+     * The caller data this connection was requested with (a copy).
+     *
+     * @return the caller data this connection was requested with (a copy)
+     */
     byte[] callerData();
 
-    /** The callee data the callee answered with (a copy). */
+    /**
+     * The callee data the callee answered with (a copy).
+     *
+     * @return the callee data the callee answered with (a copy)
+     */
     byte[] calleeData();
 
-    /** The QoS granted at accept, empty if none was negotiated. */
+    /**
+     * The QoS granted at accept, empty if none was negotiated.
+     *
+     * @return the QoS granted at accept, empty if none was negotiated
+     */
     Optional<Qos> qos();
 
-    /** The group the connection joined, empty if none. */
+    /**
+     * The group the connection joined, empty if none.
+     *
+     * @return the group the connection joined, empty if none
+     */
     Optional<Group> group();
 
-    /** This side's address. */
+    /**
+     * This side's address.
+     *
+     * @return this side's address
+     */
     SocketAddress localAddress();
 
-    /** The peer's address. */
+    /**
+     * The peer's address.
+     *
+     * @return the peer's address
+     */
     SocketAddress remoteAddress();
 
     /**
@@ -37,6 +61,7 @@ public interface Connection extends AutoCloseable {
      * up to the send timeout. Small sends made while an earlier write is in progress are coalesced into
      * one system call.
      *
+     * @param message the message: the bytes between its position and limit, which are consumed
      * @throws MessageTooLargeException over the peer's message limit; nothing was sent
      * @throws ShutdownException        after {@link #sendDisconnect}, or when the peer closed
      * @throws TimedOutException        no buffer space within the send timeout; nothing was sent
@@ -45,7 +70,12 @@ public interface Connection extends AutoCloseable {
      */
     void send(ByteBuffer message) throws IOException;
 
-    /** Sends one message; see {@link #send(ByteBuffer)}. */
+    /**
+     * Sends one message; see {@link #send(ByteBuffer)}.
+     *
+     * @param message the message
+     * @throws IOException as {@link #send(ByteBuffer)}
+     */
     default void send(byte[] message) throws IOException {
         send(ByteBuffer.wrap(message));
     }
@@ -57,19 +87,28 @@ public interface Connection extends AutoCloseable {
      * interrupting it while it reads closes the connection (aborted) and this throws
      * {@link java.io.InterruptedIOException}.
      *
+     * @return the message, or null once the peer's disconnect arrived
      * @throws ConnectionEndedException the connection was reset or aborted before the peer's disconnect
      * @throws ShutdownException        after {@link #receiveDisconnect()}
      * @throws ClosedException          after {@link #close()}
      */
     byte[] receive() throws IOException;
 
-    /** As {@link #receive()}, failing with {@link TimedOutException} if nothing arrives in time. */
+    /**
+     * As {@link #receive()}, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero waits without bound
+     * @return the message, or null once the peer's disconnect arrived
+     * @throws TimedOutException nothing arrived in time; nothing was lost
+     * @throws IOException       as {@link #receive()}
+     */
     byte[] receive(Duration timeout) throws IOException;
 
     /**
      * Ends this side's sending with disconnect data (WSASendDisconnect). Never blocks; the data is
      * delivered after every message sent before. Receiving goes on.
      *
+     * @param data the disconnect data (copied), possibly empty
      * @throws MessageTooLargeException over the peer's disconnect-data limit; nothing was sent
      * @throws ShutdownException        if this side's sending already ended
      */
@@ -80,6 +119,7 @@ public interface Connection extends AutoCloseable {
      * before it was received; receiving then ends. Never blocks and never discards anything: called earlier,
      * it fails with {@link WouldBlockException} and changes nothing.
      *
+     * @return a copy of the peer's disconnect data, possibly empty
      * @throws WouldBlockException      the peer's disconnect has not arrived, or messages are still unread
      * @throws ConnectionEndedException the connection was reset or aborted instead
      */
@@ -89,6 +129,8 @@ public interface Connection extends AutoCloseable {
      * The close indication (FD_CLOSE), completed once when the peer's sending ended: {@code GRACEFUL} when
      * its disconnect arrived (after every message before it), or {@code RESET} / {@code ABORTED} when the
      * connection broke. Completes without anybody receiving.
+     *
+     * @return the future of the close indication; never completed exceptionally
      */
     CompletableFuture<CloseIndication> closeIndication();
 
@@ -99,6 +141,8 @@ public interface Connection extends AutoCloseable {
      * ended (or the linger bound passed) before the acknowledgement: the peer may or may not have this side's
      * disconnect data; otherwise as the connection broke. Completes after {@link #close()} too: the
      * acknowledgement is awaited in the background.
+     *
+     * @return the future of the connection's end; never completed exceptionally
      */
     CompletableFuture<CloseIndication> termination();
 
@@ -115,6 +159,7 @@ public interface Connection extends AutoCloseable {
      * Ends both directions at once with a reason the peer sees (ABORT, APPLICATION_ABORT): queued data is
      * discarded and the peer gets {@link ConnectionResetException}. Does nothing once the connection ended.
      *
+     * @param reason the text the peer gets as the ABORT's reason data (clipped to 1024 bytes of UTF-8)
      * @throws ClosedException after {@link #close()}: a close that started a graceful end is not turned into
      *                         a reset
      */
