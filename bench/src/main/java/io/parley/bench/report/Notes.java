@@ -28,6 +28,9 @@ final class Notes {
             - **rw calls/…, switches/…**: read and write system calls (`syscr` + `syscw` of /proc/self/io: read(2), write(2) and their vector forms; Netty's sendmsg and recvfrom are not counted) and
               context switches of all the JVM's threads (/proc/self/task/*/status) during the run, per message,
               round trip or lifecycle, both sides together: what write coalescing and thread hand-offs change.
+            - **cpu us/…**: CPU time of the whole JVM (user and system, every thread, both sides) during the run,
+              per message, round trip or lifecycle: the cost behind the throughput, and less moved than
+              throughput when other work shares the machine.
             - **idle**: the server runs alone in a child JVM with a fixed, pre-touched 1 GiB heap; *heap B/conn* is
               the live heap after full collections, *native B/conn* the growth of resident anonymous memory (`RssAnon`:
               the heap being pre-touched, that is memory outside the heap; file-backed pages such as the JDK's
