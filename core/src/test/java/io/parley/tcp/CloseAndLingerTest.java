@@ -189,6 +189,51 @@ class CloseAndLingerTest {
         }
     }
 
+    /**
+     * The side whose DISCONNECT goes last waits, after its close returned, only for the acknowledgement; a
+     * peer that never sends one (a raw callee that disconnected first, keeping its transport open) ends it
+     * unconfirmed when the drain timeout passes, never graceful, and the transport is reset (L4).
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void l4_aPeerThatNeverAcknowledgesEndsUnconfirmedWhenTheDrainTimeoutPasses() throws Exception {
+        ConnectOptions drain = ConnectOptions.builder()
+                .settings(ConnectionSettings.DEFAULTS.withDrainTimeout(Duration.ofMillis(300))).build();
+        try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
+            CompletableFuture<ParleyConnection> connecting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK,
+                            server.getLocalPort()), drain);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            try (RawPeer callee = RawPeer.accept(server)) {
+                assertThat(callee.nextFrame()).isInstanceOf(Frame.Preamble.class);
+                assertThat(callee.nextFrame()).isInstanceOf(Frame.Connect.class);
+                callee.write(RawPeer.concat(RawPeer.acceptAnswer(), RawPeer.disconnect(utf8("callee first"))));
+                ParleyConnection client = Await.result(connecting);
+                assertThat(client.receive()).as("the callee's messages ended").isNull();
+                assertThat(client.receiveDisconnect()).isEqualTo(utf8("callee first"));
+
+                client.sendDisconnect(utf8("caller last"));
+                long start = System.nanoTime();
+                client.close();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
+                assertThat(callee.nextFrame()).isInstanceOf(Frame.DisconnectAck.class);
+                assertThat(callee.nextFrame()).isInstanceOfSatisfying(Frame.Disconnect.class,
+                        d -> assertThat(d.data()).isEqualTo(utf8("caller last")));
+
+                CloseIndication ending = Await.result(client.termination());
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+                assertThat(ending.kind()).isEqualTo(CloseIndication.Kind.UNCONFIRMED);
+                assertThat(ending.isGraceful()).isFalse();
+                assertThat(ending.reason()).isEqualTo(ReasonCode.TIMED_OUT);
+                assertThat(callee.awaitEnd()).as("the caller gave up with a reset").isEqualTo(RawPeer.End.RESET);
+            }
+        }
+    }
+
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void l2_abortiveCloseIsSeenByThePeerAsAResetWithoutReading() throws Exception {

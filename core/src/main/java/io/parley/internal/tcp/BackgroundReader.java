@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * any connection's once it was left unread for {@link #UNREAD_GRACE_NANOS}. The background reader hands
  * reading over to the application as soon as a thread waits in receive().
  *
- * <p>A connection left unread, or with a handshake deadline, is looked at by {@link #WATCH}: it gets its
+ * <p>A connection left unread, or with a handshake deadline, is looked at by {@link ConnectionWatch#SHARED}: it gets its
  * background reader there, and a handshake whose deadline passed ends there, which wakes its blocked reader
  * by shutting the input down.
  */
@@ -27,7 +27,6 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     private static final long LONGEST_READ_SLICE_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** How long an open connection may stay unread before it gets a background reader. */
     private static final long UNREAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final ConnectionWatch WATCH = new ConnectionWatch();
 
     private final ConnectionState state;
     private final ConnectionReader reader;
@@ -39,7 +38,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     private int receiversWaiting;
     /** When the permit was last left free with nobody reading (from the start: a connect's first write counts). */
     private long unreadSince = System.nanoTime();
-    /** Registered with {@link #WATCH}. */
+    /** Registered with {@link ConnectionWatch#SHARED}. */
     private boolean watched;
     /** How long the watch-started background reader's next read may block. */
     private long readSliceNanos = FIRST_READ_SLICE_NANOS;
@@ -53,7 +52,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
 
     /**
      * Starts a callee's first reader, which reads until the request is complete and then stops, and has
-     * {@link #WATCH} look after the connection from then on.
+     * {@link ConnectionWatch#SHARED} look after the connection from then on.
      */
     void startRequestReader() {
         state.lock();
@@ -138,7 +137,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
 
     /**
      * Called with the lock held by a thread that stops reading: if the connection is open and nobody else
-     * reads, {@link #WATCH} gives it a background reader unless somebody reads again soon.
+     * reads, {@link ConnectionWatch#SHARED} gives it a background reader unless somebody reads again soon.
      */
     void leaveUnread() {
         if (isUnread()) {
@@ -152,11 +151,11 @@ final class BackgroundReader implements ConnectionWatch.Watched {
                 && !reader.isInputDone();
     }
 
-    /** Hands this connection to {@link #WATCH} unless it is watched already. Lock held. */
+    /** Hands this connection to {@link ConnectionWatch#SHARED} unless it is watched already. Lock held. */
     void watch() {
         if (!watched) {
             watched = true;
-            WATCH.watch(this);
+            ConnectionWatch.SHARED.watch(this);
         }
     }
 

@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a {@link TcpConnection} as its linger setting says: gracefully (deliver what is queued, await the
- * peer's acknowledgement and end, half-close once everything is sent, close), on a closer thread or in the
- * closing thread, or by a reset.
+ * peer's acknowledgement and end, close), on a closer thread or in the closing thread, or by a reset.
  */
 final class ConnectionCloser {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
@@ -23,7 +22,7 @@ final class ConnectionCloser {
     private final ConnectionReader reader;
     /** Tells whether another thread reads meanwhile. */
     private final BackgroundReader background;
-    /** Delivers what is queued before the transport half-closes. */
+    /** Delivers what is queued before the transport closes. */
     private final ConnectionWriter writer;
 
     /** The closer of the connection whose state, reading and writer these are. */
@@ -117,30 +116,19 @@ final class ConnectionCloser {
     }
 
     /**
-     * Delivers what is queued, half-closes the transport once this side has sent everything (its DISCONNECT
-     * and the DISCONNECT_ACK of the peer's), waits for the peer's end (the acknowledgement of this side's
-     * DISCONNECT, the peer's DISCONNECT: so that no unread data makes the kernel reset the connection),
-     * delivers the acknowledgement that answer needs, then closes the socket. Resets instead if the deadline
-     * passes: unconfirmed if only the acknowledgement was missing.
+     * Delivers what is queued (this side's DISCONNECT, the DISCONNECT_ACK of the peer's), waits for the peer's
+     * end (the acknowledgement of this side's DISCONNECT, the peer's DISCONNECT: so that no unread data makes
+     * the kernel reset the connection), delivers the acknowledgement that answer needs, then closes the
+     * socket. Resets instead if the deadline passes: unconfirmed if only the acknowledgement was missing.
      *
      * @return true if everything completed before the deadline
      */
     private boolean finishGracefully(long deadline) {
-        boolean inTime = writer.awaitFlushed(deadline);
-        if (inTime && !writer.isFinishedAndFlushed()) { // when finished, closing sends the FIN: one system call less
-            if (isOutputComplete()) {
-                shutdownOutput();
-            }
-            inTime = awaitInputDone(deadline) && writer.awaitFlushed(deadline);
-        }
-        if (inTime && needsDrain()) {
-            drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
-        }
-        if (!inTime) {
-            state.reset(new CloseIndication(isAwaitingAcknowledgement() ? CloseIndication.Kind.UNCONFIRMED
-                    : CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
-                    "the peer did not finish within the linger or drain timeout"));
+        if (!writer.isFinishedAndFlushed() && !awaitPeerEnd(new FinishDeadline(deadline))) {
             return false;
+        }
+        if (needsDrain()) {
+            drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
         }
         state.closeSocket();
         state.lock();
@@ -157,12 +145,87 @@ final class ConnectionCloser {
         return true;
     }
 
-    private boolean isOutputComplete() {
-        state.lock();
-        try {
-            return state.engine.isOutputComplete();
-        } finally {
-            state.unlock();
+    /**
+     * The waits of {@link #finishGracefully}, untimed: {@code guard} ends them at its deadline by resetting
+     * the connection.
+     *
+     * @return false if the deadline passed first (the connection was reset)
+     */
+    private boolean awaitPeerEnd(FinishDeadline guard) {
+        ConnectionWatch.SHARED.watch(guard);
+        boolean uninterrupted = writer.awaitFlushed();
+        // No half-close while the acknowledgement is awaited: nothing the peer does depends on our FIN, which
+        // the close sends. One system call less, and the peer, which closes first, keeps the TIME_WAIT.
+        if (uninterrupted && !writer.isFinishedAndFlushed()) {
+            uninterrupted = awaitInputDone(guard) && writer.awaitFlushed();
+        }
+        if (!uninterrupted) {
+            guard.expire(); // an interrupted linger ends as its deadline would
+        }
+        return guard.finish();
+    }
+
+    /**
+     * The linger or drain deadline of one graceful finish, kept by {@link ConnectionWatch#SHARED} instead of by
+     * timed reads and waits: each of those costs a timer in the JDK's scheduler, and usually a thread wake-up,
+     * which every closing connection would pay. At the deadline the watch resets the connection, which ends
+     * the closer's read or wait at once.
+     */
+    private final class FinishDeadline implements ConnectionWatch.Watched {
+        private final long deadline;
+        /** The finish completed or the deadline passed: only one of them acts. Lock held. */
+        private boolean decided;
+        /** The deadline passed before the finish completed. Lock held. */
+        private boolean passed;
+
+        FinishDeadline(long deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public boolean check(long now) {
+            if (now - deadline >= 0) {
+                expire();
+            }
+            state.lock();
+            try {
+                return decided;
+            } finally {
+                state.unlock();
+            }
+        }
+
+        /** Resets the connection as a passed deadline does, unless the finish completed first. */
+        void expire() {
+            state.lock();
+            try {
+                if (decided) {
+                    return;
+                }
+                decided = true;
+                passed = true;
+            } finally {
+                state.unlock();
+            }
+            state.reset(new CloseIndication(isAwaitingAcknowledgement() ? CloseIndication.Kind.UNCONFIRMED
+                    : CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
+                    "the peer did not finish within the linger or drain timeout"));
+        }
+
+        /** True while the waits go on. Lock held. */
+        boolean isRunning() {
+            return !passed;
+        }
+
+        /** Ends the watch; false if the deadline passed first. */
+        boolean finish() {
+            state.lock();
+            try {
+                decided = true;
+                return !passed;
+            } finally {
+                state.unlock();
+            }
         }
     }
 
@@ -175,30 +238,20 @@ final class ConnectionCloser {
         }
     }
 
-    private void shutdownOutput() {
-        try {
-            if (!state.socket.isOutputShutdown() && !state.socket.isClosed()) {
-                state.socket.shutdownOutput();
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "half-close failed on {0}: {1}", state.socket, e.getMessage());
-        }
-    }
-
-    /** Waits until nothing more is to be read, reading itself while nobody else does; false after the deadline. */
-    private boolean awaitInputDone(long deadline) {
+    /**
+     * Waits until nothing more is to be read (or the deadline passed), reading itself while nobody else does;
+     * false if the waiting thread was interrupted.
+     */
+    private boolean awaitInputDone(FinishDeadline guard) {
         state.lock();
         try {
-            while (!reader.isInputDone()) {
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
+            while (!reader.isInputDone() && guard.isRunning()) {
                 if (background.hasReader()) {
-                    if (!state.awaitUntil(deadline)) {
+                    if (!state.awaitUntil(Long.MAX_VALUE)) {
                         return false;
                     }
                 } else {
-                    reader.readHoldingLock(deadline, false);
+                    reader.readHoldingLock(Long.MAX_VALUE, false);
                 }
             }
             return true;
@@ -237,7 +290,7 @@ final class ConnectionCloser {
                 if (left <= 0) {
                     return;
                 }
-                state.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                reader.setReadTimeout((int) Math.min(Integer.MAX_VALUE, left));
                 if (state.in.read(sink) < 0) {
                     return;
                 }

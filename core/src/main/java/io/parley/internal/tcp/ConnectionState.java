@@ -260,14 +260,21 @@ final class ConnectionState {
         }
     }
 
-    /** Waits for a change until the deadline; false once it passed. Lock held. */
+    /**
+     * Waits for a change until the deadline; false once it passed. {@link Long#MAX_VALUE} waits untimed, which
+     * costs no timer. Lock held.
+     */
     boolean awaitUntil(long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return false;
         }
         try {
-            changed.awaitNanos(left);
+            if (deadline == Long.MAX_VALUE) {
+                changed.await();
+            } else {
+                changed.awaitNanos(left);
+            }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One virtual thread that looks at the connections handed to it every {@link #PERIOD_NANOS}, for the things a
- * connection would otherwise need a timed wait for: a handshake deadline, and a socket left unread (the
+ * connection would otherwise need a timed wait for: a handshake deadline, a socket left unread (the
  * application threads that receive read it themselves, and one that stopped receiving must leave the
- * connection a reader). A timed socket read costs a timer in the JDK's scheduler per read; this costs one
+ * connection a reader), and the linger or drain deadline of a connection that is closing. A timed socket read costs a timer in the JDK's scheduler per read; this costs one
  * timer per period for all connections. The thread runs only while some connection is watched.
  */
 final class ConnectionWatch {
@@ -21,6 +21,9 @@ final class ConnectionWatch {
          */
         boolean check(long now);
     }
+
+    /** The watch every connection shares: one thread, one timer per period, for all of them. */
+    static final ConnectionWatch SHARED = new ConnectionWatch();
 
     /** How often the watched connections are looked at. */
     static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);

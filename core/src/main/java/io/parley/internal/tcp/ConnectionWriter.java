@@ -192,13 +192,16 @@ final class ConnectionWriter {
         }
     }
 
-    /** Writes what is queued and waits until it is written or the transport broke; false after the deadline. */
-    boolean awaitFlushed(long deadline) {
+    /**
+     * Writes what is queued and waits, untimed, until it is written or the transport broke (a reset at a
+     * deadline breaks it); false if the waiting thread was interrupted.
+     */
+    boolean awaitFlushed() {
         flushFromCaller();
         state.lock();
         try {
             while ((writing || state.engine.pendingOutput() > 0) && !state.broken) {
-                if (!state.awaitUntil(deadline)) {
+                if (!state.awaitUntil(Long.MAX_VALUE)) {
                     return false;
                 }
             }
