@@ -39,6 +39,8 @@ final class ConnectionReader {
     private boolean inputEnded;
     private final ByteBuffer idleReadBuffer = ByteBuffer.allocate(IDLE_READ_BUFFER);
     private ByteBuffer readBuffer = idleReadBuffer;
+    /** The socket's read timeout as last set (SO_TIMEOUT, milliseconds, 0 none); -1 before the first read. */
+    private int socketTimeoutMillis = -1;
 
     /** The reader of the connection whose state this is; {@code writer} writes what the engine answers. */
     ConnectionReader(ConnectionState state, ConnectionWriter writer) {
@@ -86,7 +88,7 @@ final class ConnectionReader {
             // holds on the heap, so every frame on the way to the socket counts.
             int n;
             try {
-                state.socket.setSoTimeout(timeoutMillis);
+                setReadTimeout(timeoutMillis);
                 n = state.in.read(buffer.array(), 0, buffer.capacity());
             } catch (SocketTimeoutException e) {
                 n = TIMED_OUT;
@@ -102,6 +104,17 @@ final class ConnectionReader {
             state.changed.signalAll();
         }
         return outcome;
+    }
+
+    /**
+     * Sets the socket's read timeout unless it has that value already (most reads are untimed, and setting
+     * it takes the socket's lock). Called only by the thread holding the read permit.
+     */
+    void setReadTimeout(int millis) throws IOException {
+        if (millis != socketTimeoutMillis) {
+            state.socket.setSoTimeout(millis);
+            socketTimeoutMillis = millis;
+        }
     }
 
     /** Feeds the engine what one read gave: bytes, the end of the stream, a timeout or a failure. */

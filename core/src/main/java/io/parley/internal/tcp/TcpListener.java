@@ -53,18 +53,21 @@ final class TcpListener implements Listener, CalleeEvents {
     /** Connections not yet handed to the application (handshaking, queued or being decided). */
     private final Set<TcpConnection> unclaimed = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    /** Where the listener is bound: asked once, since each query of the socket is a system call. */
+    private final SocketAddress localAddress;
     private boolean closed;
 
     TcpListener(ServerSocket server, ListenOptions options) {
         this.server = server;
         this.options = options;
         this.engineConfig = EngineConfigs.of(options.settings().limits());
+        this.localAddress = server.getLocalSocketAddress();
         this.acceptor = Thread.ofVirtual().name("parley-acceptor-" + server.getLocalPort()).start(this::acceptLoop);
     }
 
     @Override
     public SocketAddress localAddress() {
-        return server.getLocalSocketAddress();
+        return localAddress;
     }
 
     @Override
