@@ -53,6 +53,18 @@ class CloseAndLingerTest {
     }
 
     /** Reads {@code count} numbered messages of {@code size} bytes, then expects the end of messages. */
+    /** Connects to a raw callee listening on {@code server}, on a virtual thread: the callee answers meanwhile. */
+    private static CompletableFuture<ParleyConnection> connectAsync(ServerSocket server, ConnectOptions options) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK, server.getLocalPort()),
+                        options);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+    }
+
     private static void receiveAllThenEnd(ParleyConnection connection, int count, int size) throws Exception {
         for (int i = 0; i < count; i++) {
             byte[] message = connection.receive(Await.BOUND);
@@ -156,14 +168,7 @@ class CloseAndLingerTest {
         ConnectOptions drain = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withDrainTimeout(Duration.ofMillis(300))).build();
         try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
-            CompletableFuture<ParleyConnection> connecting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK,
-                            server.getLocalPort()), drain);
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<ParleyConnection> connecting = connectAsync(server, drain);
             try (RawPeer callee = RawPeer.accept(server)) {
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Preamble.class);
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Connect.class);
@@ -200,14 +205,7 @@ class CloseAndLingerTest {
         ConnectOptions drain = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withDrainTimeout(Duration.ofMillis(300))).build();
         try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
-            CompletableFuture<ParleyConnection> connecting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK,
-                            server.getLocalPort()), drain);
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<ParleyConnection> connecting = connectAsync(server, drain);
             try (RawPeer callee = RawPeer.accept(server)) {
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Preamble.class);
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Connect.class);

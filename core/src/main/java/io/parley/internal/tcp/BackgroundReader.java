@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
  * any connection's once it was left unread for {@link #UNREAD_GRACE_NANOS}. The background reader hands
  * reading over to the application as soon as a thread waits in receive().
  *
- * <p>A connection left unread, or with a handshake deadline, is looked at by {@link ConnectionWatch#SHARED}: it gets its
- * background reader there, and a handshake whose deadline passed ends there, which wakes its blocked reader
- * by shutting the input down.
+ * <p>A connection left unread, or with a handshake deadline, is looked at by {@link ConnectionWatch#SHARED}:
+ * it gets its background reader there, and a handshake whose deadline passed ends there, which wakes its
+ * blocked reader by shutting the input down.
  */
 final class BackgroundReader implements ConnectionWatch.Watched {
     private static final System.Logger LOG = System.getLogger("io.parley.tcp");
