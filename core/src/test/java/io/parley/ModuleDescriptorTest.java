@@ -28,7 +28,7 @@ class ModuleDescriptorTest {
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
 
         assertThat(exported).containsExactlyInAnyOrder("io.parley", "io.parley.protocol");
-        assertThat(compiledDescriptor().packages()).contains("io.parley.internal.tcp");
+        assertThat(compiledDescriptor().packages()).contains("io.parley.internal.driver", "io.parley.internal.tcp");
     }
 
     @Test

@@ -47,7 +47,7 @@ class HostilePeersTest {
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void eachHostilePeerIsClosedInTimeWithTheSpecifiedAnswerAndALoggedReason(HostilePeer.Kind kind) throws Exception {
         Duration handshake = kind.atOnce ? LONG_HANDSHAKE : HANDSHAKE;
-        try (LogCapture log = new LogCapture("io.parley.tcp");
+        try (LogCapture log = new LogCapture("io.parley.driver");
              Listener listener = Net.listen(ListenOptions.builder().handshakeTimeout(handshake).build());
              HostilePeer peer = HostilePeer.open(kind, Net.address(listener))) {
             HostilePeer.End end = peer.awaitEnd(kind.atOnce ? SLACK : handshake.plus(SLACK));
@@ -74,7 +74,7 @@ class HostilePeersTest {
         for (HostilePeer.Kind kind : HostilePeer.Kind.values()) {
             (kind.atOnce ? atOnceKinds : heldKinds).add(kind);
         }
-        try (LogCapture log = new LogCapture("io.parley.tcp");
+        try (LogCapture log = new LogCapture("io.parley.driver");
              Listener listener = Net.listen(ListenOptions.builder().handshakeTimeout(handshake).build())) {
             long heapBefore = Resources.usedHeapAfterGc();
             try {

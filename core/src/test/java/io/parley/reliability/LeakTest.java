@@ -16,11 +16,9 @@ import io.parley.ReasonCode;
 import io.parley.TimedOutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -56,9 +54,6 @@ class LeakTest {
     /** The ways a lifecycle ends; the first byte of the caller data tells the server which one. */
     enum Ending { GRACEFUL, CLIENT_ABORTIVE_CLOSE, SERVER_ABORT, CALLER_TIMEOUT, CONNECT_TIMEOUT, REJECTED }
 
-    @TempDir
-    Path scratch;
-
     @Test
     @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void lifecyclesEndingInAbortsTimeoutsAndRejectionsLeaveNothingBehind() throws Exception {
@@ -69,7 +64,7 @@ class LeakTest {
         try {
             run(listener, unattended, 300, null, new AtomicLongArray(Ending.values().length));
             awaitQuiet();
-            Resources.Snapshot before = Resources.snapshot(scratch);
+            Resources.Snapshot before = Resources.snapshot();
 
             List<WeakReference<ParleyConnection>> sample = new ArrayList<>();
             AtomicLongArray endings = new AtomicLongArray(Ending.values().length);
@@ -80,12 +75,12 @@ class LeakTest {
             Net.until("file descriptors back to " + before.fds(), Duration.ofSeconds(30),
                     () -> Resources.openFileDescriptors() <= before.fds());
             Net.until("Parley threads back to " + before.parleyThreads(), Duration.ofSeconds(30),
-                    () -> Resources.parleyThreads(scratch).equals(before.parleyThreads()));
+                    () -> Resources.parleyThreads().equals(before.parleyThreads()));
             Net.until("the sampled connections become unreachable", Duration.ofSeconds(30), () -> {
                 System.gc();
                 return sample.stream().allMatch(ref -> ref.get() == null);
             });
-            Resources.Snapshot after = Resources.snapshot(scratch);
+            Resources.Snapshot after = Resources.snapshot();
             Map<Ending, Long> counts = new EnumMap<>(Ending.class);
             for (Ending ending : Ending.values()) {
                 counts.put(ending, endings.get(ending.ordinal()));
@@ -105,12 +100,12 @@ class LeakTest {
             unattended.close();
         }
         Net.until("no Parley thread outlives its listener and connections", Duration.ofSeconds(30),
-                () -> Resources.parleyThreads(scratch).isEmpty());
+                () -> Resources.parleyThreads().isEmpty());
     }
 
     private void awaitQuiet() throws InterruptedException {
         Net.until("only the acceptor thread left", Duration.ofSeconds(30),
-                () -> Resources.parleyThreads(scratch).stream().allMatch(name -> name.equals("parley-acceptor")));
+                () -> Resources.parleyThreads().stream().allMatch(name -> name.equals("parley-acceptor")));
     }
 
     /** Runs {@code count} lifecycles from {@link #WORKERS} virtual threads against {@link #ACCEPTORS}. */

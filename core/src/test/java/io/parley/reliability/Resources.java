@@ -1,13 +1,12 @@
 package io.parley.reliability;
 
+import io.parley.testing.LiveThreads;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -16,8 +15,6 @@ import java.util.stream.Stream;
  * reflection: the tests are compiled into the io.parley module, which does not read java.management.
  */
 final class Resources {
-    private static final Pattern THREAD_NAME = Pattern.compile("\"name\": \"(parley-[a-z]+)");
-
     private Resources() {
     }
 
@@ -36,8 +33,8 @@ final class Resources {
         }
     }
 
-    static Snapshot snapshot(Path scratch) {
-        return new Snapshot(openFileDescriptors(), parleyThreads(scratch), platformThreads(), usedHeapAfterGc(),
+    static Snapshot snapshot() {
+        return new Snapshot(openFileDescriptors(), parleyThreads(), platformThreads(), usedHeapAfterGc(),
                 directBufferCount());
     }
 
@@ -51,27 +48,13 @@ final class Resources {
     }
 
     /** The names (without numeric suffix) of every live Parley thread, virtual ones included, sorted. */
-    static List<String> parleyThreads(Path scratch) {
-        try {
-            Path file = Files.createTempFile(scratch, "threads-", ".json");
-            Files.delete(file);
-            invoke("com.sun.management.HotSpotDiagnosticMXBean", "dumpThreads", file.toString());
-            Matcher m = THREAD_NAME.matcher(Files.readString(file));
-            Files.delete(file);
-            List<String> names = new ArrayList<>();
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-            names.sort(null);
-            return names;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static List<String> parleyThreads() {
+        return LiveThreads.parleyThreadNames();
     }
 
     /** Live platform threads (virtual threads are not counted by ThreadMXBean). */
     static int platformThreads() {
-        return (Integer) invoke("java.lang.management.ThreadMXBean", "getThreadCount", null);
+        return (Integer) invoke("java.lang.management.ThreadMXBean", "getThreadCount");
     }
 
     static long usedHeapAfterGc() {
@@ -99,18 +82,12 @@ final class Resources {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object invoke(String beanType, String method, String fileArgument) {
+    private static Object invoke(String beanType, String method) {
         try {
             Class<?> type = Class.forName(beanType);
             Object bean = Class.forName("java.lang.management.ManagementFactory")
                     .getMethod("getPlatformMXBean", Class.class).invoke(null, type);
-            if (fileArgument == null) {
-                return type.getMethod(method).invoke(bean);
-            }
-            Class<? extends Enum> format = (Class<? extends Enum>)
-                    Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
-            return type.getMethod(method, String.class, format).invoke(bean, fileArgument, Enum.valueOf(format, "JSON"));
+            return type.getMethod(method).invoke(bean);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -7,9 +7,9 @@ import io.parley.Decision;
 import io.parley.ListenOptions;
 import io.parley.Parley;
 import io.parley.TimedOutException;
+import io.parley.testing.LiveThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>file descriptors: /proc/self/fd counts no more than before (every socket closed, on both sides),
  *       checked while the test still holds every connection, so no socket can have been closed by the
  *       garbage collector's cleaner instead of by Parley;</li>
- *   <li>Parley's threads: a thread dump that includes virtual threads (HotSpotDiagnosticMXBean.dumpThreads,
- *       which lists every thread the JDK tracks) shows no parley-reader/-writer/-closer thread left, only
- *       the listener's acceptor, as before;</li>
+ *   <li>Parley's threads: the JDK's thread containers, which list virtual threads too ({@link LiveThreads}),
+ *       show no parley-reader/-writer/-closer thread left, only the listener's acceptor, as before;</li>
  *   <li>platform threads (ThreadMXBean): no more than before plus the virtual-thread scheduler's carriers,
  *       which the JDK may add and retire on its own;</li>
  *   <li>buffers and futures: once the test lets go of them, every connection (both sides) becomes
@@ -48,11 +45,6 @@ class ResourceLeakTest {
     private static final int CYCLES = 10_000;
     private static final int WORKERS = 8;
     private static final int ACCEPTORS = 2;
-    private static final Pattern THREAD_NAME = Pattern.compile("\"name\": \"(parley-[a-z]+)");
-
-    @TempDir
-    Path dumps;
-    private int dumpCount;
 
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -165,21 +157,8 @@ class ResourceLeakTest {
     }
 
     /** The names (without their numeric suffix) of all live Parley threads, virtual ones included, sorted. */
-    private List<String> parleyThreads() {
-        try {
-            Path file = dumps.resolve("threads-" + (dumpCount++) + ".json");
-            dumpThreads(file);
-            Matcher m = THREAD_NAME.matcher(Files.readString(file));
-            Files.delete(file);
-            List<String> names = new ArrayList<>();
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-            names.sort(null);
-            return names;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static List<String> parleyThreads() {
+        return LiveThreads.parleyThreadNames();
     }
 
     private static long usedHeapAfterGc() {
@@ -199,20 +178,6 @@ class ResourceLeakTest {
             Class<?> type = Class.forName("java.lang.management.ThreadMXBean");
             Object bean = platformBean(type);
             return (Integer) type.getMethod("getThreadCount").invoke(bean);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** HotSpotDiagnosticMXBean.dumpThreads in JSON: every thread the JDK tracks, virtual ones included. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void dumpThreads(Path file) {
-        try {
-            Class<?> type = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-            Class<? extends Enum> format = (Class<? extends Enum>)
-                    Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
-            type.getMethod("dumpThreads", String.class, format)
-                    .invoke(platformBean(type), file.toString(), Enum.valueOf(format, "JSON"));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -6,14 +6,11 @@ import io.parley.ParleyConnection;
 import io.parley.ConnectOptions;
 import io.parley.Listener;
 import io.parley.ListenOptions;
-import io.parley.MessageTooLargeException;
 import io.parley.Transport;
 import io.parley.TransportCapabilities;
 import io.parley.internal.ConnectErrors;
-import io.parley.internal.Failures;
-import io.parley.internal.EngineConfigs;
-import io.parley.protocol.ProtocolEngine;
-import io.parley.protocol.WireFormat;
+import io.parley.internal.driver.ConditionalListener;
+import io.parley.internal.driver.ConnectionDriver;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -24,7 +21,10 @@ import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-/** Parley over TCP: connect data, disconnect data, graceful close and negotiated (not policed) QoS. */
+/**
+ * Parley over TCP: connect data, disconnect data, graceful close and negotiated (not policed) QoS. The
+ * connection itself is the driver's; this class only opens sockets and names their failures.
+ */
 public final class TcpTransport implements Transport {
     private static final TransportCapabilities CAPABILITIES =
             new TransportCapabilities(true, true, true, true, false, true, Integer.MAX_VALUE - 8);
@@ -49,27 +49,20 @@ public final class TcpTransport implements Transport {
             server.close();
             throw e;
         }
-        return new TcpListener(server, options);
+        return new ConditionalListener(new TcpStreamListener(server), options);
     }
 
     @Override
     public ParleyConnection connect(SocketAddress address, ConnectOptions options) throws IOException {
-        byte[] callerData = options.callerData();
-        byte[] firstMessage = options.firstMessage().orElse(null);
-        // The callee's limit cannot be known here (it refuses a request over it); the protocol's maximum can.
-        long requestBytes = callerData.length
-                + (firstMessage == null ? 0L : firstMessage.length + WireFormat.EARLY_MESSAGE_OVERHEAD);
-        if (requestBytes > WireFormat.MAX_USER_DATA) {
-            throw new MessageTooLargeException("caller data and first message count " + requestBytes
-                    + " bytes against the protocol's maximum of " + WireFormat.MAX_USER_DATA + "; nothing was sent");
-        }
+        ConnectionDriver.requireSendable(options);
         requireConnectable(address);
         long timeoutNanos = options.connectTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
         Socket socket = new Socket();
+        TcpStream stream;
         try {
-            socket.setTcpNoDelay(true);
             socket.connect(address, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+            stream = new TcpStream(socket, null);
         } catch (IOException e) {
             socket.close();
             if (Thread.currentThread().isInterrupted()) {
@@ -79,22 +72,7 @@ public final class TcpTransport implements Transport {
             }
             throw ConnectErrors.of(e, address);
         }
-        ProtocolEngine engine = ProtocolEngine.caller(EngineConfigs.of(options.settings().limits()), deadline);
-        TcpConnection connection = TcpConnection.caller(socket, engine, options.settings());
-        boolean accepted = false;
-        try {
-            accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);
-        } finally {
-            if (!accepted) {
-                connection.withdraw("the connect was given up");
-                connection.discard();
-            }
-        }
-        if (!accepted) {
-            throw Failures.ofConnect(connection.ending(), connection.refusalData(), connection.wasDeferred(),
-                    options.connectTimeout().toMillis());
-        }
-        return connection;
+        return ConnectionDriver.connect(stream, options, deadline);
     }
 
     /**

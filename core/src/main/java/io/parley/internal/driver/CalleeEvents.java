@@ -1,21 +1,21 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 /** What a callee's connection tells its listener: its request is complete, and it ended. */
 interface CalleeEvents {
     /** For a caller's connection, which has no listener. */
     CalleeEvents NONE = new CalleeEvents() {
         @Override
-        public void requestArrived(TcpConnection request) {
+        public void requestArrived(StreamConnection request) {
         }
 
         @Override
-        public void ended(TcpConnection connection) {
+        public void ended(StreamConnection connection) {
         }
     };
 
     /** The caller's whole request arrived; called once, by the connection's reader, with no lock held. */
-    void requestArrived(TcpConnection request);
+    void requestArrived(StreamConnection request);
 
     /** The connection ended (in any way); called once, with no lock held. */
-    void ended(TcpConnection connection);
+    void ended(StreamConnection connection);
 }

@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.CloseIndication;
 import io.parley.Linger;
@@ -10,15 +10,15 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a {@link TcpConnection} as its linger setting says: gracefully (deliver what is queued, await the
+ * Closes a {@link StreamConnection} as its linger setting says: gracefully (deliver what is queued, await the
  * peer's acknowledgement and end, close), on a closer thread or in the closing thread, or by a reset.
  */
 final class ConnectionCloser {
-    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    private static final System.Logger LOG = System.getLogger("io.parley.driver");
     private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ConnectionState state;
-    /** Reads the peer's end before the socket closes. */
+    /** Reads the peer's end before the stream closes. */
     private final ConnectionReader reader;
     /** Tells whether another thread reads meanwhile. */
     private final BackgroundReader background;
@@ -119,7 +119,7 @@ final class ConnectionCloser {
      * Delivers what is queued (this side's DISCONNECT, the DISCONNECT_ACK of the peer's), waits for the peer's
      * end (the acknowledgement of this side's DISCONNECT, the peer's DISCONNECT: so that no unread data makes
      * the kernel reset the connection), delivers the acknowledgement that answer needs, then closes the
-     * socket. Resets instead if the deadline passes: unconfirmed if only the acknowledgement was missing.
+     * stream. Resets instead if the deadline passes: unconfirmed if only the acknowledgement was missing.
      *
      * @return true if everything completed before the deadline
      */
@@ -130,7 +130,7 @@ final class ConnectionCloser {
         if (needsDrain()) {
             drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
         }
-        state.closeSocket();
+        state.closeStream();
         state.lock();
         try {
             CloseIndication outcome = state.ending != null ? state.ending : new CloseIndication(
@@ -291,12 +291,12 @@ final class ConnectionCloser {
                     return;
                 }
                 reader.setReadTimeout((int) Math.min(Integer.MAX_VALUE, left));
-                if (state.in.read(sink) < 0) {
+                if (state.stream.read(sink, 0, sink.length) < 0) {
                     return;
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.TRACE, "drain ended on {0}: {1}", state.socket, e.getMessage());
+            LOG.log(System.Logger.Level.TRACE, "drain ended on {0}: {1}", state.stream, e.getMessage());
         } finally {
             state.lock();
             try {

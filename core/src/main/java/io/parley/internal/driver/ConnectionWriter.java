@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.CloseIndication;
 import io.parley.ReasonCode;
@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends on a {@link TcpConnection}: senders only encode into the engine (waiting, up to the send timeout,
+ * Sends on a {@link StreamConnection}: senders only encode into the engine (waiting, up to the send timeout,
  * while the send buffer is full); a quiet connection's sender writes itself, otherwise a writer virtual thread
  * writes everything encoded so far in one system call (coalescing). Completes the termination once a graceful
  * ending is written out.
@@ -120,7 +120,7 @@ final class ConnectionWriter {
         if (inline) {
             writeLoop();
         } else {
-            Thread.ofVirtual().name("parley-writer-" + state.socket.getPort()).start(this::writeLoop);
+            Thread.ofVirtual().name("parley-writer-" + state.stream.label()).start(this::writeLoop);
         }
     }
 
@@ -147,7 +147,7 @@ final class ConnectionWriter {
                 state.unlock();
             }
             try {
-                state.out.write(batch.array(), batch.arrayOffset() + batch.position(), batch.remaining());
+                state.stream.write(batch.array(), batch.arrayOffset() + batch.position(), batch.remaining());
             } catch (IOException e) {
                 failure = e;
             }

@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.ClosedException;
 import io.parley.CloseIndication;
@@ -11,10 +11,7 @@ import io.parley.protocol.ProtocolEngine;
 import io.parley.protocol.ProtocolEvent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,17 +22,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What every part of a {@link TcpConnection} shares: its one lock and the condition signalled on every change,
- * the engine, the socket, what the application has yet to take, how the connection ended, and the delivery of
+ * What every part of a {@link StreamConnection} shares: its one lock and the condition signalled on every change,
+ * the engine, the stream, what the application has yet to take, how the connection ended, and the delivery of
  * the engine's events into that state. The mutable fields are guarded by the lock.
  */
 final class ConnectionState {
-    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    private static final System.Logger LOG = System.getLogger("io.parley.driver");
     static final byte[] EMPTY = new byte[0];
 
-    final Socket socket;
-    final InputStream in;
-    final OutputStream out;
+    final ByteStream stream;
     final ProtocolEngine engine;
     final ConnectionSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,7 +40,7 @@ final class ConnectionState {
     final CompletableFuture<CloseIndication> closeIndication = new CompletableFuture<>();
     final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
     private final CalleeEvents events;
-    private final TcpConnection connection;
+    private final StreamConnection connection;
     /** Has the connection watched while an answer is held (set once, by the connection). Lock held when run. */
     Runnable answerHeld = () -> { };
     /** What runs once the lock is free (future completions, callbacks); made when first needed. */
@@ -62,7 +57,7 @@ final class ConnectionState {
     /**
      * When a callee's output was left queued so that it leaves in one write with what follows it (0 when
      * nothing is held): its preamble while the request awaits the decision, the ACCEPT of a request with
-     * early messages until the application's first answer ({@link TcpConnection#acceptRequest}), and the
+     * early messages until the application's first answer ({@link StreamConnection#acceptRequest}), and the
      * DISCONNECT_ACK of a peer that disconnected first until this side answers. Whatever
      * writes next takes it along; the watch sends it after its grace period at the latest.
      */
@@ -73,11 +68,9 @@ final class ConnectionState {
     Optional<Group> group = Optional.empty();
 
     /** The state of {@code connection}, which {@code events} are told about. */
-    ConnectionState(Socket socket, ProtocolEngine engine, ConnectionSettings settings, CalleeEvents events,
-                    TcpConnection connection) throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+    ConnectionState(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings, CalleeEvents events,
+                    StreamConnection connection) {
+        this.stream = stream;
         this.engine = engine;
         this.settings = settings;
         this.events = events;
@@ -171,7 +164,7 @@ final class ConnectionState {
     /**
      * Makes sure the close indication is complete when this thread unlocks, before it reports the end to the
      * application: the reader completes it only after it unlocked, so a receive could otherwise report the
-     * end (or the break) while {@link TcpConnection#closeIndication()} still looked pending. Completes it with
+     * end (or the break) while {@link StreamConnection#closeIndication()} still looked pending. Completes it with
      * the value the reader completes it with (the first completion wins). Lock held.
      */
     void settleCloseIndication() {
@@ -182,9 +175,9 @@ final class ConnectionState {
     }
 
     /**
-     * Resets the transport (linger 0): queued data is discarded, the peer sees a reset. The socket is reset
-     * before the futures complete (they complete when the lock is released), so whoever sees the outcome
-     * knows the transport is gone; closing never blocks with linger 0.
+     * Resets the transport: queued data is discarded, the peer sees a reset. The stream is reset before the
+     * futures complete (they complete when the lock is released), so whoever sees the outcome knows the
+     * transport is gone; a reset never blocks.
      */
     void reset(CloseIndication indication) {
         lock.lock();
@@ -203,22 +196,21 @@ final class ConnectionState {
             });
             changed.signalAll();
             try {
-                socket.setSoLinger(true, 0);
+                stream.reset();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "SO_LINGER failed on {0}: {1}", socket, e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "resetting {0} failed: {1}", stream, e.getMessage());
             }
-            closeSocket();
         } finally {
             unlock();
         }
     }
 
-    /** Closes the socket; a failure is only logged. */
-    void closeSocket() {
+    /** Closes the stream; a failure is only logged. */
+    void closeStream() {
         try {
-            socket.close();
+            stream.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "close failed on {0}: {1}", socket, e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "close failed on {0}: {1}", stream, e.getMessage());
         }
     }
 

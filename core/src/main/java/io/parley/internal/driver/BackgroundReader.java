@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.protocol.EngineState;
 
@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes sure a {@link TcpConnection} is read while no application thread reads it, so the close indication
+ * Makes sure a {@link StreamConnection} is read while no application thread reads it, so the close indication
  * arrives without anybody receiving: the callee's from the first byte until the application receives, and
  * any connection's once it was left unread for {@link #UNREAD_GRACE_NANOS}. The background reader hands
  * reading over to the application as soon as a thread waits in receive().
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * blocked reader by shutting the input down.
  */
 final class BackgroundReader implements ConnectionWatch.Watched {
-    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+    private static final System.Logger LOG = System.getLogger("io.parley.driver");
     /**
      * How long a background reader started by the watch blocks in one read at first: an application thread
      * that comes to receive while it reads takes over when that read ends, even if no data arrives (an idle
@@ -59,7 +59,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
         try {
             backgroundReading = true;
             watch();
-            Thread.ofVirtual().name("parley-reader-" + state.socket.getPort()).start(() -> readInBackground(true));
+            Thread.ofVirtual().name("parley-reader-" + state.stream.label()).start(() -> readInBackground(true));
         } finally {
             state.unlock();
         }
@@ -84,7 +84,7 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     private void startBackgroundReader() {
         if (!backgroundReading) {
             backgroundReading = true;
-            Thread.ofVirtual().name("parley-reader-" + state.socket.getPort()).start(() -> readInBackground(false));
+            Thread.ofVirtual().name("parley-reader-" + state.stream.label()).start(() -> readInBackground(false));
         }
     }
 
@@ -197,17 +197,15 @@ final class BackgroundReader implements ConnectionWatch.Watched {
     }
 
     /**
-     * After a handshake timeout (the engine ended): a reader blocked in the socket returns at once. Shutting
-     * the input down is the one way to end a blocked read without closing the socket, whose output still
+     * After a handshake timeout (the engine ended): a reader blocked in the stream returns at once. Shutting
+     * the input down is the one way to end a blocked read without closing the stream, whose output still
      * carries the abort.
      */
     private void wakeBlockedReader() {
         try {
-            if (!state.socket.isClosed() && !state.socket.isInputShutdown()) {
-                state.socket.shutdownInput();
-            }
+            state.stream.shutdownInput();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "shutting the input of {0} down failed: {1}", state.socket, e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "shutting the input of {0} down failed: {1}", state.stream, e.getMessage());
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.ConnectionEndedException;
 import io.parley.ShutdownException;
@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Hands a {@link TcpConnection}'s application what arrived: the messages in order, then the peer's disconnect
- * or how the connection ended. A receiving thread that finds nothing queued reads the socket itself while
+ * Hands a {@link StreamConnection}'s application what arrived: the messages in order, then the peer's disconnect
+ * or how the connection ended. A receiving thread that finds nothing queued reads the stream itself while
  * nobody else does, so a message costs one wake-up, as with a plain socket.
  */
 final class ConnectionReceiver {

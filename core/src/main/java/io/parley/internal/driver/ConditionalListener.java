@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.AcceptCondition;
 import io.parley.AcceptResult;
@@ -18,8 +18,6 @@ import io.parley.protocol.ProtocolEngine;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,43 +29,44 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TCP listener with conditional accept. A virtual thread accepts transport connections; each one's
+ * A listener with conditional accept over any {@link StreamListener}. A virtual thread accepts streams; each one's
  * reader runs the handshake and, once the whole request arrived, queues it (or refuses it at once when the
  * queue is full). Accepting threads take requests from the head of the queue; a deferred request goes back
  * to the head, so the next accept presents it again.
  */
-final class TcpListener implements Listener, CalleeEvents {
-    private static final System.Logger LOG = System.getLogger("io.parley.tcp");
+public final class ConditionalListener implements Listener, CalleeEvents {
+    private static final System.Logger LOG = System.getLogger("io.parley.driver");
     private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
     private static final int MAX_ACCEPT_FAILURES = 50;
     private static final Duration ACCEPT_RETRY_PAUSE = Duration.ofMillis(100);
     private static final Decision.Reject CONDITION_FAILED = Decision.reject(ReasonCode.CONDITION_FAILED,
             "the callee's condition failed".getBytes(StandardCharsets.UTF_8));
 
-    private final ServerSocket server;
+    private final StreamListener server;
     private final ListenOptions options;
     private final EngineConfig engineConfig;
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition arrived = lock.newCondition();
-    private final ArrayDeque<TcpConnection> pending = new ArrayDeque<>();
+    private final ArrayDeque<StreamConnection> pending = new ArrayDeque<>();
     /** Connections not yet handed to the application (handshaking, queued or being decided). */
-    private final Set<TcpConnection> unclaimed = ConcurrentHashMap.newKeySet();
+    private final Set<StreamConnection> unclaimed = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
-    /** Where the listener is bound: asked once, since each query of the socket is a system call. */
-    private final SocketAddress localAddress;
     private boolean closed;
 
-    TcpListener(ServerSocket server, ListenOptions options) {
+    /**
+     * Starts accepting on {@code server}, whose connections get {@code options}' handshake timeout and
+     * settings.
+     */
+    public ConditionalListener(StreamListener server, ListenOptions options) {
         this.server = server;
         this.options = options;
         this.engineConfig = EngineConfigs.of(options.settings().limits());
-        this.localAddress = server.getLocalSocketAddress();
-        this.acceptor = Thread.ofVirtual().name("parley-acceptor-" + server.getLocalPort()).start(this::acceptLoop);
+        this.acceptor = Thread.ofVirtual().name("parley-acceptor-" + server.localAddress()).start(this::acceptLoop);
     }
 
     @Override
     public SocketAddress localAddress() {
-        return localAddress;
+        return server.localAddress();
     }
 
     @Override
@@ -87,7 +86,7 @@ final class TcpListener implements Listener, CalleeEvents {
     @Override
     public AcceptResult accept(AcceptCondition condition, Duration timeout) throws IOException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        TcpConnection request = take(deadline, timeout);
+        StreamConnection request = take(deadline, timeout);
         RequestSnapshot snapshot = request.snapshot();
         if (!request.isRequestAlive()) {
             return abandoned(request, snapshot);
@@ -107,7 +106,7 @@ final class TcpListener implements Listener, CalleeEvents {
     }
 
     /** The condition's decision; a condition that fails or answers null rejects with CONDITION_FAILED. */
-    private static Decision decide(AcceptCondition condition, RequestSnapshot snapshot, TcpConnection request) {
+    private static Decision decide(AcceptCondition condition, RequestSnapshot snapshot, StreamConnection request) {
         try {
             Decision decision = condition.decide(snapshot);
             if (decision != null) {
@@ -124,7 +123,7 @@ final class TcpListener implements Listener, CalleeEvents {
         return CONDITION_FAILED;
     }
 
-    private AcceptResult carryOut(TcpConnection request, RequestSnapshot snapshot, Decision.Accept accept)
+    private AcceptResult carryOut(StreamConnection request, RequestSnapshot snapshot, Decision.Accept accept)
             throws IOException {
         unclaimed.remove(request);
         try {
@@ -144,7 +143,7 @@ final class TcpListener implements Listener, CalleeEvents {
         return abandoned(request, snapshot);
     }
 
-    private AcceptResult carryOut(TcpConnection request, RequestSnapshot snapshot, Decision.Reject reject) {
+    private AcceptResult carryOut(StreamConnection request, RequestSnapshot snapshot, Decision.Reject reject) {
         try {
             if (!reject(request, reject.reason(), reject.reasonData())) {
                 return abandoned(request, snapshot);
@@ -156,14 +155,14 @@ final class TcpListener implements Listener, CalleeEvents {
     }
 
     /** Refuses a request whose answer exceeds the caller's limits: nothing of the answer is sent. */
-    private AcceptResult tooLarge(TcpConnection request, RequestSnapshot snapshot, Decision answer) {
+    private AcceptResult tooLarge(StreamConnection request, RequestSnapshot snapshot, Decision answer) {
         if (!reject(request, ReasonCode.DATA_TOO_LARGE, new byte[0])) {
             return abandoned(request, snapshot);
         }
         return new AcceptResult.AnswerTooLarge(snapshot, answer);
     }
 
-    private static AcceptResult abandoned(TcpConnection request, RequestSnapshot snapshot) {
+    private static AcceptResult abandoned(StreamConnection request, RequestSnapshot snapshot) {
         return new AcceptResult.Abandoned(snapshot, request.ending());
     }
 
@@ -179,12 +178,12 @@ final class TcpListener implements Listener, CalleeEvents {
 
     /** Queued requests whose callers still wait. Lock held. */
     private int waiting() {
-        return (int) pending.stream().filter(TcpConnection::isRequestAlive).count();
+        return (int) pending.stream().filter(StreamConnection::isRequestAlive).count();
     }
 
     @Override
     public void close() throws IOException {
-        List<TcpConnection> refused;
+        List<StreamConnection> refused;
         lock.lock();
         try {
             if (closed) {
@@ -199,7 +198,7 @@ final class TcpListener implements Listener, CalleeEvents {
         }
         server.close();
         awaitAcceptorEnd();
-        for (TcpConnection request : refused) {
+        for (StreamConnection request : refused) {
             reject(request, ReasonCode.SHUTTING_DOWN, "the listener closed");
         }
     }
@@ -225,9 +224,9 @@ final class TcpListener implements Listener, CalleeEvents {
     private void acceptLoop() {
         int failures = 0;
         while (true) {
-            Socket socket;
+            ByteStream stream;
             try {
-                socket = server.accept();
+                stream = server.accept();
                 failures = 0;
             } catch (IOException e) {
                 if (server.isClosed()) {
@@ -244,19 +243,13 @@ final class TcpListener implements Listener, CalleeEvents {
                 pauseAfterFailure();
                 continue;
             }
-            try {
-                socket.setTcpNoDelay(true);
-                long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
-                TcpConnection connection = TcpConnection.callee(socket, ProtocolEngine.callee(engineConfig, deadline),
-                        options.settings(), this);
-                // Registered before its reader starts: a connection that ends at once must find itself here,
-                // or ended() would not release it and its socket would stay open.
-                unclaimed.add(connection);
-                connection.start();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "could not start a connection on {0}: {1}", socket, e.getMessage());
-                closeQuietly(socket);
-            }
+            long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
+            StreamConnection connection = StreamConnection.callee(stream, ProtocolEngine.callee(engineConfig, deadline),
+                    options.settings(), this);
+            // Registered before its reader starts: a connection that ends at once must find itself here,
+            // or ended() would not release it and its stream would stay open.
+            unclaimed.add(connection);
+            connection.start();
         }
     }
 
@@ -279,7 +272,7 @@ final class TcpListener implements Listener, CalleeEvents {
 
     /** Queues the request for accept(), or refuses it when the queue is full or the listener closing. */
     @Override
-    public void requestArrived(TcpConnection request) {
+    public void requestArrived(StreamConnection request) {
         String refusal = null;
         ReasonCode reason = null;
         lock.lock();
@@ -308,7 +301,7 @@ final class TcpListener implements Listener, CalleeEvents {
      * so that the accept reaching it reports it [A6]; of those, only the newest {@code backlog} are kept.
      */
     @Override
-    public void ended(TcpConnection connection) {
+    public void ended(StreamConnection connection) {
         if (unclaimed.remove(connection)) {
             lock.lock();
             try {
@@ -333,14 +326,14 @@ final class TcpListener implements Listener, CalleeEvents {
         }
     }
 
-    private TcpConnection take(long deadline, Duration timeout) throws IOException {
+    private StreamConnection take(long deadline, Duration timeout) throws IOException {
         lock.lock();
         try {
             while (true) {
                 if (closed) {
                     throw new ClosedException("the listener is closed");
                 }
-                TcpConnection head = pending.pollFirst();
+                StreamConnection head = pending.pollFirst();
                 if (head != null) {
                     return head;
                 }
@@ -362,7 +355,7 @@ final class TcpListener implements Listener, CalleeEvents {
         }
     }
 
-    private void requeueFirst(TcpConnection request) {
+    private void requeueFirst(StreamConnection request) {
         boolean refuse;
         lock.lock();
         try {
@@ -379,7 +372,7 @@ final class TcpListener implements Listener, CalleeEvents {
         }
     }
 
-    private void reject(TcpConnection request, ReasonCode reason, String text) {
+    private void reject(StreamConnection request, ReasonCode reason, String text) {
         reject(request, reason, text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -388,17 +381,9 @@ final class TcpListener implements Listener, CalleeEvents {
      *
      * @throws IllegalCommandException WSAEMSGSIZE: reason data over the caller's limit (the request stays)
      */
-    private boolean reject(TcpConnection request, ReasonCode reason, byte[] reasonData) {
+    private boolean reject(StreamConnection request, ReasonCode reason, byte[] reasonData) {
         boolean rejected = request.rejectRequest(reason, reasonData);
         unclaimed.remove(request);
         return rejected;
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.TRACE, "close failed: {0}", e.getMessage());
-        }
     }
 }

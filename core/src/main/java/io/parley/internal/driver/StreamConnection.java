@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.CloseIndication;
 import io.parley.ParleyConnection;
@@ -14,7 +14,6 @@ import io.parley.protocol.ProtocolEngine;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -23,52 +22,52 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A Parley connection over one TCP socket, in either role: the {@link ParleyConnection} API and the handshake.
+ * A Parley connection over one {@link ByteStream}, in either role: the {@link ParleyConnection} API and the
+ * handshake.
  *
  * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens:
- * {@link ConnectionReader} reads the socket, by an application thread that receives or connects and finds
+ * {@link ConnectionReader} reads the stream, by an application thread that receives or connects and finds
  * nothing queued, else by the {@link BackgroundReader}; {@link ConnectionWriter} writes what the engine
  * encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
  * {@link ConnectionCloser} closes it.
  */
-final class TcpConnection implements ParleyConnection {
+final class StreamConnection implements ParleyConnection {
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final ConnectionReader reader;
     private final BackgroundReader background;
     private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
-    /** Read once, while connected: a closed socket reports the wildcard address. */
     private final SocketAddress localAddress;
     private final SocketAddress remoteAddress;
     private int deferrals;
 
-    private TcpConnection(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
-                          CalleeEvents events) throws IOException {
-        this.state = new ConnectionState(socket, engine, settings, events, this);
+    private StreamConnection(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings,
+                             CalleeEvents events) {
+        this.state = new ConnectionState(stream, engine, settings, events, this);
         this.writer = new ConnectionWriter(state);
         this.reader = new ConnectionReader(state, writer);
         this.background = new BackgroundReader(state, reader, writer);
         this.receiver = new ConnectionReceiver(state, reader, background, writer);
         this.closer = new ConnectionCloser(state, reader, background, writer);
         state.answerHeld = background::watch;
-        this.localAddress = socket.getLocalSocketAddress();
-        this.remoteAddress = socket.getRemoteSocketAddress();
+        this.localAddress = stream.localAddress();
+        this.remoteAddress = stream.remoteAddress();
     }
 
-    /** A caller's connection on a connected socket; it reads from {@link #awaitAccept} on. */
-    static TcpConnection caller(Socket socket, ProtocolEngine engine, ConnectionSettings settings) throws IOException {
-        return new TcpConnection(socket, engine, settings, CalleeEvents.NONE);
+    /** A caller's connection on a connected stream; it reads from {@link #awaitAccept} on. */
+    static StreamConnection caller(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings) {
+        return new StreamConnection(stream, engine, settings, CalleeEvents.NONE);
     }
 
     /**
-     * A callee's connection on an accepted socket, not started yet: once {@link #start()}ed, its reader runs
+     * A callee's connection on an accepted stream, not started yet: once {@link #start()}ed, its reader runs
      * the handshake, then tells {@code events} once the whole request arrived, and again when the connection
      * ends. (Started separately so the listener can register it before either event can come.)
      */
-    static TcpConnection callee(Socket socket, ProtocolEngine engine, ConnectionSettings settings,
-                                CalleeEvents events) throws IOException {
-        return new TcpConnection(socket, engine, settings, events);
+    static StreamConnection callee(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings,
+                                   CalleeEvents events) {
+        return new StreamConnection(stream, engine, settings, events);
     }
 
     /**
@@ -345,7 +344,7 @@ final class TcpConnection implements ParleyConnection {
 
     @Override
     public String toString() {
-        return "TcpConnection[" + localAddress + " <-> " + remoteAddress
+        return "StreamConnection[" + localAddress + " <-> " + remoteAddress
                 + ", " + state.engine.state() + "]";
     }
 }

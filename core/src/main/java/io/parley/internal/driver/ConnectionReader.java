@@ -1,4 +1,4 @@
-package io.parley.internal.tcp;
+package io.parley.internal.driver;
 
 import io.parley.CloseIndication;
 import io.parley.ReasonCode;
@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a {@link TcpConnection}'s socket into its engine, one read at a time, by whichever thread holds the
+ * Reads a {@link StreamConnection}'s stream into its engine, one read at a time, by whichever thread holds the
  * read permit (an application thread that receives or connects, the {@link BackgroundReader}, a closer that
  * drains). Reads are not timed unless their caller has a deadline: a timed read costs a timer per read.
  */
@@ -28,19 +28,19 @@ final class ConnectionReader {
     private static final int TIMED_OUT = -2;
     private static final int FAILED = -3;
 
-    /** What one read of the socket gave. */
+    /** What one read of the stream gave. */
     enum ReadOutcome { BYTES, TIMED_OUT, ENDED }
 
     private final ConnectionState state;
     private final ConnectionWriter writer;
-    /** The read permit: some thread is reading the socket. */
+    /** The read permit: some thread is reading the stream. */
     private boolean reading;
     /** The transport's input ended (end of stream or failure): nothing more will be read. */
     private boolean inputEnded;
     private final ByteBuffer idleReadBuffer = ByteBuffer.allocate(IDLE_READ_BUFFER);
     private ByteBuffer readBuffer = idleReadBuffer;
-    /** The socket's read timeout as last set (SO_TIMEOUT, milliseconds, 0 none); -1 before the first read. */
-    private int socketTimeoutMillis = -1;
+    /** The stream's read timeout as last set (milliseconds, 0 none); -1 before the first read. */
+    private int readTimeoutMillis = -1;
 
     /** The reader of the connection whose state this is; {@code writer} writes what the engine answers. */
     ConnectionReader(ConnectionState state, ConnectionWriter writer) {
@@ -73,7 +73,7 @@ final class ConnectionReader {
     }
 
     /**
-     * Reads the socket once with the read permit, which must be free, and feeds the engine. Lock held once on
+     * Reads the stream once with the read permit, which must be free, and feeds the engine. Lock held once on
      * entry and on return, released during the read. The read blocks until {@code deadline} at the latest
      * (and the engine's own deadline).
      */
@@ -85,11 +85,11 @@ final class ConnectionReader {
         ReadOutcome outcome = ReadOutcome.ENDED;
         try {
             // The read itself is here, not in a helper: a parked reader's stack is what an idle connection
-            // holds on the heap, so every frame on the way to the socket counts.
+            // holds on the heap, so every frame on the way to the stream counts.
             int n;
             try {
                 setReadTimeout(timeoutMillis);
-                n = state.in.read(buffer.array(), 0, buffer.capacity());
+                n = state.stream.read(buffer.array(), 0, buffer.capacity());
             } catch (SocketTimeoutException e) {
                 n = TIMED_OUT;
             } catch (IOException e) {
@@ -107,13 +107,13 @@ final class ConnectionReader {
     }
 
     /**
-     * Sets the socket's read timeout unless it has that value already (most reads are untimed, and setting
-     * it takes the socket's lock). Called only by the thread holding the read permit.
+     * Sets the stream's read timeout unless it has that value already (most reads are untimed, and setting
+     * it costs a TCP socket its lock). Called only by the thread holding the read permit.
      */
     void setReadTimeout(int millis) throws IOException {
-        if (millis != socketTimeoutMillis) {
-            state.socket.setSoTimeout(millis);
-            socketTimeoutMillis = millis;
+        if (millis != readTimeoutMillis) {
+            state.stream.setReadTimeout(millis);
+            readTimeoutMillis = millis;
         }
     }
 
@@ -147,7 +147,7 @@ final class ConnectionReader {
 
     private void readFailed(IOException e) {
         if (Thread.currentThread().isInterrupted()) {
-            // Interrupting a virtual thread blocked in a socket read closes the socket: a local abort.
+            // A virtual thread interrupted in a socket read had its socket closed by the JDK: a local abort.
             state.reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
                     "a thread reading the connection was interrupted, which closed it"));
         }
