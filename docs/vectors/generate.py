@@ -655,6 +655,13 @@ def frame_rows():
     ok("former-close-seen-0x82-skipped", frame(0x82, 0, b"") + data(b"hi"), d_data(b"hi"), canonical=False)
     ok("former-close-seen-0x82-with-payload-skipped", data(b"a", True) + frame(0x82, 0, b"xy") + data(b"b"),
        seq(d_data(b"a", True), d_data(b"b")), canonical=False)
+    # ---- KEEPALIVE (0x83), section 9.1: skipped wherever it comes, like any ignorable extension
+    ok("keepalive-skipped", frame(0x83, 0, b"") + data(b"hi"), d_data(b"hi"), canonical=False)
+    ok("keepalive-between-fragments-skipped", data(b"a", True) + frame(0x83, 0, b"") + data(b"b"),
+       seq(d_data(b"a", True), d_data(b"b")), canonical=False)
+    ok("keepalive-after-disconnect-skipped", disconnect(b"x") + frame(0x83, 0, b""), d_disconnect(b"x"),
+       canonical=False)
+    ok("keepalive-with-payload-skipped", frame(0x83, 0, b"zz") + data(b"hi"), d_data(b"hi"), canonical=False)
     for t in (0x00, 0x06, 0x11, 0x23, 0x7F):
         bad("unknown-type-0x%02x" % t, frame(t, 0, b"ab"), err("PROTOCOL_VIOLATION", 3))
     first = data(b"ok")

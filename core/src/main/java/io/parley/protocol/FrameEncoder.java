@@ -201,6 +201,13 @@ public final class FrameEncoder {
         out.u32(spec.minimumPolicedSize());
     }
 
+    /** A KEEPALIVE frame: the ignorable extension with no payload that receivers skip. */
+    static void keepalive(OutputBuffer out) {
+        out.u8(WireFormat.KEEPALIVE_TYPE);
+        out.u8(0);
+        out.u16(0);
+    }
+
     private static void header(FrameType type, int flags, int length, OutputBuffer out) {
         if (length > WireFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException(type + " payload of " + length + " bytes exceeds "

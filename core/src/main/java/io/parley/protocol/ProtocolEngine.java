@@ -527,6 +527,17 @@ public final class ProtocolEngine {
         end(StateTable.transition(state, Input.ABORT), reason, detail);
     }
 
+    /**
+     * Encodes a KEEPALIVE frame, an ignorable extension that receivers skip (protocol.md §9.1), so that a
+     * driver which stopped reading learns of a reset transport from the failing write. Changes no state; does
+     * nothing before this side's preamble was sent or once the connection has ended.
+     */
+    public void sendKeepalive() {
+        if (preambleSent && state != EngineState.CLOSED) {
+            FrameEncoder.keepalive(out());
+        }
+    }
+
     // ---------------------------------------------------------------- outputs
 
     /**

@@ -25,6 +25,8 @@ public final class WireFormat {
     public static final int FLOWSPEC_SIZE = 32;
     /** Frame types from this value up are ignorable extensions: an unknown one is skipped. */
     public static final int FIRST_IGNORABLE_TYPE = 0x80;
+    /** The KEEPALIVE extension frame's type: an empty frame receivers skip (protocol.md §9.1). */
+    public static final int KEEPALIVE_TYPE = 0x83;
 
     /** CONNECT and ACCEPT flag: a QoS (two flow specs) is present. */
     public static final int FLAG_QOS = 0x01;

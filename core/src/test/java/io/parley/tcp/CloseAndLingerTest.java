@@ -19,13 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,18 +51,6 @@ class CloseAndLingerTest {
     }
 
     /** Reads {@code count} numbered messages of {@code size} bytes, then expects the end of messages. */
-    /** Connects to a raw callee listening on {@code server}, on a virtual thread: the callee answers meanwhile. */
-    private static CompletableFuture<ParleyConnection> connectAsync(ServerSocket server, ConnectOptions options) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK, server.getLocalPort()),
-                        options);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
-    }
-
     private static void receiveAllThenEnd(ParleyConnection connection, int count, int size) throws Exception {
         for (int i = 0; i < count; i++) {
             byte[] message = connection.receive(Await.BOUND);
@@ -168,7 +154,7 @@ class CloseAndLingerTest {
         ConnectOptions drain = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withDrainTimeout(Duration.ofMillis(300))).build();
         try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
-            CompletableFuture<ParleyConnection> connecting = connectAsync(server, drain);
+            CompletableFuture<ParleyConnection> connecting = RawPeer.connectTo(server, drain);
             try (RawPeer callee = RawPeer.accept(server)) {
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Preamble.class);
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Connect.class);
@@ -205,7 +191,7 @@ class CloseAndLingerTest {
         ConnectOptions drain = ConnectOptions.builder()
                 .settings(ConnectionSettings.DEFAULTS.withDrainTimeout(Duration.ofMillis(300))).build();
         try (ServerSocket server = new ServerSocket(0, 50, LoopbackFixture.LOOPBACK)) {
-            CompletableFuture<ParleyConnection> connecting = connectAsync(server, drain);
+            CompletableFuture<ParleyConnection> connecting = RawPeer.connectTo(server, drain);
             try (RawPeer callee = RawPeer.accept(server)) {
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Preamble.class);
                 assertThat(callee.nextFrame()).isInstanceOf(Frame.Connect.class);

@@ -1,5 +1,8 @@
 package io.parley.tcp;
 
+import io.parley.ConnectOptions;
+import io.parley.Parley;
+import io.parley.ParleyConnection;
 import io.parley.protocol.Frame;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameEncoder;
@@ -19,6 +22,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One end of a TCP connection that speaks Parley by hand: bytes made with {@link FrameEncoder#toBytes} and
@@ -47,6 +52,21 @@ final class RawPeer implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.connect(address, (int) Await.BOUND.toMillis());
         return new RawPeer(socket);
+    }
+
+    /**
+     * Connects a Parley caller with {@code options} to {@code server} on a virtual thread, so that a raw callee
+     * accepted there can answer meanwhile.
+     */
+    static CompletableFuture<ParleyConnection> connectTo(ServerSocket server, ConnectOptions options) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK, server.getLocalPort()),
+                        options);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
     }
 
     /** A raw callee: the next connection accepted on {@code server}. */

@@ -9,29 +9,22 @@ import java.net.SocketAddress;
  * engine and the whole Parley connection, is the driver's; an implementation only moves bytes and says how
  * the stream ended.
  *
- * <p>Threads: at most one thread reads at a time and at most one writes at a time (the driver's read permit
- * and writer flag ensure it), and a read and a write may run at once. {@link #shutdownInput()}, {@link #reset()}
+ * <p>Threads: one thread reads (the driver's read loop) and at most one writes at a time (the driver's
+ * writer flag ensures it), and a read and a write may run at once. {@link #shutdownInput()}, {@link #reset()}
  * and {@link #close()} may be called from any thread, also while another thread is blocked in a read or a write,
  * which they end.
  */
 public interface ByteStream {
 
     /**
-     * Reads what has arrived, blocking until at least one byte has, the stream ended, or the read timeout passed.
+     * Reads what has arrived, blocking until at least one byte has or the stream ended. Never timed: the
+     * driver keeps its deadlines itself.
      *
      * @return the number of bytes read (at least 1), or -1 once the peer ended its sending (or the input was
      *         shut down)
-     * @throws java.net.SocketTimeoutException the read timeout passed first; the stream is still usable
      * @throws IOException the stream failed (a reset, a closed stream): nothing more can be read
      */
     int read(byte[] buffer, int offset, int length) throws IOException;
-
-    /**
-     * Sets how long later reads may block.
-     *
-     * @param millis the timeout in milliseconds, 0 for none
-     */
-    void setReadTimeout(int millis) throws IOException;
 
     /**
      * Writes all of the bytes, blocking while the transport's send buffer is full.

@@ -7,6 +7,7 @@ import io.parley.TimedOutException;
 import io.parley.protocol.EngineState;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,23 +15,21 @@ import java.util.concurrent.TimeUnit;
  * peer's acknowledgement and end, close), on a closer thread or in the closing thread, or by a reset.
  */
 final class ConnectionCloser {
-    private static final System.Logger LOG = System.getLogger("io.parley.driver");
     private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ConnectionState state;
-    /** Reads the peer's end before the stream closes. */
+    /** Tells when the peer's end has been read. */
     private final ConnectionReader reader;
-    /** Tells whether another thread reads meanwhile. */
-    private final BackgroundReader background;
     /** Delivers what is queued before the transport closes. */
     private final ConnectionWriter writer;
 
+    /** How a graceful finish came out. */
+    private enum Finish { DONE, DEADLINE_PASSED, INTERRUPTED }
+
     /** The closer of the connection whose state, reading and writer these are. */
-    ConnectionCloser(ConnectionState state, ConnectionReader reader, BackgroundReader background,
-                     ConnectionWriter writer) {
+    ConnectionCloser(ConnectionState state, ConnectionReader reader, ConnectionWriter writer) {
         this.state = state;
         this.reader = reader;
-        this.background = background;
         this.writer = writer;
     }
 
@@ -66,9 +65,12 @@ final class ConnectionCloser {
                 }
             }
             case BOUNDED -> {
-                if (!finishGracefully(System.nanoTime() + linger.timeout().toNanos())) {
-                    throw new TimedOutException("linger timeout of " + linger.timeout().toMillis()
-                            + " ms passed before delivery; the connection was reset");
+                switch (finishGracefully(System.nanoTime() + linger.timeout().toNanos())) {
+                    case DONE -> { }
+                    case DEADLINE_PASSED -> throw new TimedOutException("linger timeout of "
+                            + linger.timeout().toMillis() + " ms passed before delivery; the connection was reset");
+                    case INTERRUPTED -> throw new InterruptedIOException(
+                            "interrupted while lingering; the connection was aborted");
                 }
             }
         }
@@ -121,11 +123,15 @@ final class ConnectionCloser {
      * the kernel reset the connection), delivers the acknowledgement that answer needs, then closes the
      * stream. Resets instead if the deadline passes: unconfirmed if only the acknowledgement was missing.
      *
-     * @return true if everything completed before the deadline
+     * @return how it came out: done, or the deadline passed or the thread was interrupted first (then the
+     *         connection was reset)
      */
-    private boolean finishGracefully(long deadline) {
-        if (!writer.isFinishedAndFlushed() && !awaitPeerEnd(new FinishDeadline(deadline))) {
-            return false;
+    private Finish finishGracefully(long deadline) {
+        if (!writer.isFinishedAndFlushed()) {
+            Finish waited = awaitPeerEnd(new FinishDeadline(deadline));
+            if (waited != Finish.DONE) {
+                return waited;
+            }
         }
         if (needsDrain()) {
             drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
@@ -142,16 +148,16 @@ final class ConnectionCloser {
         } finally {
             state.unlock();
         }
-        return true;
+        return Finish.DONE;
     }
 
     /**
      * The waits of {@link #finishGracefully}, untimed: {@code guard} ends them at its deadline by resetting
      * the connection.
      *
-     * @return false if the deadline passed first (the connection was reset)
+     * @return how it came out; unless done, the connection was reset
      */
-    private boolean awaitPeerEnd(FinishDeadline guard) {
+    private Finish awaitPeerEnd(FinishDeadline guard) {
         ConnectionWatch.SHARED.watch(guard);
         boolean uninterrupted = writer.awaitFlushed();
         // No half-close while the acknowledgement is awaited: nothing the peer does depends on our FIN, which
@@ -160,9 +166,10 @@ final class ConnectionCloser {
             uninterrupted = awaitInputDone(guard) && writer.awaitFlushed();
         }
         if (!uninterrupted) {
-            guard.expire(); // an interrupted linger ends as its deadline would
+            guard.interrupted();
+            return Finish.INTERRUPTED;
         }
-        return guard.finish();
+        return guard.finish() ? Finish.DONE : Finish.DEADLINE_PASSED;
     }
 
     /**
@@ -212,6 +219,21 @@ final class ConnectionCloser {
                     "the peer did not finish within the linger or drain timeout"));
         }
 
+        /** The waiting thread was interrupted: the connection is aborted, as every interrupted call aborts it. */
+        void interrupted() {
+            state.lock();
+            try {
+                if (decided) {
+                    return;
+                }
+                decided = true;
+                passed = true;
+                state.abortForInterrupt();
+            } finally {
+                state.unlock();
+            }
+        }
+
         /** True while the waits go on. Lock held. */
         boolean isRunning() {
             return !passed;
@@ -239,19 +261,15 @@ final class ConnectionCloser {
     }
 
     /**
-     * Waits until nothing more is to be read (or the deadline passed), reading itself while nobody else does;
+     * Waits until nothing more is to be read (the read loop took the peer's end) or the deadline passed;
      * false if the waiting thread was interrupted.
      */
     private boolean awaitInputDone(FinishDeadline guard) {
         state.lock();
         try {
             while (!reader.isInputDone() && guard.isRunning()) {
-                if (background.hasReader()) {
-                    if (!state.awaitUntil(Long.MAX_VALUE)) {
-                        return false;
-                    }
-                } else {
-                    reader.readHoldingLock(Long.MAX_VALUE, false);
+                if (!state.awaitUntil(Long.MAX_VALUE)) {
+                    return false;
                 }
             }
             return true;
@@ -273,38 +291,15 @@ final class ConnectionCloser {
         }
     }
 
+    /** Waits (until the deadline at most) for the read loop, which reads on after the end, to see the stream end. */
     private void drainInput(long deadline) {
         state.lock();
         try {
-            if (!reader.tryTakePermit()) {
-                // A thread parked in its read has nothing unread behind it: closing cannot reset, and it wakes it.
-                return;
+            while (!reader.isInputEnded() && state.awaitUntil(deadline)) {
+                // the read loop signals when the input ends
             }
         } finally {
             state.unlock();
-        }
-        byte[] sink = new byte[ConnectionReader.READ_BUFFER];
-        try {
-            while (true) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return;
-                }
-                reader.setReadTimeout((int) Math.min(Integer.MAX_VALUE, left));
-                if (state.stream.read(sink, 0, sink.length) < 0) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.TRACE, "drain ended on {0}: {1}", state.stream, e.getMessage());
-        } finally {
-            state.lock();
-            try {
-                reader.releasePermit();
-                state.changed.signalAll(); // as after any read: a thread may wait for the permit
-            } finally {
-                state.unlock();
-            }
         }
     }
 }

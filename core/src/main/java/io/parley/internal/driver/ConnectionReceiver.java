@@ -2,7 +2,6 @@ package io.parley.internal.driver;
 
 import io.parley.ConnectionEndedException;
 import io.parley.ShutdownException;
-import io.parley.TimedOutException;
 import io.parley.WouldBlockException;
 
 import java.io.IOException;
@@ -10,23 +9,21 @@ import java.time.Duration;
 
 /**
  * Hands a {@link StreamConnection}'s application what arrived: the messages in order, then the peer's disconnect
- * or how the connection ended. A receiving thread that finds nothing queued reads the stream itself while
- * nobody else does, so a message costs one wake-up, as with a plain socket.
+ * or how the connection ended. A receiving thread only takes what the {@link ConnectionReadLoop} queued, and
+ * waits for it while there is nothing; it never reads the stream, so {@code close()} and an interrupt always
+ * end its wait.
  */
 final class ConnectionReceiver {
     private final ConnectionState state;
-    private final ConnectionReader reader;
-    /** Reads while nobody receives, and hands reading over to a receiver that waits. */
-    private final BackgroundReader background;
+    /** Told when a message is taken: it may have paused for room. */
+    private final ConnectionReadLoop readLoop;
     /** Sends a held ACCEPT before this side waits for input. */
     private final ConnectionWriter writer;
 
     /** The receiving side of the connection whose state, reading and writing these are. */
-    ConnectionReceiver(ConnectionState state, ConnectionReader reader, BackgroundReader background,
-                       ConnectionWriter writer) {
+    ConnectionReceiver(ConnectionState state, ConnectionReadLoop readLoop, ConnectionWriter writer) {
         this.state = state;
-        this.reader = reader;
-        this.background = background;
+        this.readLoop = readLoop;
         this.writer = writer;
     }
 
@@ -43,7 +40,7 @@ final class ConnectionReceiver {
                 byte[] message = state.inbound.poll();
                 if (message != null) {
                     state.inboundBytes -= message.length;
-                    state.changed.signalAll();
+                    readLoop.messageTaken();
                     return message;
                 }
                 if (state.peerDisconnectData != null) {
@@ -60,19 +57,11 @@ final class ConnectionReceiver {
                     state.unlock();
                     writer.flushFromCaller();
                     state.lock();
-                } else if (background.hasReader()) {
-                    background.awaitOtherReader(deadline, noMessageWithin(timeout));
                 } else {
-                    ConnectionReader.ReadOutcome outcome = reader.readHoldingLock(deadline, true);
-                    ConnectionReader.requireNotInterrupted("receiving");
-                    if (outcome == ConnectionReader.ReadOutcome.TIMED_OUT && deadline != Long.MAX_VALUE
-                            && deadline - System.nanoTime() <= 0) {
-                        throw new TimedOutException(noMessageWithin(timeout));
-                    }
+                    state.awaitChange(deadline, noMessageWithin(timeout));
                 }
             }
         } finally {
-            background.leaveUnread();
             state.unlock();
         }
     }

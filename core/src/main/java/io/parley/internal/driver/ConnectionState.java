@@ -235,7 +235,10 @@ final class ConnectionState {
         return timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     }
 
-    /** Waits for a change until the deadline; throws {@link TimedOutException} after it. Lock held. */
+    /**
+     * Waits for a change until the deadline; throws {@link TimedOutException} after it. An interrupt aborts
+     * the connection (the one rule for interrupts: see {@link #abortForInterrupt}). Lock held.
+     */
     void awaitChange(long deadline, String timeoutMessage) throws IOException {
         try {
             if (deadline == Long.MAX_VALUE) {
@@ -248,8 +251,20 @@ final class ConnectionState {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
+            throw abortForInterrupt();
         }
+    }
+
+    /**
+     * The rule for interrupts: a thread interrupted while blocked in a call of the connection (waiting, or
+     * writing the transport itself) aborts the connection, as an interrupted blocking socket or channel call
+     * does in Java, and its call throws the exception returned. The transport is reset; the interrupt status
+     * stays set.
+     */
+    InterruptedIOException abortForInterrupt() {
+        reset(new CloseIndication(CloseIndication.Kind.ABORTED, ReasonCode.APPLICATION_ABORT,
+                "a thread blocked on the connection was interrupted"));
+        return new InterruptedIOException("interrupted; the connection was aborted");
     }
 
     /**

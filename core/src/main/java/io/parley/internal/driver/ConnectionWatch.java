@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One virtual thread that looks at the connections handed to it every {@link #PERIOD_NANOS}, for the things a
- * connection would otherwise need a timed wait for: a handshake deadline, a stream left unread (the
- * application threads that receive read it themselves, and one that stopped receiving must leave the
- * connection a reader), and the linger or drain deadline of a connection that is closing. A timed socket read costs a timer in the JDK's scheduler per read; this costs one
- * timer per period for all connections. The thread runs only while some connection is watched.
+ * connection would otherwise need a timed wait for: a handshake deadline, an answer held back for the next
+ * write, the probe of a connection whose reading paused, and the linger or drain deadline of a connection
+ * that is closing. A timed wait on a virtual thread costs a timer in the JDK's scheduler each time; this costs
+ * one timer per period for all connections. The thread runs only while some connection is watched.
  */
 final class ConnectionWatch {
     /** A connection that wants to be looked at. */

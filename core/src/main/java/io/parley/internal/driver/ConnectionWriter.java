@@ -7,6 +7,7 @@ import io.parley.internal.Failures;
 import io.parley.protocol.IllegalCommandException;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionWriter {
     /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
     private static final long INLINE_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
+    /** The most a read loop writes itself: an answer such as an acknowledgement, not queued messages. */
+    private static final int SMALL_ANSWER = 256;
     /** How long an end of stream waits for a write in progress to show whether the peer reset instead. */
     private static final long WRITE_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -47,7 +50,9 @@ final class ConnectionWriter {
         } finally {
             state.unlock();
         }
-        flushFromCaller();
+        if (flushFromCaller()) {
+            throw new InterruptedIOException("interrupted while sending; the connection was aborted");
+        }
     }
 
     /** As {@link io.parley.ParleyConnection#sendDisconnect(byte[])}. */
@@ -62,71 +67,85 @@ final class ConnectionWriter {
         } finally {
             state.unlock();
         }
-        flushFromCaller();
+        if (flushFromCaller()) {
+            throw new InterruptedIOException("interrupted while sending the disconnect; the connection was aborted");
+        }
     }
 
     /**
      * Makes sure what the engine has encoded gets written: starts the writer unless one is running (it takes
-     * ours too, so sends made while it writes are coalesced into its next system call). Never blocks: a
-     * write that waits for a slow peer waits on the writer's thread, so a sender only ever waits for room in
-     * the send buffer, which the send timeout bounds. A write failure ends the connection as a reset.
+     * ours too, so sends made while it writes are coalesced into its next system call). Never blocks. A write
+     * failure ends the connection as a reset.
      */
     void flush() {
-        startWriting(false);
+        startWriting(Origin.THREAD);
     }
 
     /**
      * As {@link #flush()}, from an application thread: when the connection has been quiet (no write ended in
      * the last {@link #INLINE_IDLE_NANOS}) and no send timeout must be honoured, the caller writes itself, so
-     * a lone send costs no hand-off to another thread. A send that follows a write at once is left to the
-     * writer thread instead, which coalesces the burst.
+     * a lone send costs no hand-off to another thread (and may block while the transport's send buffer is
+     * full). A send that follows a write at once is left to the writer thread instead, which coalesces the
+     * burst.
+     *
+     * @return true if the caller's own write was interrupted, which aborted the connection
      */
-    void flushFromCaller() {
-        startWriting(true);
-    }
-
-    /** As {@link #flushFromCaller()} if {@code mayWriteInline}, else as {@link #flush()}. */
-    void startWriting(boolean mayWriteInline) {
-        startWriting(mayWriteInline, false);
+    boolean flushFromCaller() {
+        return startWriting(Origin.CALLER);
     }
 
     /**
-     * As {@link #startWriting(boolean)}, except while a callee's answer is held
-     * ({@link ConnectionState#answerHeldSince}) and the connection has not ended: after a read, whose answer
-     * (if any) can wait for the one it is held for.
+     * As {@link #flush()}, from the read loop after a read: writes a small answer (an acknowledgement) itself,
+     * hands anything larger to the writer thread (the read loop must not wait long for the peer to read), and
+     * leaves a held answer ({@link ConnectionState#answerHeldSince}) for the write it is held for unless the
+     * connection has ended.
      */
-    void writeUnlessHeld(boolean mayWriteInline) {
-        startWriting(mayWriteInline, true);
+    void writeAnswer() {
+        startWriting(Origin.READER);
     }
 
-    private void startWriting(boolean mayWriteInline, boolean unlessHeld) {
+    /** Who asks for a write, which decides whether it writes itself. */
+    private enum Origin { THREAD, CALLER, READER }
+
+    private boolean startWriting(Origin origin) {
         boolean inline;
         state.lock();
         try {
-            if (writing || state.broken || unlessHeld && state.answerHeldSince != 0 && state.ending == null) {
-                return;
+            if (writing || state.broken
+                    || origin == Origin.READER && state.answerHeldSince != 0 && state.ending == null) {
+                return false;
             }
-            if (state.engine.pendingOutput() == 0) {
+            int pending = state.engine.pendingOutput();
+            if (pending == 0) {
                 completeTerminationIfFlushed();
-                return;
+                return false;
             }
             writing = true;
-            // After this side's disconnect nothing can follow to coalesce with, so it is written at once.
-            inline = mayWriteInline && state.settings.sendTimeout().isZero()
-                    && (state.engine.isSendingDone() || System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS);
+            inline = switch (origin) {
+                case THREAD -> false;
+                // After this side's disconnect nothing can follow to coalesce with, so it is written at once.
+                case CALLER -> state.settings.sendTimeout().isZero()
+                        && (state.engine.isSendingDone() || System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS);
+                case READER -> pending <= SMALL_ANSWER;
+            };
         } finally {
             state.unlock();
         }
         if (inline) {
-            writeLoop();
-        } else {
-            Thread.ofVirtual().name("parley-writer-" + state.stream.label()).start(this::writeLoop);
+            return writeLoop();
         }
+        Thread.ofVirtual().name("parley-writer-" + state.stream.label()).start(this::writeLoop);
+        return false;
     }
 
-    /** The writer: writes batches until nothing is left, then stops (a later flush starts another). */
-    private void writeLoop() {
+    /**
+     * The writer: writes batches until nothing is left, then stops (a later flush starts another).
+     *
+     * @return true if the writing thread was interrupted in a write, which aborted the connection
+     */
+    private boolean writeLoop() {
         IOException failure = null;
+        boolean interrupted = false;
         while (true) {
             ByteBuffer batch;
             state.lock();
@@ -135,12 +154,14 @@ final class ConnectionWriter {
                 state.answerHeldSince = 0; // whatever was held leaves with this batch
                 if (batch == null) {
                     writing = false;
-                    if (failure != null) {
+                    if (interrupted) {
+                        state.abortForInterrupt();
+                    } else if (failure != null) {
                         writeFailed(failure);
                     }
                     completeTerminationIfFlushed();
                     state.changed.signalAll();
-                    return;
+                    return interrupted;
                 }
                 state.changed.signalAll(); // the send buffer has room again (FD_WRITE)
             } finally {
@@ -150,6 +171,8 @@ final class ConnectionWriter {
                 state.stream.write(batch.array(), batch.arrayOffset() + batch.position(), batch.remaining());
             } catch (IOException e) {
                 failure = e;
+                // The JDK closes the socket of a virtual thread interrupted in a write: a local abort.
+                interrupted = Thread.currentThread().isInterrupted();
             }
             state.lock();
             try {
@@ -197,7 +220,9 @@ final class ConnectionWriter {
      * deadline breaks it); false if the waiting thread was interrupted.
      */
     boolean awaitFlushed() {
-        flushFromCaller();
+        if (flushFromCaller()) {
+            return false;
+        }
         state.lock();
         try {
             while ((writing || state.engine.pendingOutput() > 0) && !state.broken) {

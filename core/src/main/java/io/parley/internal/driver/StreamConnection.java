@@ -25,17 +25,16 @@ import java.util.concurrent.CompletableFuture;
  * A Parley connection over one {@link ByteStream}, in either role: the {@link ParleyConnection} API and the
  * handshake.
  *
- * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens:
- * {@link ConnectionReader} reads the stream, by an application thread that receives or connects and finds
- * nothing queued, else by the {@link BackgroundReader}; {@link ConnectionWriter} writes what the engine
- * encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
- * {@link ConnectionCloser} closes it.
+ * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens: the
+ * {@link ConnectionReadLoop}'s thread alone reads the stream (through {@link ConnectionReader}), application
+ * threads only wait for what it queued ({@link ConnectionReceiver}); {@link ConnectionWriter} writes what the
+ * engine encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
+ * {@link ConnectionCloser} closes it. docs/transport.md draws the threads and their locks.
  */
 final class StreamConnection implements ParleyConnection {
     private final ConnectionState state;
     private final ConnectionWriter writer;
-    private final ConnectionReader reader;
-    private final BackgroundReader background;
+    private final ConnectionReadLoop readLoop;
     private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
     private final SocketAddress localAddress;
@@ -46,11 +45,11 @@ final class StreamConnection implements ParleyConnection {
                              CalleeEvents events) {
         this.state = new ConnectionState(stream, engine, settings, events, this);
         this.writer = new ConnectionWriter(state);
-        this.reader = new ConnectionReader(state, writer);
-        this.background = new BackgroundReader(state, reader, writer);
-        this.receiver = new ConnectionReceiver(state, reader, background, writer);
-        this.closer = new ConnectionCloser(state, reader, background, writer);
-        state.answerHeld = background::watch;
+        ConnectionReader reader = new ConnectionReader(state, writer);
+        this.readLoop = new ConnectionReadLoop(state, reader, writer);
+        this.receiver = new ConnectionReceiver(state, readLoop, writer);
+        this.closer = new ConnectionCloser(state, reader, writer);
+        state.answerHeld = readLoop::watch;
         this.localAddress = stream.localAddress();
         this.remoteAddress = stream.remoteAddress();
     }
@@ -70,13 +69,9 @@ final class StreamConnection implements ParleyConnection {
         return new StreamConnection(stream, engine, settings, events);
     }
 
-    /**
-     * Starts a callee's reader. It reads until the request is complete and then stops: a request decided
-     * soon is read on from then by the application's receiving thread, and the connection watch gives one
-     * that waits longer a reader again (to notice a caller that withdraws).
-     */
+    /** Starts a callee's read loop, which runs the handshake and then reads for the connection's life. */
     void start() {
-        background.startRequestReader();
+        readLoop.start();
     }
 
     // ------------------------------------------------------------------ handshake, caller side
@@ -92,28 +87,22 @@ final class StreamConnection implements ParleyConnection {
             state.callerData = data;
             state.engine.connect(requestedQos, requestedGroup, data,
                     firstMessage == null ? List.of() : List.of(firstMessage));
-            background.watch();
         } finally {
             state.unlock();
         }
+        readLoop.start();
         writer.flushFromCaller();
         state.lock();
         try {
-            // The connecting thread reads the answer itself; the engine's deadline bounds each read.
+            // An interrupt here ends the connect with InterruptedIOException, and the connect withdraws.
             while (!state.accepted && state.ending == null) {
-                if (reader.isPermitTaken()) {
-                    state.changed.await();
-                } else {
-                    reader.readHoldingLock(Long.MAX_VALUE, true);
-                    ConnectionReader.requireNotInterrupted("connecting");
-                }
+                state.changed.await();
             }
             return state.accepted;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while connecting");
         } finally {
-            background.leaveUnread();
             state.unlock();
         }
     }
@@ -211,7 +200,7 @@ final class StreamConnection implements ParleyConnection {
                 // once, and the ACCEPT leaves in the same write as that answer. It leaves on its own as soon
                 // as the application waits for input, or after the watch's grace period at the latest.
                 state.answerHeldSince = System.nanoTime();
-                background.watch();
+                readLoop.watch();
                 return true;
             }
         } finally {

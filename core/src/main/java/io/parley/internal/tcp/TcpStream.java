@@ -37,11 +37,6 @@ final class TcpStream implements ByteStream {
     }
 
     @Override
-    public void setReadTimeout(int millis) throws IOException {
-        socket.setSoTimeout(millis);
-    }
-
-    @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
         out.write(buffer, offset, length);
     }
