@@ -204,31 +204,30 @@ final class ConnectionCloser {
 
         /** Resets the connection as a passed deadline does, unless the finish completed first. */
         void expire() {
-            state.lock();
-            try {
-                if (decided) {
-                    return;
-                }
-                decided = true;
-                passed = true;
-            } finally {
-                state.unlock();
+            if (stopFirst()) {
+                state.reset(new CloseIndication(isAwaitingAcknowledgement() ? CloseIndication.Kind.UNCONFIRMED
+                        : CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
+                        "the peer did not finish within the linger or drain timeout"));
             }
-            state.reset(new CloseIndication(isAwaitingAcknowledgement() ? CloseIndication.Kind.UNCONFIRMED
-                    : CloseIndication.Kind.ABORTED, ReasonCode.TIMED_OUT,
-                    "the peer did not finish within the linger or drain timeout"));
         }
 
         /** The waiting thread was interrupted: the connection is aborted, as every interrupted call aborts it. */
         void interrupted() {
+            if (stopFirst()) {
+                state.abortForInterrupt();
+            }
+        }
+
+        /** Ends the waits before the finish completed; false if it had completed (or ended) already. */
+        private boolean stopFirst() {
             state.lock();
             try {
                 if (decided) {
-                    return;
+                    return false;
                 }
                 decided = true;
                 passed = true;
-                state.abortForInterrupt();
+                return true;
             } finally {
                 state.unlock();
             }

@@ -38,15 +38,7 @@ class DriverTest {
         static Pair open(ConnectOptions client, ListenOptions server) throws Exception {
             MemoryStreamListener streams = new MemoryStreamListener(PIPE);
             ConditionalListener listener = new ConditionalListener(streams, server);
-            CompletableFuture<ParleyConnection> connecting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    ConnectionDriver.requireSendable(client);
-                    return ConnectionDriver.connect(streams.connect(), client,
-                            System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS));
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<ParleyConnection> connecting = connectAsync(streams.connect(), client);
             AcceptResult accepted = listener.accept(AcceptCondition.acceptAll(), Duration.ofSeconds(BOUND_SECONDS));
             assertThat(accepted).isInstanceOf(AcceptResult.Accepted.class);
             return new Pair(listener, connecting.get(BOUND_SECONDS, TimeUnit.SECONDS),
@@ -59,6 +51,19 @@ class DriverTest {
             server.abort("the test is over");
             listener.close();
         }
+    }
+
+    /** Runs the caller's handshake on {@code stream} on a virtual thread, while the test accepts. */
+    private static CompletableFuture<ParleyConnection> connectAsync(MemoryStream stream, ConnectOptions options) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                ConnectionDriver.requireSendable(options);
+                return ConnectionDriver.connect(stream, options,
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS));
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
     }
 
     private static <T> T result(CompletableFuture<T> future) throws Exception {
@@ -147,14 +152,7 @@ class DriverTest {
         MemoryStreamListener streams = new MemoryStreamListener(PIPE);
         try (ConditionalListener listener = new ConditionalListener(streams, ListenOptions.defaults())) {
             MemoryStream callerEnd = streams.connect();
-            CompletableFuture<ParleyConnection> connecting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ConnectionDriver.connect(callerEnd, ConnectOptions.defaults(),
-                            System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS));
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<ParleyConnection> connecting = connectAsync(callerEnd, ConnectOptions.defaults());
             AcceptResult result = listener.accept(request -> Decision.reject(io.parley.ReasonCode.REFUSED,
                     "no".getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(BOUND_SECONDS));
             assertThat(result).isInstanceOf(AcceptResult.Rejected.class);
