@@ -7,7 +7,7 @@ import java.net.SocketAddress;
  * The seam between the connection driver and a transport: one reliable, ordered, bidirectional byte stream
  * (a TCP socket, a TLS session, a Unix domain socket, an in-memory pipe). Everything above it, the protocol
  * engine and the whole Parley connection, is the driver's; an implementation only moves bytes and says how
- * the stream ended.
+ * the stream ended. There is no half-close: the driver never needs one (closing sends the end of stream).
  *
  * <p>Threads: one thread reads (the driver's read loop) and at most one writes at a time (the driver's
  * writer flag ensures it), and a read and a write may run at once. {@link #shutdownInput()}, {@link #reset()}
@@ -32,9 +32,6 @@ public interface ByteStream {
      * @throws IOException the stream failed (a reset, a closed stream); how much arrived is unknown
      */
     void write(byte[] buffer, int offset, int length) throws IOException;
-
-    /** Ends this side's sending (a half-close): the peer reads an end of stream after what was written. */
-    void shutdownOutput() throws IOException;
 
     /**
      * Wakes a reader blocked in {@link #read} without closing the stream: that read and every later one return

@@ -22,11 +22,13 @@ public final class ConnectionDriver {
      * Refuses, before the transport connects, a request larger than the protocol allows (the callee's own
      * limit cannot be known before it answers; it refuses a request over it).
      *
+     * @param callerData   the caller data, as {@link ConnectOptions#callerData()} gave it
+     * @param firstMessage the first message, as {@link ConnectOptions#firstMessage()} gave it, or null for none
      * @throws MessageTooLargeException caller data and first message exceed the protocol's maximum
      */
-    public static void requireSendable(ConnectOptions options) throws MessageTooLargeException {
-        long requestBytes = options.callerData().length + options.firstMessage()
-                .map(message -> (long) message.length + WireFormat.EARLY_MESSAGE_OVERHEAD).orElse(0L);
+    public static void requireSendable(byte[] callerData, byte[] firstMessage) throws MessageTooLargeException {
+        long requestBytes = callerData.length
+                + (firstMessage == null ? 0L : firstMessage.length + WireFormat.EARLY_MESSAGE_OVERHEAD);
         if (requestBytes > WireFormat.MAX_USER_DATA) {
             throw new MessageTooLargeException("caller data and first message count " + requestBytes
                     + " bytes against the protocol's maximum of " + WireFormat.MAX_USER_DATA + "; nothing was sent");
@@ -38,18 +40,20 @@ public final class ConnectionDriver {
      * request and waits for the decision until {@code deadline}. A connect that fails withdraws its request
      * and closes the stream.
      *
-     * @param deadline the connect timeout's end, in {@link System#nanoTime()} terms
+     * @param callerData   the caller data (taken from {@code options} once, by the transport, and checked
+     *                     with {@link #requireSendable})
+     * @param firstMessage the first message, or null for none (likewise)
+     * @param deadline     the connect timeout's end, in {@link System#nanoTime()} terms
      * @return the open connection
      * @throws IOException the refusal, timeout or failure, each as its Winsock-coded subtype
      */
-    public static ParleyConnection connect(ByteStream stream, ConnectOptions options, long deadline)
-            throws IOException {
+    public static ParleyConnection connect(ByteStream stream, ConnectOptions options, byte[] callerData,
+                                           byte[] firstMessage, long deadline) throws IOException {
         ProtocolEngine engine = ProtocolEngine.caller(EngineConfigs.of(options.settings().limits()), deadline);
         StreamConnection connection = StreamConnection.caller(stream, engine, options.settings());
         boolean accepted = false;
         try {
-            accepted = connection.awaitAccept(options.qos(), options.group(), options.callerData(),
-                    options.firstMessage().orElse(null));
+            accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);
         } finally {
             if (!accepted) {
                 connection.withdraw("the connect was given up");

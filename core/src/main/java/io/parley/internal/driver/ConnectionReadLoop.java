@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * The one thread that reads a {@link StreamConnection}'s stream, from the handshake until the stream ends or
  * closes: application threads never read, they wait for what it queued. It pauses while the application
  * holds more than the receive buffer unread (so the peer's sending is held back by the transport), and ends
- * its loop when the input ends.
+ * its loop when the input ends or the connection ended gracefully.
  *
  * <p>It also is the connection's part that {@link ConnectionWatch#SHARED} looks at, for what would otherwise
  * need a timed wait: a handshake deadline (which ends the handshake and wakes the blocked read), an answer
@@ -57,13 +57,21 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
         do {
             state.lock();
             try {
-                if (reader.isInputEnded() || !awaitInboundRoom()) {
+                if (reader.isInputEnded() || isGracefullyEnded() || !awaitInboundRoom()) {
                     return;
                 }
             } finally {
                 state.unlock();
             }
         } while (reader.readOnce());
+    }
+
+    /**
+     * True once both disconnects crossed: the peer sends nothing more, so there is nothing to drain (after any
+     * other end the loop reads on to the end of the stream, so that closing finds nothing unread). Lock held.
+     */
+    private boolean isGracefullyEnded() {
+        return state.ending != null && state.ending.isGraceful();
     }
 
     /**

@@ -37,8 +37,6 @@ final class StreamConnection implements ParleyConnection {
     private final ConnectionReadLoop readLoop;
     private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
-    private final SocketAddress localAddress;
-    private final SocketAddress remoteAddress;
     private int deferrals;
 
     private StreamConnection(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings,
@@ -50,8 +48,6 @@ final class StreamConnection implements ParleyConnection {
         this.receiver = new ConnectionReceiver(state, readLoop, writer);
         this.closer = new ConnectionCloser(state, reader, writer);
         state.answerHeld = readLoop::watch;
-        this.localAddress = stream.localAddress();
-        this.remoteAddress = stream.remoteAddress();
     }
 
     /** A caller's connection on a connected stream; it reads from {@link #awaitAccept} on. */
@@ -160,7 +156,7 @@ final class StreamConnection implements ParleyConnection {
         state.lock();
         try {
             Frame.Connect request = state.engine.request().orElseThrow();
-            return new RequestSnapshot(remoteAddress, localAddress, request.callerData(), request.qos(),
+            return new RequestSnapshot(state.stream.remoteAddress(), state.stream.localAddress(), request.callerData(), request.qos(),
                     request.group(), deferrals, request.maxCalleeData());
         } finally {
             state.unlock();
@@ -278,12 +274,12 @@ final class StreamConnection implements ParleyConnection {
 
     @Override
     public SocketAddress localAddress() {
-        return localAddress;
+        return state.stream.localAddress();
     }
 
     @Override
     public SocketAddress remoteAddress() {
-        return remoteAddress;
+        return state.stream.remoteAddress();
     }
 
     @Override
@@ -333,7 +329,7 @@ final class StreamConnection implements ParleyConnection {
 
     @Override
     public String toString() {
-        return "StreamConnection[" + localAddress + " <-> " + remoteAddress
+        return "StreamConnection[" + state.stream.localAddress() + " <-> " + state.stream.remoteAddress()
                 + ", " + state.engine.state() + "]";
     }
 }

@@ -42,13 +42,6 @@ final class TcpStream implements ByteStream {
     }
 
     @Override
-    public void shutdownOutput() throws IOException {
-        if (!socket.isClosed() && !socket.isOutputShutdown()) {
-            socket.shutdownOutput();
-        }
-    }
-
-    @Override
     public void shutdownInput() throws IOException {
         if (!socket.isClosed() && !socket.isInputShutdown()) {
             socket.shutdownInput();

@@ -54,7 +54,9 @@ public final class TcpTransport implements Transport {
 
     @Override
     public ParleyConnection connect(SocketAddress address, ConnectOptions options) throws IOException {
-        ConnectionDriver.requireSendable(options);
+        byte[] callerData = options.callerData();
+        byte[] firstMessage = options.firstMessage().orElse(null);
+        ConnectionDriver.requireSendable(callerData, firstMessage);
         requireConnectable(address);
         long timeoutNanos = options.connectTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
@@ -72,7 +74,7 @@ public final class TcpTransport implements Transport {
             }
             throw ConnectErrors.of(e, address);
         }
-        return ConnectionDriver.connect(stream, options, deadline);
+        return ConnectionDriver.connect(stream, options, callerData, firstMessage, deadline);
     }
 
     /**

@@ -57,8 +57,10 @@ class DriverTest {
     private static CompletableFuture<ParleyConnection> connectAsync(MemoryStream stream, ConnectOptions options) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                ConnectionDriver.requireSendable(options);
-                return ConnectionDriver.connect(stream, options,
+                byte[] callerData = options.callerData();
+                byte[] firstMessage = options.firstMessage().orElse(null);
+                ConnectionDriver.requireSendable(callerData, firstMessage);
+                return ConnectionDriver.connect(stream, options, callerData, firstMessage,
                         System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS));
             } catch (IOException e) {
                 throw new java.util.concurrent.CompletionException(e);

@@ -64,7 +64,6 @@ final class MemoryStream implements ByteStream {
     private MemoryStream peer;
     private boolean closed;
     private boolean inputShut;
-    private boolean outputShut;
 
     private MemoryStream(ReentrantLock lock, Pipe in, Pipe out, Address local, Address remote) {
         this.lock = lock;
@@ -132,9 +131,6 @@ final class MemoryStream implements ByteStream {
                 if (closed) {
                     throw new SocketException("Socket closed");
                 }
-                if (outputShut) {
-                    throw new SocketException("Socket output is shutdown");
-                }
                 if (out.readerGone) {
                     throw new SocketException("Connection reset by peer");
                 }
@@ -151,18 +147,6 @@ final class MemoryStream implements ByteStream {
                 written += n;
                 signalBoth();
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void shutdownOutput() {
-        lock.lock();
-        try {
-            outputShut = true;
-            out.finished = true;
-            signalBoth();
         } finally {
             lock.unlock();
         }
@@ -218,16 +202,6 @@ final class MemoryStream implements ByteStream {
         lock.lock();
         try {
             return closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** True once this end ended its sending (half-close or close) without a reset. */
-    boolean sentEndOfStream() {
-        lock.lock();
-        try {
-            return out.finished && !out.reset;
         } finally {
             lock.unlock();
         }
