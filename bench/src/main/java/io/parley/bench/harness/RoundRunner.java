@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Runs one scenario for every implementation in the same JVM: opens all, warms each up, then runs rounds in
@@ -38,7 +41,7 @@ public final class RoundRunner {
                 for (Impl impl : impls) {
                     quiesce();
                     try {
-                        Figures figures = trials.get(impl).run(settings.warmup());
+                        Figures figures = runOnCaller(trials.get(impl), settings.warmup());
                         log.printf("  %-14s warm-up  %s%n", scenario + "/" + impl.id(), figures);
                     } catch (Exception e) {
                         results.fail(impl, -1, e);
@@ -51,7 +54,7 @@ public final class RoundRunner {
                     Impl impl = impls.get((round + turn) % impls.size());
                     quiesce();
                     try {
-                        Figures figures = trials.get(impl).run(settings.measure());
+                        Figures figures = runOnCaller(trials.get(impl), settings.measure());
                         results.add(impl, round, figures);
                         log.printf("  %-14s round %d  %s%n", scenario + "/" + impl.id(), round + 1, figures);
                     } catch (Exception e) {
@@ -71,6 +74,21 @@ public final class RoundRunner {
             }
         }
         return results;
+    }
+
+    /**
+     * Runs the trial on the caller thread chosen by {@code -Dbench.caller}: {@code virtual} (the default, the kind
+     * of thread Parley's blocking API is made for) or {@code platform}; the same kind for every implementation.
+     */
+    private static Figures runOnCaller(Trial trial, Duration duration) throws Exception {
+        if (CallerThread.configured() == CallerThread.PLATFORM) {
+            return trial.run(duration);
+        }
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            return executor.submit(() -> trial.run(duration)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static void quiesce() throws InterruptedException {

@@ -43,7 +43,9 @@ record RunInfo(Properties run) {
         text.append("| load average (1 min) at start / end | ").append(run.getProperty("load.start", "?")).append(" / ")
                 .append(run.getProperty("load.end", "?")).append(" |\n");
         text.append("| total run time | ").append(run.getProperty("seconds", "?")).append(" s |\n");
-        text.append("| rounds | ").append(run.getProperty("rounds", "see Notes")).append(" |\n\n");
+        text.append("| rounds | ").append(run.getProperty("rounds", "see Notes")).append(" |\n");
+        text.append("| caller threads | ").append(run.getProperty("caller", "virtual"))
+                .append(" (the thread each trial's calling side runs on, the same for every implementation) |\n\n");
         text.append("Reproduce with `bench/run` (everything, about ").append(run.getProperty("minutes", "8"))
                 .append(" minutes) or `bench/run SCENARIO` (one of lifecycle, small-messages, bulk, ping-pong, idle, "
                         + "flood, codec). The machine was shared with other builds while this ran: read the "
