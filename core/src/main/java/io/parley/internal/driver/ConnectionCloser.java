@@ -141,10 +141,7 @@ final class ConnectionCloser {
         try {
             CloseIndication outcome = state.ending != null ? state.ending : new CloseIndication(
                     CloseIndication.Kind.ABORTED, ReasonCode.TRANSPORT_CLOSED, "closed before the peer's disconnect arrived");
-            state.runAfterUnlock(() -> {
-                state.closeIndication.complete(outcome);
-                state.termination.complete(outcome);
-            });
+            state.outcome.terminate(outcome);
         } finally {
             state.unlock();
         }

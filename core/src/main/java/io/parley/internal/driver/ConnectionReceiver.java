@@ -44,11 +44,9 @@ final class ConnectionReceiver {
                     return message;
                 }
                 if (state.peerDisconnectData != null) {
-                    state.settleCloseIndication();
                     return null;
                 }
                 if (state.ending != null) {
-                    state.settleCloseIndication();
                     throw ConnectionEndedException.of(state.ending);
                 }
                 if (state.answerHeldSince != 0) {
@@ -76,11 +74,9 @@ final class ConnectionReceiver {
             }
             if (state.peerDisconnectData != null && state.inbound.isEmpty()) {
                 state.disconnectTaken = true;
-                state.settleCloseIndication();
                 return state.peerDisconnectData.clone();
             }
             if (state.peerDisconnectData == null && state.ending != null) {
-                state.settleCloseIndication();
                 throw ConnectionEndedException.of(state.ending);
             }
             throw new WouldBlockException(state.peerDisconnectData == null

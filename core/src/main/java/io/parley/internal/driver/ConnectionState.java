@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,8 +36,8 @@ final class ConnectionState {
     /** Signalled whenever something a waiting thread may wait for changed. */
     final Condition changed = lock.newCondition();
     final ArrayDeque<byte[]> inbound = new ArrayDeque<>(1);
-    final CompletableFuture<CloseIndication> closeIndication = new CompletableFuture<>();
-    final CompletableFuture<CloseIndication> termination = new CompletableFuture<>();
+    /** The close indication and the termination: decided under the lock, completed as it is released. */
+    final ConnectionOutcome outcome = new ConnectionOutcome();
     private final CalleeEvents events;
     private final StreamConnection connection;
     /** Has the connection watched while an answer is held (set once, by the connection). Lock held when run. */
@@ -82,16 +81,25 @@ final class ConnectionState {
         lock.lock();
     }
 
-    /** Unlocks, then runs what had to wait for the lock to be free (future completions, callbacks). */
+    /**
+     * Unlocks, then completes the futures with what was decided under the lock and runs what else had to wait
+     * for the lock to be free (callbacks).
+     */
     void unlock() {
-        if (afterUnlock == null || lock.getHoldCount() > 1) {
+        if (lock.getHoldCount() > 1) {
             lock.unlock();
             return;
         }
+        ConnectionOutcome.Decided decided = outcome.decided();
         List<Runnable> actions = afterUnlock;
         afterUnlock = null;
         lock.unlock();
-        actions.forEach(Runnable::run);
+        if (decided != null) {
+            outcome.publish(decided);
+        }
+        if (actions != null) {
+            actions.forEach(Runnable::run);
+        }
     }
 
     /** Runs {@code action} once the lock is released. Lock held. */
@@ -123,7 +131,7 @@ final class ConnectionState {
                         answerHeldSince = System.nanoTime();
                         answerHeld.run();
                     }
-                    runAfterUnlock(() -> closeIndication.complete(CloseIndication.GRACEFUL));
+                    outcome.indicate(CloseIndication.GRACEFUL);
                 }
                 case ProtocolEvent.Closed c -> ended(c.indication());
                 case ProtocolEvent.ConnectRequested r -> {
@@ -153,25 +161,9 @@ final class ConnectionState {
         ending = indication;
         if (!indication.isGraceful()) {
             broken = broken || indication.kind() == CloseIndication.Kind.RESET;
-            runAfterUnlock(() -> {
-                closeIndication.complete(indication);
-                termination.complete(indication);
-            });
+            outcome.terminate(indication);
         }
         runAfterUnlock(() -> events.ended(connection));
-    }
-
-    /**
-     * Makes sure the close indication is complete when this thread unlocks, before it reports the end to the
-     * application: the reader completes it only after it unlocked, so a receive could otherwise report the
-     * end (or the break) while {@link StreamConnection#closeIndication()} still looked pending. Completes it with
-     * the value the reader completes it with (the first completion wins). Lock held.
-     */
-    void settleCloseIndication() {
-        CloseIndication indication = peerDisconnectData != null ? CloseIndication.GRACEFUL : ending;
-        if (indication != null) {
-            runAfterUnlock(() -> closeIndication.complete(indication));
-        }
     }
 
     /**
@@ -190,10 +182,7 @@ final class ConnectionState {
                 }
                 ended(indication);
             }
-            runAfterUnlock(() -> {
-                closeIndication.complete(indication);
-                termination.complete(indication);
-            });
+            outcome.terminate(indication);
             changed.signalAll();
             try {
                 stream.reset();

@@ -194,14 +194,14 @@ final class ConnectionWriter {
         } else if (state.ending.isGraceful()) {
             CloseIndication lost = new CloseIndication(CloseIndication.Kind.RESET, ReasonCode.TRANSPORT_RESET, detail);
             state.ending = lost;
-            state.runAfterUnlock(() -> state.termination.complete(lost));
+            state.outcome.terminate(lost);
         }
     }
 
     /** Called with the lock held, once nothing is left to write. */
     private void completeTerminationIfFlushed() {
         if (state.ending != null && state.ending.isGraceful() && state.engine.pendingOutput() == 0) {
-            state.runAfterUnlock(() -> state.termination.complete(CloseIndication.GRACEFUL));
+            state.outcome.terminate(CloseIndication.GRACEFUL);
         }
     }
 

@@ -309,12 +309,12 @@ final class StreamConnection implements ParleyConnection {
 
     @Override
     public CompletableFuture<CloseIndication> closeIndication() {
-        return state.closeIndication.copy();
+        return state.outcome.closeIndication();
     }
 
     @Override
     public CompletableFuture<CloseIndication> termination() {
-        return state.termination.copy();
+        return state.outcome.termination();
     }
 
     @Override
