@@ -20,6 +20,8 @@ final class ConnectionCloser {
     private final ConnectionState state;
     /** Tells when the peer's end has been read. */
     private final ConnectionReader reader;
+    /** Runs a graceful finish once it read the peer's end, which is what the finish waits for. */
+    private final ConnectionReadLoop readLoop;
     /** Delivers what is queued before the transport closes. */
     private final ConnectionWriter writer;
 
@@ -27,9 +29,11 @@ final class ConnectionCloser {
     private enum Finish { DONE, DEADLINE_PASSED, INTERRUPTED }
 
     /** The closer of the connection whose state, reading and writer these are. */
-    ConnectionCloser(ConnectionState state, ConnectionReader reader, ConnectionWriter writer) {
+    ConnectionCloser(ConnectionState state, ConnectionReader reader, ConnectionReadLoop readLoop,
+                     ConnectionWriter writer) {
         this.state = state;
         this.reader = reader;
+        this.readLoop = readLoop;
         this.writer = writer;
     }
 
@@ -61,7 +65,14 @@ final class ConnectionCloser {
                 if (writer.isFinishedAndFlushed()) {
                     finishGracefully(deadline); // nothing left to wait for: no closer thread, no timed wait
                 } else {
-                    Thread.ofVirtual().name("parley-closer").start(() -> finishGracefully(deadline));
+                    // The finish waits for the peer's end, which the read loop reads: the read loop runs it.
+                    FinishDeadline guard = watched(new FinishDeadline(deadline));
+                    Runnable finish = () -> finishGuarded(guard);
+                    if (readLoop.runWhenDone(finish)) {
+                        writer.flush(); // what is queued (our DISCONNECT) must leave for the peer's end to come
+                    } else {
+                        Thread.ofVirtual().name("parley-closer").start(finish);
+                    }
                 }
             }
             case BOUNDED -> {
@@ -127,12 +138,25 @@ final class ConnectionCloser {
      *         connection was reset)
      */
     private Finish finishGracefully(long deadline) {
-        if (!writer.isFinishedAndFlushed()) {
-            Finish waited = awaitPeerEnd(new FinishDeadline(deadline));
-            if (waited != Finish.DONE) {
-                return waited;
-            }
+        if (writer.isFinishedAndFlushed()) {
+            return closeFinished(deadline);
         }
+        return finishGuarded(watched(new FinishDeadline(deadline)));
+    }
+
+    /** {@link #finishGracefully} once {@code guard} keeps its deadline. */
+    private Finish finishGuarded(FinishDeadline guard) {
+        Finish waited = awaitPeerEnd(guard);
+        return waited == Finish.DONE ? closeFinished(guard.deadline) : waited;
+    }
+
+    private FinishDeadline watched(FinishDeadline guard) {
+        ConnectionWatch.SHARED.watch(guard);
+        return guard;
+    }
+
+    /** The finish's last step, once nothing is left to wait for: drain if needed, close, report. */
+    private Finish closeFinished(long deadline) {
         if (needsDrain()) {
             drainInput(Math.min(deadline, System.nanoTime() + MAX_DRAIN_AFTER_FAILURE_NANOS));
         }
@@ -155,7 +179,6 @@ final class ConnectionCloser {
      * @return how it came out; unless done, the connection was reset
      */
     private Finish awaitPeerEnd(FinishDeadline guard) {
-        ConnectionWatch.SHARED.watch(guard);
         boolean uninterrupted = writer.awaitFlushed();
         // No half-close while the acknowledgement is awaited: nothing the peer does depends on our FIN, which
         // the close sends. One system call less, and the peer, which closes first, keeps the TIME_WAIT.

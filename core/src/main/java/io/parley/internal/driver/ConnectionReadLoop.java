@@ -34,6 +34,12 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
     private long lastProbe;
     /** Registered with {@link ConnectionWatch#SHARED}. Lock held. */
     private boolean watched;
+    /** Where the thread is in its life. Lock held. */
+    private Phase phase = Phase.NOT_STARTED;
+    /** What the thread runs as its last step: the finish of a connection the application closed. Lock held. */
+    private Runnable lastStep;
+
+    private enum Phase { NOT_STARTED, RUNNING, ENDED }
 
     /** The read loop of the connection whose state, reader and writer these are. */
     ConnectionReadLoop(ConnectionState state, ConnectionReader reader, ConnectionWriter writer) {
@@ -46,6 +52,7 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
     void start() {
         state.lock();
         try {
+            phase = Phase.RUNNING;
             watch();
         } finally {
             state.unlock();
@@ -54,6 +61,21 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
     }
 
     private void run() {
+        readUntilDone();
+        Runnable step;
+        state.lock();
+        try {
+            phase = Phase.ENDED;
+            step = lastStep;
+        } finally {
+            state.unlock();
+        }
+        if (step != null) {
+            step.run();
+        }
+    }
+
+    private void readUntilDone() {
         do {
             state.lock();
             try {
@@ -64,6 +86,25 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
                 state.unlock();
             }
         } while (reader.readOnce());
+    }
+
+    /**
+     * Has this thread run {@code step} once it stopped reading (the peer's end was read, or the stream
+     * ended): a closed connection's finish waits for exactly that, so it needs no thread of its own.
+     *
+     * @return false if the thread is not reading (not started, or ended): then the caller must run it
+     */
+    boolean runWhenDone(Runnable step) {
+        state.lock();
+        try {
+            if (phase != Phase.RUNNING) {
+                return false;
+            }
+            lastStep = step;
+            return true;
+        } finally {
+            state.unlock();
+        }
     }
 
     /**

@@ -46,7 +46,7 @@ final class StreamConnection implements ParleyConnection {
         ConnectionReader reader = new ConnectionReader(state, writer);
         this.readLoop = new ConnectionReadLoop(state, reader, writer);
         this.receiver = new ConnectionReceiver(state, readLoop, writer);
-        this.closer = new ConnectionCloser(state, reader, writer);
+        this.closer = new ConnectionCloser(state, reader, readLoop, writer);
         state.answerHeld = readLoop::watch;
     }
 
