@@ -95,7 +95,7 @@ final class ConnectionCloser {
                 return;
             }
             state.requireNotClosed();
-            state.closedByApp = true;
+            state.use = ConnectionState.Use.CLOSED;
             state.inbound.clear();
             state.engine.abort(ReasonCode.APPLICATION_ABORT, reason);
             state.dispatch();

@@ -121,7 +121,7 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
      */
     private boolean awaitInboundRoom() {
         try {
-            while (state.inboundBytes > state.settings.receiveBufferSize() && !state.closedByApp && state.ending == null) {
+            while (state.inboundBytes > state.settings.receiveBufferSize() && state.use != ConnectionState.Use.CLOSED && state.ending == null) {
                 if (!paused) {
                     paused = true;
                     lastProbe = System.nanoTime();

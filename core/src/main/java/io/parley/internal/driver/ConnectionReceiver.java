@@ -34,7 +34,7 @@ final class ConnectionReceiver {
             long deadline = ConnectionState.deadlineAfter(timeout);
             while (true) {
                 state.requireNotClosed();
-                if (state.disconnectTaken) {
+                if (state.use == ConnectionState.Use.DISCONNECT_TAKEN) {
                     throw new ShutdownException("receiving ended with receiveDisconnect()");
                 }
                 byte[] message = state.inbound.poll();
@@ -69,11 +69,11 @@ final class ConnectionReceiver {
         state.lock();
         try {
             state.requireNotClosed();
-            if (state.disconnectTaken) {
+            if (state.use == ConnectionState.Use.DISCONNECT_TAKEN) {
                 throw new ShutdownException("the peer's disconnect data was already taken");
             }
             if (state.peerDisconnectData != null && state.inbound.isEmpty()) {
-                state.disconnectTaken = true;
+                state.use = ConnectionState.Use.DISCONNECT_TAKEN;
                 return state.peerDisconnectData.clone();
             }
             if (state.peerDisconnectData == null && state.ending != null) {

@@ -45,14 +45,18 @@ final class ConnectionState {
     /** What runs once the lock is free (future completions, callbacks); made when first needed. */
     private List<Runnable> afterUnlock;
 
-    long inboundBytes;
-    byte[] peerDisconnectData;
-    boolean disconnectTaken;
+    /** How far the handshake got. */
+    Handshake handshake = Handshake.AWAITING_DECISION;
+    /** What the application has done with the connection. */
+    Use use = Use.OPEN;
+    /** How the connection ended (the engine closed), once it did; else null. */
     CloseIndication ending;
+    /** The transport was reset or failed: nothing more is delivered, whatever {@link #ending} says. */
     boolean broken;
-    boolean closedByApp;
-    boolean accepted;
-    boolean deferred;
+    /** Bytes of the messages in {@link #inbound}. */
+    long inboundBytes;
+    /** The peer's disconnect data, once its DISCONNECT arrived; else null. */
+    byte[] peerDisconnectData;
     /**
      * When a callee's output was left queued so that it leaves in one write with what follows it (0 when
      * nothing is held): its preamble while the request awaits the decision, the ACCEPT of a request with
@@ -65,6 +69,26 @@ final class ConnectionState {
     byte[] calleeData = EMPTY;
     Optional<Qos> qos = Optional.empty();
     Optional<Group> group = Optional.empty();
+
+    /** How far a connection's handshake got, as this side sees it. */
+    enum Handshake {
+        /** The request is on its way or before the callee's application. */
+        AWAITING_DECISION,
+        /** The callee deferred the request (it is presented again); no decision yet. */
+        DEFERRED,
+        /** The request was accepted: the connection is established. */
+        ACCEPTED
+    }
+
+    /** What the application has done with a connection. */
+    enum Use {
+        /** It uses the connection. */
+        OPEN,
+        /** It took the peer's disconnect data: receiving has ended, sending may go on. */
+        DISCONNECT_TAKEN,
+        /** It closed or aborted the connection: every call fails, what arrives is dropped. */
+        CLOSED
+    }
 
     /** The state of {@code connection}, which {@code events} are told about. */
     ConnectionState(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings, CalleeEvents events,
@@ -139,19 +163,19 @@ final class ConnectionState {
                     runAfterUnlock(() -> events.requestArrived(connection));
                 }
                 case ProtocolEvent.Accepted a -> {
-                    accepted = true;
+                    handshake = Handshake.ACCEPTED;
                     calleeData = a.calleeData();
                     qos = a.grantedQos();
                     group = a.group();
                 }
-                case ProtocolEvent.Deferred d -> deferred = true;
+                case ProtocolEvent.Deferred d -> handshake = Handshake.DEFERRED;
             }
         }
         changed.signalAll();
     }
 
     private void queueInbound(byte[] message) {
-        if (!closedByApp && !disconnectTaken) {
+        if (use == Use.OPEN) {
             inbound.add(message);
             inboundBytes += message.length;
         }
@@ -205,16 +229,16 @@ final class ConnectionState {
 
     /** Marks the connection closed by this side; false if it was already. Lock held. */
     boolean markClosedByApp() {
-        if (closedByApp) {
+        if (use == Use.CLOSED) {
             return false;
         }
-        closedByApp = true;
+        use = Use.CLOSED;
         return true;
     }
 
     /** Throws once this side closed the connection. */
     void requireNotClosed() throws ClosedException {
-        if (closedByApp) {
+        if (use == Use.CLOSED) {
             throw new ClosedException("the connection was closed by this side");
         }
     }

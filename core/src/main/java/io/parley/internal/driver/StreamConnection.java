@@ -91,10 +91,10 @@ final class StreamConnection implements ParleyConnection {
         state.lock();
         try {
             // An interrupt here ends the connect with InterruptedIOException, and the connect withdraws.
-            while (!state.accepted && state.ending == null) {
+            while (state.handshake != ConnectionState.Handshake.ACCEPTED && state.ending == null) {
                 state.changed.await();
             }
-            return state.accepted;
+            return state.handshake == ConnectionState.Handshake.ACCEPTED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while connecting");
@@ -110,7 +110,7 @@ final class StreamConnection implements ParleyConnection {
     void withdraw(String why) {
         state.lock();
         try {
-            if (state.ending == null && !state.accepted) {
+            if (state.ending == null && state.handshake != ConnectionState.Handshake.ACCEPTED) {
                 state.engine.abort(ReasonCode.WITHDRAWN, why);
                 state.dispatch();
             }
@@ -119,11 +119,11 @@ final class StreamConnection implements ParleyConnection {
         }
     }
 
-    /** True if the callee deferred the request at least once. */
+    /** True if the callee deferred the request and has not accepted it (a refusal after a deferral says so). */
     boolean wasDeferred() {
         state.lock();
         try {
-            return state.deferred;
+            return state.handshake == ConnectionState.Handshake.DEFERRED;
         } finally {
             state.unlock();
         }
@@ -190,7 +190,7 @@ final class StreamConnection implements ParleyConnection {
             state.calleeData = data;
             state.qos = grantedQos;
             state.group = joined;
-            state.accepted = true;
+            state.handshake = ConnectionState.Handshake.ACCEPTED;
             if (!state.inbound.isEmpty()) {
                 // The caller sent early messages: the application will take them and most likely answer at
                 // once, and the ACCEPT leaves in the same write as that answer. It leaves on its own as soon
