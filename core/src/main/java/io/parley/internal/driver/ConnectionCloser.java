@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a {@link StreamConnection} as its linger setting says: gracefully (deliver what is queued, await the
- * peer's acknowledgement and end, close), on a closer thread or in the closing thread, or by a reset.
+ * peer's acknowledgement and end, close) in the closing thread, or after it returned on the read loop (which
+ * reads that end) or on a closer thread once the read loop has ended; or by a reset.
  */
 final class ConnectionCloser {
     private static final long MAX_DRAIN_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(2);
