@@ -64,7 +64,7 @@ final class ConnectionCloser {
             case DONT_LINGER -> {
                 long deadline = System.nanoTime() + state.settings.drainTimeout().toNanos();
                 if (writer.isFinishedAndFlushed()) {
-                    finishGracefully(deadline); // nothing left to wait for: no closer thread, no timed wait
+                    closeFinished(deadline); // nothing left to wait for: no closer thread, no timed wait
                 } else {
                     // The finish waits for the peer's end, which the read loop reads: the read loop runs it.
                     FinishDeadline guard = watched(new FinishDeadline(deadline));

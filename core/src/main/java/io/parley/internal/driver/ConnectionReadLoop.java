@@ -61,7 +61,17 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
     }
 
     private void run() {
-        readUntilDone();
+        // The loop is here, not in a helper: a parked reader's stack is what an idle connection holds on the
+        // heap, so every frame on the way to the stream counts.
+        boolean reading;
+        do {
+            state.lock();
+            try {
+                reading = !reader.isInputEnded() && !isGracefullyEnded() && awaitInboundRoom();
+            } finally {
+                state.unlock();
+            }
+        } while (reading && reader.readOnce());
         Runnable step;
         state.lock();
         try {
@@ -73,19 +83,6 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
         if (step != null) {
             step.run();
         }
-    }
-
-    private void readUntilDone() {
-        do {
-            state.lock();
-            try {
-                if (reader.isInputEnded() || isGracefullyEnded() || !awaitInboundRoom()) {
-                    return;
-                }
-            } finally {
-                state.unlock();
-            }
-        } while (reader.readOnce());
     }
 
     /**
@@ -121,7 +118,8 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
      */
     private boolean awaitInboundRoom() {
         try {
-            while (state.inboundBytes > state.settings.receiveBufferSize() && state.use != ConnectionState.Use.CLOSED && state.ending == null) {
+            while (state.inboundBytes > state.settings.receiveBufferSize() && state.use != ConnectionState.Use.CLOSED
+                    && state.ending == null) {
                 if (!paused) {
                     paused = true;
                     lastProbe = System.nanoTime();

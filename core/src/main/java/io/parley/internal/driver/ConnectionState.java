@@ -42,7 +42,7 @@ final class ConnectionState {
     private final StreamConnection connection;
     /** Has the connection watched while an answer is held (set once, by the connection). Lock held when run. */
     Runnable answerHeld = () -> { };
-    /** What runs once the lock is free (future completions, callbacks); made when first needed. */
+    /** What runs once the lock is free (callbacks to the listener); made when first needed. */
     private List<Runnable> afterUnlock;
 
     /** How far the handshake got. */
