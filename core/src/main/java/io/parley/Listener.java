@@ -23,6 +23,7 @@ public interface Listener extends AutoCloseable {
      *
      * @return the accepted connection
      * @throws ClosedException the listener was closed
+     * @throws WouldBlockException non-blocking, and no request is waiting
      * @throws java.io.InterruptedIOException the accepting thread was interrupted
      * @throws IOException     any other failure of the transport
      */
@@ -38,6 +39,7 @@ public interface Listener extends AutoCloseable {
      * @return what became of the request
      * @throws ClosedException the listener was closed (by {@link #close()}, or after the transport failed to
      *                         accept fifty times in a row)
+     * @throws WouldBlockException non-blocking, and no request is waiting
      * @throws java.io.InterruptedIOException the accepting thread was interrupted
      * @throws IOException     any other failure of the transport
      */
@@ -50,6 +52,7 @@ public interface Listener extends AutoCloseable {
      * @param timeout   how long to wait for a request; zero waits without bound
      * @return what became of the request
      * @throws TimedOutException no request arrived within {@code timeout}
+     * @throws WouldBlockException non-blocking, and no request is waiting
      * @throws ClosedException   the listener was closed
      * @throws java.io.InterruptedIOException the accepting thread was interrupted
      * @throws IOException       any other failure of the transport
@@ -63,6 +66,22 @@ public interface Listener extends AutoCloseable {
      * @return the number of requests waiting
      */
     int pendingCount();
+
+    /**
+     * Makes accepting non-blocking (FIONBIO), or blocking again: non-blocking, an accept with no request
+     * waiting throws {@link WouldBlockException} (WSAEWOULDBLOCK) at once; FD_ACCEPT tells when one is. The
+     * condition still runs on the accepting thread. Listeners start blocking.
+     *
+     * @param blocking false for non-blocking accepts
+     */
+    void configureBlocking(boolean blocking);
+
+    /**
+     * True while accepts wait for a request (the default).
+     *
+     * @return true while accepts wait for a request
+     */
+    boolean isBlocking();
 
     /**
      * Stops listening: new transport connections are refused, pending requests are rejected with

@@ -58,13 +58,15 @@ public interface ParleyConnection extends AutoCloseable {
 
     /**
      * Sends one message (copied before this returns). Blocks while more than the send buffer is queued,
-     * up to the send timeout. Small sends made while an earlier write is in progress are coalesced into
+     * up to the send timeout; non-blocking, fails with {@link WouldBlockException} then, and FD_WRITE tells
+     * when there is room again. Small sends made while an earlier write is in progress are coalesced into
      * one system call.
      *
      * @param message the message: the bytes between its position and limit, which are consumed
      * @throws MessageTooLargeException over the peer's message limit; nothing was sent
      * @throws ShutdownException        after {@link #sendDisconnect}, or when the peer closed
      * @throws TimedOutException        no buffer space within the send timeout; nothing was sent
+     * @throws WouldBlockException      non-blocking, and the send buffer is full; nothing was sent
      * @throws ConnectionEndedException the connection was reset or aborted
      * @throws ClosedException          after {@link #close()}
      */
@@ -88,6 +90,7 @@ public interface ParleyConnection extends AutoCloseable {
      * {@link java.io.InterruptedIOException}.
      *
      * @return the message, or null once the peer's disconnect arrived
+     * @throws WouldBlockException      non-blocking, and no message has arrived
      * @throws ConnectionEndedException the connection was reset or aborted before the peer's disconnect
      * @throws ShutdownException        after {@link #receiveDisconnect()}
      * @throws ClosedException          after {@link #close()}
@@ -103,6 +106,43 @@ public interface ParleyConnection extends AutoCloseable {
      * @throws IOException       as {@link #receive()}
      */
     byte[] receive(Duration timeout) throws IOException;
+
+    /**
+     * Receives the next message, or the next piece of it, into {@code into} (WSARecv with MSG_PARTIAL): as
+     * many bytes as fit, from the buffer's position on; a message longer than the room left is delivered over
+     * several calls, each but the last answering {@link MessagePart#PARTIAL}, so a message never needs to be
+     * held whole by the receiver [P2]. Blocks as {@link #receive()} does until something arrives. A
+     * {@link #receive()} after a partial receive returns the rest of that message.
+     *
+     * @param into where the bytes go; its position advances past them
+     * @return {@link MessagePart#MESSAGE_END} when the message ended in {@code into},
+     *         {@link MessagePart#PARTIAL} when it continues, {@link MessagePart#DISCONNECTED} (nothing copied)
+     *         once the peer's disconnect arrived
+     * @throws WouldBlockException      non-blocking, and nothing has arrived
+     * @throws ConnectionEndedException the connection was reset or aborted before the peer's disconnect
+     * @throws ShutdownException        after {@link #receiveDisconnect()}
+     * @throws ClosedException          after {@link #close()}
+     */
+    MessagePart receive(ByteBuffer into) throws IOException;
+
+    /**
+     * Makes the calls that wait non-blocking (FIONBIO), or blocking again: non-blocking,
+     * {@link #receive()}, {@link #receive(ByteBuffer)} and {@link #send(ByteBuffer)} throw
+     * {@link WouldBlockException} (WSAEWOULDBLOCK) and change nothing where they would wait, and a send never
+     * writes to the transport on the calling thread. {@link #sendDisconnect}, {@link #receiveDisconnect()} and
+     * a default {@link #close()} never block anyway; a close with a linger timeout still waits for it.
+     * Connections start blocking.
+     *
+     * @param blocking false for non-blocking calls
+     */
+    void configureBlocking(boolean blocking);
+
+    /**
+     * True while calls wait (the default); see {@link #configureBlocking}.
+     *
+     * @return true while calls wait
+     */
+    boolean isBlocking();
 
     /**
      * Ends this side's sending with disconnect data (WSASendDisconnect). Never blocks; the data is

@@ -1,5 +1,7 @@
 package io.parley;
 
+import io.parley.internal.events.BackgroundConnect;
+
 import java.io.IOException;
 import java.net.SocketAddress;
 
@@ -56,4 +58,16 @@ public interface Transport {
      * @throws IOException                  any other failure, each as its Winsock-coded subtype
      */
     ParleyConnection connect(SocketAddress address, ConnectOptions options) throws IOException;
+
+    /**
+     * Starts a connect without blocking (a non-blocking WSAConnect): it runs in the background and ends as
+     * {@link #connect} would; register the result with an {@link EventWaiter} for its FD_CONNECT [C4].
+     *
+     * @param address the callee's address
+     * @param options as for {@link #connect}
+     * @return the connect in progress
+     */
+    default PendingConnect startConnect(SocketAddress address, ConnectOptions options) {
+        return BackgroundConnect.start(this, address, options);
+    }
 }

@@ -7,11 +7,15 @@ import io.parley.ParleyConnection;
 import io.parley.Decision;
 import io.parley.Listener;
 import io.parley.ListenOptions;
+import io.parley.NetworkEvent;
 import io.parley.ReasonCode;
 import io.parley.TimedOutException;
 import io.parley.WinsockError;
+import io.parley.WouldBlockException;
 import io.parley.internal.EngineConfigs;
 import io.parley.internal.RequestSnapshot;
+import io.parley.internal.events.EventSelection;
+import io.parley.internal.events.EventSource;
 import io.parley.protocol.EngineConfig;
 import io.parley.protocol.IllegalCommandException;
 import io.parley.protocol.ProtocolEngine;
@@ -34,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue is full). Accepting threads take requests from the head of the queue; a deferred request goes back
  * to the head, so the next accept presents it again.
  */
-public final class ConditionalListener implements Listener, CalleeEvents {
+public final class ConditionalListener implements Listener, CalleeEvents, EventSource {
     private static final System.Logger LOG = System.getLogger("io.parley.driver");
     private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
     private static final int MAX_ACCEPT_FAILURES = 50;
@@ -51,7 +55,10 @@ public final class ConditionalListener implements Listener, CalleeEvents {
     /** Connections not yet handed to the application (handshaking, queued or being decided). */
     private final Set<StreamConnection> unclaimed = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    /** Its event registration (FD_ACCEPT). Lock held. */
+    private final EventSelection selection = new EventSelection(lock, this);
     private boolean closed;
+    private boolean blocking = true;
 
     /**
      * Starts accepting on {@code server}, whose connections get {@code options}' handshake timeout and
@@ -176,6 +183,43 @@ public final class ConditionalListener implements Listener, CalleeEvents {
         }
     }
 
+    @Override
+    public void configureBlocking(boolean blocking) {
+        lock.lock();
+        try {
+            this.blocking = blocking;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isBlocking() {
+        lock.lock();
+        try {
+            return blocking;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Set<NetworkEvent> reportable() {
+        return Set.of(NetworkEvent.ACCEPT);
+    }
+
+    @Override
+    public EventSelection selection() {
+        return selection;
+    }
+
+    /** FD_ACCEPT holds while an accept would find a request (or the report of an abandoned one). */
+    @Override
+    public void reportLevels() {
+        selection.report(!closed && !pending.isEmpty() ? EventSelection.bit(NetworkEvent.ACCEPT) : 0,
+                WinsockError.NO_ERROR);
+    }
+
     /** Queued requests whose callers still wait. Lock held. */
     private int waiting() {
         return (int) pending.stream().filter(StreamConnection::isRequestAlive).count();
@@ -286,6 +330,7 @@ public final class ConditionalListener implements Listener, CalleeEvents {
             } else {
                 pending.addLast(request);
                 arrived.signal();
+                reportLevels();
             }
         } finally {
             lock.unlock();
@@ -329,13 +374,18 @@ public final class ConditionalListener implements Listener, CalleeEvents {
     private StreamConnection take(long deadline, Duration timeout) throws IOException {
         lock.lock();
         try {
+            selection.reEnable(NetworkEvent.ACCEPT);
             while (true) {
                 if (closed) {
                     throw new ClosedException("the listener is closed");
                 }
                 StreamConnection head = pending.pollFirst();
                 if (head != null) {
+                    reportLevels();
                     return head;
+                }
+                if (!blocking) {
+                    throw new WouldBlockException("no connection request is waiting");
                 }
                 if (deadline == Long.MAX_VALUE) {
                     arrived.await();
@@ -363,6 +413,7 @@ public final class ConditionalListener implements Listener, CalleeEvents {
             if (!closed) {
                 pending.addFirst(request);
                 arrived.signal();
+                reportLevels();
             }
         } finally {
             lock.unlock();

@@ -46,9 +46,8 @@ final class ConnectionCloser {
             if (!state.markClosedByApp()) {
                 return;
             }
-            state.inbound.clear();
-            state.inboundBytes = 0;
-            state.changed.signalAll();
+            state.dropInbound();
+            state.signalChange();
             // Also when the peer's DISCONNECT said it closed: its data is discarded there, but without ours
             // the peer sees the transport end without a disconnect and reports an abort, not a graceful end.
             if (linger.mode() != Linger.Mode.ABORTIVE && !state.engine.isSendingDone() && isOpenState()) {
@@ -97,7 +96,7 @@ final class ConnectionCloser {
             }
             state.requireNotClosed();
             state.use = ConnectionState.Use.CLOSED;
-            state.inbound.clear();
+            state.dropInbound();
             state.engine.abort(ReasonCode.APPLICATION_ABORT, reason);
             state.dispatch();
         } finally {
@@ -113,7 +112,7 @@ final class ConnectionCloser {
             if (!state.markClosedByApp()) {
                 return;
             }
-            state.changed.signalAll();
+            state.signalChange();
         } finally {
             state.unlock();
         }

@@ -35,6 +35,11 @@ final class ConnectionOutcome {
         }
     }
 
+    /** The close indication decided, or null while none is. Lock held. */
+    CloseIndication indicated() {
+        return indicated;
+    }
+
     /** What {@link #publish} must complete, read under the lock; null when it has nothing to do. Lock held. */
     Decided decided() {
         if (indicated == null || termination.isDone() || terminated == null && closeIndication.isDone()) {

@@ -139,7 +139,7 @@ final class ConnectionReadLoop implements ConnectionWatch.Watched {
     /** Wakes the reader if it paused for room and the application made some. Lock held. */
     void messageTaken() {
         if (paused && state.inboundBytes <= state.settings.receiveBufferSize()) {
-            state.changed.signalAll();
+            state.signalChange();
         }
     }
 

@@ -4,9 +4,12 @@ import io.parley.ClosedException;
 import io.parley.CloseIndication;
 import io.parley.ConnectionSettings;
 import io.parley.Group;
+import io.parley.NetworkEvent;
 import io.parley.Qos;
 import io.parley.ReasonCode;
 import io.parley.TimedOutException;
+import io.parley.WinsockError;
+import io.parley.internal.events.EventSelection;
 import io.parley.protocol.ProtocolEngine;
 import io.parley.protocol.ProtocolEvent;
 
@@ -36,6 +39,8 @@ final class ConnectionState {
     /** Signalled whenever something a waiting thread may wait for changed. */
     final Condition changed = lock.newCondition();
     final ArrayDeque<byte[]> inbound = new ArrayDeque<>(1);
+    /** The connection's event registration, if any (WSAEventSelect). */
+    final EventSelection selection;
     /** The close indication and the termination: decided under the lock, completed as it is released. */
     final ConnectionOutcome outcome = new ConnectionOutcome();
     private final CalleeEvents events;
@@ -53,8 +58,12 @@ final class ConnectionState {
     CloseIndication ending;
     /** The transport was reset or failed: nothing more is delivered, whatever {@link #ending} says. */
     boolean broken;
-    /** Bytes of the messages in {@link #inbound}. */
+    /** Bytes of the messages in {@link #inbound} not received yet. */
     long inboundBytes;
+    /** How much of the first message in {@link #inbound} was received in parts (MSG_PARTIAL). */
+    int headReceived;
+    /** False once the application made its calls non-blocking: they fail with WSAEWOULDBLOCK instead. */
+    boolean blocking = true;
     /** The peer's disconnect data, once its DISCONNECT arrived; else null. */
     byte[] peerDisconnectData;
     /**
@@ -98,6 +107,7 @@ final class ConnectionState {
         this.settings = settings;
         this.events = events;
         this.connection = connection;
+        this.selection = new EventSelection(lock, connection);
     }
 
     /** Takes the lock. */
@@ -171,7 +181,38 @@ final class ConnectionState {
                 case ProtocolEvent.Deferred d -> handshake = Handshake.DEFERRED;
             }
         }
+        signalChange();
+    }
+
+    /** Wakes every waiting thread and reports the events that now hold: something changed. Lock held. */
+    void signalChange() {
         changed.signalAll();
+        report();
+    }
+
+    /** Tells the event registration, if any, what holds now. Lock held. */
+    void report() {
+        if (selection.isSelected()) {
+            CloseIndication indicated = outcome.indicated();
+            boolean closeReported = indicated != null && (!indicated.isGraceful() || inbound.isEmpty());
+            int levels = (!inbound.isEmpty() && use == Use.OPEN ? EventSelection.bit(NetworkEvent.READ) : 0)
+                    | (canSend() ? EventSelection.bit(NetworkEvent.WRITE) : 0)
+                    | (closeReported ? EventSelection.bit(NetworkEvent.CLOSE) : 0);
+            selection.report(levels, closeReported ? indicated.winsockError() : WinsockError.NO_ERROR);
+        }
+    }
+
+    /** True when a send would not wait (FD_WRITE). Lock held. */
+    private boolean canSend() {
+        return handshake == Handshake.ACCEPTED && use != Use.CLOSED && !broken && ending == null
+                && !engine.isSendingDone() && engine.pendingOutput() < settings.sendBufferSize();
+    }
+
+    /** Drops what the application has not received. Lock held. */
+    void dropInbound() {
+        inbound.clear();
+        inboundBytes = 0;
+        headReceived = 0;
     }
 
     private void queueInbound(byte[] message) {
@@ -207,7 +248,7 @@ final class ConnectionState {
                 ended(indication);
             }
             outcome.terminate(indication);
-            changed.signalAll();
+            signalChange();
             try {
                 stream.reset();
             } catch (IOException e) {

@@ -1,6 +1,8 @@
 package io.parley.internal.driver;
 
 import io.parley.CloseIndication;
+import io.parley.NetworkEvent;
+import io.parley.WouldBlockException;
 import io.parley.ReasonCode;
 
 import io.parley.internal.Failures;
@@ -41,6 +43,11 @@ final class ConnectionWriter {
             state.requireNotClosed();
             long deadline = ConnectionState.deadlineAfter(state.settings.sendTimeout());
             while (state.engine.pendingOutput() >= state.settings.sendBufferSize() && !state.broken && state.ending == null) {
+                if (!state.blocking) {
+                    state.selection.reEnable(NetworkEvent.WRITE);
+                    throw new WouldBlockException(state.engine.pendingOutput() + " bytes wait to be written, a full send"
+                            + " buffer of " + state.settings.sendBufferSize() + "; nothing was sent");
+                }
                 state.awaitChange(deadline, "no room to send within " + state.settings.sendTimeout().toMillis() + " ms");
                 state.requireNotClosed();
             }
@@ -124,7 +131,8 @@ final class ConnectionWriter {
             inline = switch (origin) {
                 case THREAD -> false;
                 // After this side's disconnect nothing can follow to coalesce with, so it is written at once.
-                case CALLER -> state.settings.sendTimeout().isZero()
+                // A non-blocking caller never writes: the write could block in the transport.
+                case CALLER -> state.blocking && state.settings.sendTimeout().isZero()
                         && (state.engine.isSendingDone() || System.nanoTime() - lastWriteEnd > INLINE_IDLE_NANOS);
                 case READER -> pending <= SMALL_ANSWER;
             };
@@ -160,10 +168,10 @@ final class ConnectionWriter {
                         writeFailed(failure);
                     }
                     completeTerminationIfFlushed();
-                    state.changed.signalAll();
+                    state.signalChange();
                     return interrupted;
                 }
-                state.changed.signalAll(); // the send buffer has room again (FD_WRITE)
+                state.signalChange(); // the send buffer has room again (FD_WRITE)
             } finally {
                 state.unlock();
             }

@@ -4,9 +4,13 @@ import io.parley.CloseIndication;
 import io.parley.ParleyConnection;
 import io.parley.ConnectionSettings;
 import io.parley.Group;
+import io.parley.MessagePart;
+import io.parley.NetworkEvent;
 import io.parley.Qos;
 import io.parley.ReasonCode;
 import io.parley.internal.RequestSnapshot;
+import io.parley.internal.events.EventSource;
+import io.parley.internal.events.EventSelection;
 import io.parley.protocol.EngineState;
 import io.parley.protocol.Frame;
 import io.parley.protocol.IllegalCommandException;
@@ -19,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,7 +36,9 @@ import java.util.concurrent.CompletableFuture;
  * engine encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
  * {@link ConnectionCloser} closes it. docs/transport.md draws the threads and their locks.
  */
-final class StreamConnection implements ParleyConnection {
+final class StreamConnection implements ParleyConnection, EventSource {
+    private static final Set<NetworkEvent> REPORTABLE = Set.of(NetworkEvent.READ, NetworkEvent.WRITE, NetworkEvent.CLOSE);
+
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final ConnectionReadLoop readLoop;
@@ -298,6 +305,31 @@ final class StreamConnection implements ParleyConnection {
     }
 
     @Override
+    public MessagePart receive(ByteBuffer into) throws IOException {
+        return receiver.receive(into);
+    }
+
+    @Override
+    public void configureBlocking(boolean blocking) {
+        state.lock();
+        try {
+            state.blocking = blocking;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    @Override
+    public boolean isBlocking() {
+        state.lock();
+        try {
+            return state.blocking;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    @Override
     public void sendDisconnect(byte[] data) throws IOException {
         writer.sendDisconnect(data);
     }
@@ -325,6 +357,21 @@ final class StreamConnection implements ParleyConnection {
     @Override
     public void abort(String reason) throws IOException {
         closer.abort(reason);
+    }
+
+    @Override
+    public Set<NetworkEvent> reportable() {
+        return REPORTABLE;
+    }
+
+    @Override
+    public EventSelection selection() {
+        return state.selection;
+    }
+
+    @Override
+    public void reportLevels() {
+        state.report();
     }
 
     @Override
