@@ -3,10 +3,15 @@ package io.parley.tcp;
 import io.parley.AcceptResult;
 import io.parley.CloseIndication;
 import io.parley.ConnectOptions;
+import io.parley.ConnectionEndedException;
 import io.parley.ConnectionRefusedException;
 import io.parley.Decision;
+import io.parley.EventKey;
+import io.parley.EventWaiter;
 import io.parley.Listener;
 import io.parley.ListenOptions;
+import io.parley.NetworkEvent;
+import io.parley.NetworkEvents;
 import io.parley.Parley;
 import io.parley.ParleyConnection;
 import io.parley.ReasonCode;
@@ -19,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -87,6 +93,42 @@ class ReadmeExamplesTest {
         }
     }
 
+    static void readmeEventServer(int port) throws IOException {
+        // One thread, every connection: the totals server through an EventWaiter
+        try (Listener listener = Parley.tcp().listen(new InetSocketAddress("127.0.0.1", port), ListenOptions.defaults());
+             EventWaiter waiter = EventWaiter.open()) {
+            listener.configureBlocking(false);                       // calls say WouldBlockException instead of waiting
+            waiter.register(listener, null);                         // FD_ACCEPT
+            long grandTotal = 0;
+            while (true) {
+                for (EventKey key : waiter.await()) {                // WSAWaitForMultipleEvents: the ready keys
+                    NetworkEvents events = key.takeEvents();         // WSAEnumNetworkEvents: each event with its error code
+                    if (events.has(NetworkEvent.ACCEPT)             // one accept per FD_ACCEPT: it comes again while requests wait
+                            && listener.accept(request -> Decision.accept(new byte[0])) instanceof AcceptResult.Accepted a) {
+                        a.connection().configureBlocking(false);
+                        waiter.register(a.connection(), EnumSet.of(NetworkEvent.READ, NetworkEvent.CLOSE), null);
+                    }
+                    if (key.source() instanceof ParleyConnection c) {
+                        try {
+                            if (events.has(NetworkEvent.READ)) {    // one receive per FD_READ: it comes again while messages wait
+                                c.receive();
+                            }
+                            if (events.has(NetworkEvent.CLOSE)) {   // error 0: the peer's disconnect, after its last message
+                                grandTotal += Long.parseLong(new String(c.receiveDisconnect(), UTF_8));
+                                c.sendDisconnect(Long.toString(grandTotal).getBytes(UTF_8));
+                                key.cancel();
+                                c.close();                           // the grand total is still delivered
+                            }
+                        } catch (ConnectionEndedException e) {       // reset or aborted: FD_CLOSE with WSAECONNRESET, ...
+                            key.cancel();
+                            c.close();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the tests
 
     @Test
@@ -109,7 +151,7 @@ class ReadmeExamplesTest {
                 at += found + 1;
             }
         }
-        assertThat(examples).as("java examples in the README").isEqualTo(2);
+        assertThat(examples).as("java examples in the README").isEqualTo(3);
     }
 
     private static int freePort() throws IOException {
@@ -161,6 +203,51 @@ class ReadmeExamplesTest {
             readmeClient(f.address().getPort());
             assertThat(new String(Await.result(clientsTotal), UTF_8)).isEqualTo("1");
             assertThat(ends).containsExactly(CloseIndication.GRACEFUL);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theEventServerExampleServesTheTotalsOfManyClientsOnOneThread() throws Exception { // E4
+        int port = freePort();
+        CompletableFuture<Void> server = new CompletableFuture<>();
+        Thread serving = Thread.ofPlatform().start(() -> {
+            try {
+                readmeEventServer(port);
+            } catch (Throwable t) {
+                server.completeExceptionally(t);
+            }
+        });
+        int clients = 200;
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Await.until("the event server example listens", () -> connectable(port) || server.isDone());
+            List<java.util.concurrent.Future<Long>> answers = new ArrayList<>();
+            for (int i = 1; i <= clients; i++) {
+                long count = i;
+                answers.add(threads.submit(() -> totalsClient(port, count)));
+            }
+            long highest = 0;
+            for (var answer : answers) {
+                highest = Math.max(highest, Await.result(answer));
+            }
+            assertThat(highest).as("the last grand total counts every client once").isEqualTo(clients * (clients + 1L) / 2);
+        } finally {
+            serving.interrupt();
+        }
+        assertThat(Await.failure(server)).as("the server example ends only when interrupted")
+                .isInstanceOf(java.io.InterruptedIOException.class);
+    }
+
+    /** A totals client: sends a few messages, then its count as disconnect data; returns the grand total. */
+    private static long totalsClient(int port, long count) throws IOException {
+        try (ParleyConnection c = Parley.tcp().connect(new InetSocketAddress(LoopbackFixture.LOOPBACK, port),
+                ConnectOptions.defaults())) {
+            for (int i = 0; i < 3; i++) {
+                c.send(new byte[] {(byte) i});
+            }
+            c.sendDisconnect(Long.toString(count).getBytes(UTF_8));
+            while (c.receive() != null) { }
+            return Long.parseLong(new String(c.receiveDisconnect(), UTF_8));
         }
     }
 
