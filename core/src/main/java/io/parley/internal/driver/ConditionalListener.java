@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -98,6 +99,10 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
         if (!request.isRequestAlive()) {
             return abandoned(request, snapshot);
         }
+        Optional<String> unsupported = QosSupport.unsupported(snapshot.requestedQos());
+        if (unsupported.isPresent()) {
+            return refuseQos(request, snapshot, unsupported.get());
+        }
         Decision decision = decide(condition, snapshot, request);
         return switch (decision) {
             case Decision.Accept accept -> carryOut(request, snapshot, accept);
@@ -132,6 +137,10 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
 
     private AcceptResult carryOut(StreamConnection request, RequestSnapshot snapshot, Decision.Accept accept)
             throws IOException {
+        Optional<String> unsupported = QosSupport.unsupported(accept.grantedQos());
+        if (unsupported.isPresent()) {
+            return refuseQos(request, snapshot, unsupported.get());
+        }
         unclaimed.remove(request);
         try {
             if (request.acceptRequest(accept.calleeData(), accept.grantedQos(), accept.group())) {
@@ -148,6 +157,11 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
         }
         request.discard();
         return abandoned(request, snapshot);
+    }
+
+    /** Refuses a request whose QoS, asked or granted, cannot be honoured (QOS_NOT_SUPPORTED, WSAEOPNOTSUPP) [C2]. */
+    private AcceptResult refuseQos(StreamConnection request, RequestSnapshot snapshot, String why) {
+        return carryOut(request, snapshot, Decision.reject(ReasonCode.QOS_NOT_SUPPORTED, why.getBytes(StandardCharsets.UTF_8)));
     }
 
     private AcceptResult carryOut(StreamConnection request, RequestSnapshot snapshot, Decision.Reject reject) {

@@ -77,6 +77,12 @@ final class ConnectionState {
     byte[] callerData = EMPTY;
     byte[] calleeData = EMPTY;
     Optional<Qos> qos = Optional.empty();
+    /** Polices this side's sending by the granted QoS; null when nothing is policed. */
+    SendPolicer policer;
+    /** Bytes a non-blocking send lacked tokens for: FD_WRITE waits until they are there. */
+    int tokensWanted = 1;
+    /** A thread sleeps until the tokens a non-blocking send lacked are there, then reports FD_WRITE. */
+    private boolean tokenWakeUpPending;
     Optional<Group> group = Optional.empty();
 
     /** How far a connection's handshake got, as this side sees it. */
@@ -175,7 +181,7 @@ final class ConnectionState {
                 case ProtocolEvent.Accepted a -> {
                     handshake = Handshake.ACCEPTED;
                     calleeData = a.calleeData();
-                    qos = a.grantedQos();
+                    grant(a.grantedQos(), true);
                     group = a.group();
                 }
                 case ProtocolEvent.Deferred d -> handshake = Handshake.DEFERRED;
@@ -205,7 +211,53 @@ final class ConnectionState {
     /** True when a send would not wait (FD_WRITE). Lock held. */
     private boolean canSend() {
         return handshake == Handshake.ACCEPTED && use != Use.CLOSED && !broken && ending == null
-                && !engine.isSendingDone() && engine.pendingOutput() < settings.sendBufferSize();
+                && !engine.isSendingDone() && engine.pendingOutput() < settings.sendBufferSize()
+                && (policer == null || policer.delay(tokensWanted, System.nanoTime()) == 0);
+    }
+
+    /**
+     * Takes the granted QoS and polices this side's sending by its direction of it: the caller's is
+     * {@link Qos#sending()}, the callee's {@link Qos#receiving()}. Lock held.
+     */
+    void grant(Optional<Qos> granted, boolean asCaller) {
+        qos = granted;
+        policer = granted.map(q -> SendPolicer.of(asCaller ? q.sending() : q.receiving(), System.nanoTime())).orElse(null);
+    }
+
+    /**
+     * Reports FD_WRITE once the tokens a non-blocking send of {@code size} bytes lacked are there, {@code delay}
+     * nanoseconds from now at the earliest (a thread sleeps until then, and again if others took them). Lock held.
+     */
+    void wakeWhenTokens(int size, long delay) {
+        tokensWanted = size;
+        if (tokenWakeUpPending) {
+            return;
+        }
+        tokenWakeUpPending = true;
+        Thread.ofVirtual().name("parley-tokens-" + stream.label()).start(() -> sleepUntilTokens(delay));
+    }
+
+    private void sleepUntilTokens(long firstDelay) {
+        long delay = firstDelay;
+        while (true) {
+            try {
+                Thread.sleep(Duration.ofNanos(delay));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lock.lock();
+            try {
+                delay = use == Use.CLOSED || ending != null || Thread.currentThread().isInterrupted()
+                        ? 0 : policer.delay(tokensWanted, System.nanoTime());
+                if (delay == 0) {
+                    tokenWakeUpPending = false;
+                    signalChange();
+                    return;
+                }
+            } finally {
+                unlock();
+            }
+        }
     }
 
     /** Drops what the application has not received. Lock held. */

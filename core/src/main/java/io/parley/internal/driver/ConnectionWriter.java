@@ -1,7 +1,9 @@
 package io.parley.internal.driver;
 
 import io.parley.CloseIndication;
+import io.parley.MessageTooLargeException;
 import io.parley.NetworkEvent;
+import io.parley.TimedOutException;
 import io.parley.WouldBlockException;
 import io.parley.ReasonCode;
 
@@ -41,17 +43,35 @@ final class ConnectionWriter {
         state.lock();
         try {
             state.requireNotClosed();
+            int size = message.remaining();
+            if (state.policer != null && size > state.policer.maxSduSize()) {
+                throw new MessageTooLargeException("a message of " + size + " bytes is over the granted MaxSduSize of "
+                        + state.policer.maxSduSize() + "; nothing was sent");
+            }
             long deadline = ConnectionState.deadlineAfter(state.settings.sendTimeout());
-            while (state.engine.pendingOutput() >= state.settings.sendBufferSize() && !state.broken && state.ending == null) {
-                if (!state.blocking) {
-                    state.selection.reEnable(NetworkEvent.WRITE);
-                    throw new WouldBlockException(state.engine.pendingOutput() + " bytes wait to be written, a full send"
-                            + " buffer of " + state.settings.sendBufferSize() + "; nothing was sent");
+            while (!state.broken && state.ending == null) {
+                if (state.engine.pendingOutput() >= state.settings.sendBufferSize()) {
+                    if (!state.blocking) {
+                        state.selection.reEnable(NetworkEvent.WRITE);
+                        throw new WouldBlockException(state.engine.pendingOutput() + " bytes wait to be written, a"
+                                + " full send buffer of " + state.settings.sendBufferSize() + "; nothing was sent");
+                    }
+                    state.awaitChange(deadline, "no room to send within " + state.settings.sendTimeout().toMillis() + " ms");
+                } else if (state.policer == null) {
+                    break;
+                } else {
+                    long delay = state.policer.delay(size, System.nanoTime());
+                    if (delay == 0) {
+                        break;
+                    }
+                    awaitTokens(size, delay, deadline);
                 }
-                state.awaitChange(deadline, "no room to send within " + state.settings.sendTimeout().toMillis() + " ms");
                 state.requireNotClosed();
             }
             state.engine.send(message);
+            if (state.policer != null) {
+                state.policer.take(size, System.nanoTime());
+            }
         } catch (IllegalCommandException e) {
             throw Failures.ofCommand(e, state.ending);
         } finally {
@@ -59,6 +79,30 @@ final class ConnectionWriter {
         }
         if (flushFromCaller()) {
             throw new InterruptedIOException("interrupted while sending; the connection was aborted");
+        }
+    }
+
+    /**
+     * Waits up to {@code delay} for the tokens a message of {@code size} bytes lacks (the granted QoS), within
+     * the send deadline; non-blocking, says so and reports FD_WRITE once they are there. Lock held.
+     */
+    private void awaitTokens(int size, long delay, long deadline) throws IOException {
+        if (!state.blocking) {
+            state.selection.reEnable(NetworkEvent.WRITE);
+            state.wakeWhenTokens(size, delay);
+            throw new WouldBlockException("the granted token rate has no tokens for " + size + " bytes for "
+                    + TimeUnit.NANOSECONDS.toMicros(delay) + " µs; nothing was sent");
+        }
+        long now = System.nanoTime();
+        if (deadline - now <= 0) {
+            throw new TimedOutException("the granted token rate had no tokens for " + size + " bytes within "
+                    + state.settings.sendTimeout().toMillis() + " ms; nothing was sent");
+        }
+        try {
+            state.changed.awaitNanos(Math.min(delay, deadline - now));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw state.abortForInterrupt();
         }
     }
 

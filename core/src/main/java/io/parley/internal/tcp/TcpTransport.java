@@ -22,12 +22,12 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Parley over TCP: connect data, disconnect data, graceful close and negotiated (not policed) QoS. The
+ * Parley over TCP: connect data, disconnect data, graceful close and negotiated QoS, policed by the driver. The
  * connection itself is the driver's; this class only opens sockets and names their failures.
  */
 public final class TcpTransport implements Transport {
     private static final TransportCapabilities CAPABILITIES =
-            new TransportCapabilities(true, true, true, true, false, true, Integer.MAX_VALUE - 8);
+            new TransportCapabilities(true, true, true, true, true, true, Integer.MAX_VALUE - 8);
 
     @Override
     public String name() {
