@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The benchmark's entry point, called by {@code bench/run}:
  * <pre>
- *   run SCENARIO DATA_DIR [IMPL,...]    one scenario, every implementation, rounds alternating; writes DATA_DIR/SCENARIO.tsv
+ *   run SCENARIO DATA_DIR [IMPL,...]    one scenario, every implementation taking part, rounds alternating;
+ *                                       writes DATA_DIR/SCENARIO.tsv
  *   report DATA_DIR OUT.md OUT.svg      the table, the ratios and the targets, from every file in DATA_DIR
  *   idle-server IMPL                    the server side of the idle scenario, in its own JVM (started by it)
  * </pre>
@@ -46,9 +47,10 @@ public final class Bench {
                     usage();
                 }
                 Scenario scenario = Scenario.ofId(args[1]);
-                List<Impl> impls = args.length > 3
+                List<Impl> asked = args.length > 3
                         ? Arrays.stream(args[3].split(",")).map(Impl::ofId).toList()
                         : List.of(Impl.values());
+                List<Impl> impls = takingPart(scenario, asked);
                 System.out.printf("%s: %s, %s%n", scenario.id(), scenario.settings(), impls);
                 Results results = new RoundRunner(System.out).run(scenario.id(), impls, scenario::open,
                         scenario.settings());
@@ -68,6 +70,17 @@ public final class Bench {
             }
             default -> usage();
         }
+    }
+
+    /** The implementations of {@code asked} that take part in {@code scenario}; a note for each left out. */
+    private static List<Impl> takingPart(Scenario scenario, List<Impl> asked) {
+        for (Impl impl : asked) {
+            if (!impl.takesPart(scenario.id())) {
+                System.out.printf("%s: %s skipped: it takes part only in %s%n", scenario.id(), impl.id(),
+                        impl.scenarios());
+            }
+        }
+        return asked.stream().filter(impl -> impl.takesPart(scenario.id())).toList();
     }
 
     private static void usage() {

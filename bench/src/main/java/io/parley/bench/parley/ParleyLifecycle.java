@@ -13,13 +13,16 @@ import io.parley.bench.harness.StandardFigures;
 import io.parley.bench.harness.Threads;
 import io.parley.bench.harness.Trial;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The whole Parley lifecycle: connect with caller data, accepted with callee data, one request and response,
- * disconnect data both ways, close.
+ * disconnect data both ways, close. The same clients against either kind of server ({@link Serving}): a
+ * virtual thread per connection running {@link #serve}, or one event thread doing the same steps event by
+ * event ({@link LifecycleSession}).
  */
 public final class ParleyLifecycle implements Trial {
     private static final int CLIENTS = 32;
@@ -29,13 +32,23 @@ public final class ParleyLifecycle implements Trial {
 
     private final FailureLatch failures = new FailureLatch();
     private final LongAdder served = new LongAdder();
-    private final ParleyServer server;
+    private final ListeningServer server;
 
-    /** Starts the server. */
-    public ParleyLifecycle() throws Exception {
-        server = new ParleyServer(ListenOptions.builder().backlog(1024).build(), this::serve, failures);
+    /**
+     * Starts the server.
+     *
+     * @param serving how the server serves its connections
+     * @throws IOException the server could not listen
+     */
+    public ParleyLifecycle(Serving serving) throws IOException {
+        ListenOptions options = ListenOptions.builder().backlog(1024).build();
+        server = switch (serving) {
+            case THREAD_PER_CONNECTION -> new ParleyServer(options, this::serve, failures);
+            case ONE_EVENT_THREAD -> new EventServer(options, connection -> new LifecycleSession(served), failures);
+        };
     }
 
+    /** The server's side of one lifecycle, on the connection's own virtual thread; the server closes it after. */
     private void serve(ParleyConnection c) throws Exception {
         Payloads.check("request", Payloads.REQUEST, c.receive());
         c.send(Payloads.RESPONSE);

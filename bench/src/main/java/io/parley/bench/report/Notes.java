@@ -22,6 +22,12 @@ final class Notes {
             | ping-pong | `send` + `receive` | length-prefixed, buffered streams, flush per message | event-loop client, echo server | chained request-response | binary frames |
             | idle, flood | condition accepts with callee data; the README's serving pattern (a virtual thread per connection in `receive`) | a virtual thread per connection reads the 16 B request (with a read timeout) and answers | a read timeout until the 16 B request is checked and answered | acceptor checks SETUP; the client's first request-response returns the callee data; `maxTimeToFirstFrame` is the handshake timeout | upgrade checked, read timeout until then; close frame to end |
 
+            *Parley events* runs Parley's clients, condition and checks against a server that serves every
+            connection from one platform thread through an `EventWaiter` (non-blocking listener and connections,
+            one accept per FD_ACCEPT, one receive per FD_READ, the client's disconnect at FD_CLOSE; no application
+            thread per connection). It takes part only in the scenarios about servers with many connections
+            (lifecycle, idle, flood); "–" elsewhere.
+
             Figures:
             - **alloc B/msg, alloc B/rtt**: heap bytes allocated by the whole JVM (both sides, every thread) during
               the run, divided by the messages (or round trips): a message's full cost in garbage.

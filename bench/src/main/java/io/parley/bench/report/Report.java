@@ -111,7 +111,11 @@ public final class Report {
                 .append(System.getProperty("java.runtime.version")).append(" (full page: ").append(pageName)
                 .append(").\n\n");
         md.append(targets(new ArrayList<>())).append('\n');
-        md.append("| scenario | metric | Parley | raw TCP | Netty | RSocket | WebSocket |\n|---|---|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | metric |");
+        for (Impl impl : Impl.values()) {
+            md.append(' ').append(impl.title()).append(" |");
+        }
+        md.append("\n|---|---|").append("---:|".repeat(Impl.values().length)).append('\n');
         for (Metric metric : Metric.ALL) {
             if (!Metric.PRIMARY.contains(metric.scenario() + "/" + metric.name())) {
                 continue;
