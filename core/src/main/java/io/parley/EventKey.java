@@ -49,7 +49,8 @@ public interface EventKey {
     NetworkEvents takeEvents();
 
     /**
-     * True until {@link #cancel()}, until the waiter closed or until the source was registered again.
+     * True until {@link #cancel()}, until the waiter closed, until the source was registered again or until
+     * the source was closed (closing a socket ends its event selection).
      *
      * @return true while the registration reports events
      */

@@ -63,7 +63,7 @@ public interface EventWaiter extends AutoCloseable {
     /**
      * Waits until a key is ready or {@link #wakeup()} is called, and returns the ready keys.
      *
-     * @return the keys with recorded events, in the order they became ready; empty after a wake-up
+     * @return the keys with recorded events, in the order they became ready; possibly none after a wake-up
      * @throws ClosedException the waiter was closed
      * @throws java.io.InterruptedIOException the waiting thread was interrupted
      */
@@ -73,7 +73,7 @@ public interface EventWaiter extends AutoCloseable {
      * As {@link #await()}, waiting at most {@code timeout}.
      *
      * @param timeout how long to wait; zero waits without bound
-     * @return the ready keys; empty when the time passed or after a wake-up
+     * @return the ready keys; empty when the time passed, possibly empty after a wake-up
      * @throws ClosedException the waiter was closed
      * @throws java.io.InterruptedIOException the waiting thread was interrupted
      */

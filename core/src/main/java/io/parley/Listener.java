@@ -70,7 +70,9 @@ public interface Listener extends AutoCloseable {
     /**
      * Makes accepting non-blocking (FIONBIO), or blocking again: non-blocking, an accept with no request
      * waiting throws {@link WouldBlockException} (WSAEWOULDBLOCK) at once; FD_ACCEPT tells when one is. The
-     * condition still runs on the accepting thread. Listeners start blocking.
+     * condition still runs on the accepting thread. The connections it accepts start non-blocking too (as
+     * accept gives a socket the listening socket's mode), and its answers are not written on the accepting
+     * thread. Listeners start blocking.
      *
      * @param blocking false for non-blocking accepts
      */

@@ -63,8 +63,9 @@ public interface ParleyConnection extends AutoCloseable {
      * one system call.
      *
      * @param message the message: the bytes between its position and limit, which are consumed
-     * @throws MessageTooLargeException over the peer's message limit; nothing was sent
-     * @throws ShutdownException        after {@link #sendDisconnect}, or when the peer closed
+     * @throws MessageTooLargeException over the peer's message limit, or the granted MaxSduSize; nothing was sent
+     * @throws ShutdownException        after {@link #sendDisconnect}, when the peer closed, or when the
+     *                                  granted QoS carries no traffic this way (NO_TRAFFIC)
      * @throws TimedOutException        no buffer space within the send timeout; nothing was sent
      * @throws WouldBlockException      non-blocking, and the send buffer is full; nothing was sent
      * @throws ConnectionEndedException the connection was reset or aborted
@@ -118,6 +119,7 @@ public interface ParleyConnection extends AutoCloseable {
      * @return {@link MessagePart#MESSAGE_END} when the message ended in {@code into},
      *         {@link MessagePart#PARTIAL} when it continues, {@link MessagePart#DISCONNECTED} (nothing copied)
      *         once the peer's disconnect arrived
+     * @throws IllegalArgumentException {@code into} has no room left
      * @throws WouldBlockException      non-blocking, and nothing has arrived
      * @throws ConnectionEndedException the connection was reset or aborted before the peer's disconnect
      * @throws ShutdownException        after {@link #receiveDisconnect()}
@@ -131,7 +133,7 @@ public interface ParleyConnection extends AutoCloseable {
      * {@link WouldBlockException} (WSAEWOULDBLOCK) and change nothing where they would wait, and a send never
      * writes to the transport on the calling thread. {@link #sendDisconnect}, {@link #receiveDisconnect()} and
      * a default {@link #close()} never block anyway; a close with a linger timeout still waits for it.
-     * Connections start blocking.
+     * Connections start blocking; those accepted from a non-blocking listener start non-blocking.
      *
      * @param blocking false for non-blocking calls
      */

@@ -161,6 +161,36 @@ class NetworkEventsTest {
     }
 
     @Test
+    void closingARegisteredConnectionOrListenerEndsItsRegistration() throws Exception {
+        LoopbackFixture.Pair pair = fixture.pair();
+        EventKey connection = waiter.register(pair.server(), EnumSet.of(NetworkEvent.READ, NetworkEvent.CLOSE), null);
+        EventKey listener = waiter.register(fixture.listener, null);
+
+        pair.server().close();
+        fixture.listener.close();
+        assertThat(connection.isValid()).isFalse();
+        assertThat(listener.isValid()).isFalse();
+
+        assertThat(Await.result(pair.client().closeIndication()).isGraceful()).isTrue();
+        pair.client().close(); // the server's end of the connection now ends too, unreported
+        assertThat(Await.result(pair.client().termination()).isGraceful()).isTrue();
+        assertThat(waiter.poll()).as("a closed source reports nothing").isEmpty();
+    }
+
+    @Test
+    void aNonBlockingListenerAcceptsNonBlockingConnections() throws Exception {
+        fixture.listener.configureBlocking(false);
+        CompletableFuture<ParleyConnection> caller = fixture.connectAsync(ConnectOptions.defaults());
+        Await.until("the request queued", () -> fixture.listener.pendingCount() == 1);
+
+        ParleyConnection accepted = fixture.track(LoopbackFixture.accepted(
+                fixture.listener.accept(AcceptCondition.acceptAll())));
+
+        assertThat(accepted.isBlocking()).isFalse();
+        assertThat(Await.result(caller).isBlocking()).isTrue();
+    }
+
+    @Test
     void acceptIsRecordedForAPendingRequestAndAgainAfterAnAcceptWhileAnotherWaits() throws Exception { // E1, E3
         fixture.listener.configureBlocking(false);
         EventKey key = waiter.register(fixture.listener, "listener");

@@ -15,6 +15,7 @@ import io.parley.ParleyConnection;
 import io.parley.Qos;
 import io.parley.ReasonCode;
 import io.parley.ServiceType;
+import io.parley.ShutdownException;
 import io.parley.TimedOutException;
 import io.parley.WinsockError;
 import io.parley.WouldBlockException;
@@ -145,21 +146,82 @@ class QosEnforcementTest {
     }
 
     @Test
-    void aGuaranteedServiceRequestIsRefusedWithoutAskingTheCondition() throws Exception { // C2
+    void grantingTheGuaranteedServiceAsRequestedIsRefusedWithWsaeopnotsupp() throws Exception { // C2
         try (LoopbackFixture fixture = new LoopbackFixture()) {
             FlowSpec guaranteed = new FlowSpec(1000, 1000, NS, 100, NS, ServiceType.GUARANTEED, 0, NS, NS);
             CompletableFuture<ParleyConnection> caller = fixture.connectAsync(
                     ConnectOptions.builder().qos(new Qos(guaranteed, FlowSpec.UNSPECIFIED)).build());
 
-            AcceptResult result = fixture.listener.accept(request -> {
-                throw new AssertionError("the condition must not see a request that cannot be honoured");
-            }, Await.BOUND);
+            AcceptResult result = fixture.listener.accept(
+                    request -> Decision.accept(new byte[0], request.requestedQos().orElseThrow()), Await.BOUND);
 
             assertThat(result).isInstanceOf(AcceptResult.Rejected.class);
             assertThat(((AcceptResult.Rejected) result).refusal().reason()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
             assertThat(Await.failure(caller)).isInstanceOf(ConnectionRefusedException.class)
                     .satisfies(e -> assertThat(((ConnectionRefusedException) e).winsockError())
                             .isEqualTo(WinsockError.WSAEOPNOTSUPP));
+        }
+    }
+
+    @Test
+    void theConditionMayLowerAGuaranteedRequestToControlledLoad() throws Exception { // Q3
+        try (LoopbackFixture fixture = new LoopbackFixture()) {
+            FlowSpec guaranteed = new FlowSpec(1000, 1000, NS, 100, NS, ServiceType.GUARANTEED, 0, NS, NS);
+            FlowSpec lowered = new FlowSpec(1000, 1000, NS, 100, NS, ServiceType.CONTROLLED_LOAD, 0, NS, NS);
+            LoopbackFixture.Pair pair = fixture.pair(
+                    ConnectOptions.builder().qos(new Qos(guaranteed, FlowSpec.UNSPECIFIED)).build(),
+                    request -> Decision.accept(new byte[0], new Qos(lowered, FlowSpec.UNSPECIFIED)));
+
+            assertThat(pair.client().qos()).contains(new Qos(lowered, FlowSpec.UNSPECIFIED));
+        }
+    }
+
+    @Test
+    void aTokenRateOfZeroIsRefused() throws Exception { // C2
+        try (LoopbackFixture fixture = new LoopbackFixture()) {
+            CompletableFuture<ParleyConnection> caller = fixture.connectAsync(
+                    ConnectOptions.builder().qos(new Qos(flow(0, 1000, NS), FlowSpec.UNSPECIFIED)).build());
+
+            AcceptResult result = fixture.listener.accept(
+                    request -> Decision.accept(new byte[0], request.requestedQos().orElseThrow()), Await.BOUND);
+
+            assertThat(result).isInstanceOf(AcceptResult.Rejected.class);
+            assertThat(Await.failure(caller)).isInstanceOf(ConnectionRefusedException.class);
+        }
+    }
+
+    @Test
+    void aDirectionGrantedNoTrafficRefusesEverySendAndTheOtherDirectionFlows() throws Exception { // Q2
+        try (LoopbackFixture fixture = new LoopbackFixture()) {
+            FlowSpec none = new FlowSpec(NS, NS, NS, NS, NS, ServiceType.NO_TRAFFIC, 0, NS, NS);
+            LoopbackFixture.Pair pair = granted(fixture, new Qos(flow(NS, NS, NS), none), ConnectionSettings.DEFAULTS);
+
+            assertThatThrownBy(() -> pair.server().send(new byte[1])).isInstanceOf(ShutdownException.class);
+            pair.client().send(new byte[] {9});
+            assertThat(pair.server().receive(Await.BOUND)).containsExactly(9);
+        }
+    }
+
+    @Test
+    void writeComesBackWhenRoomReturnsWhileTheTokensAreStillShort() throws Exception { // E3: no lost FD_WRITE
+        ConnectionSettings small = ConnectionSettings.DEFAULTS.withBufferSizes(64 * 1024, 64 * 1024);
+        try (LoopbackFixture fixture = new LoopbackFixture(); EventWaiter waiter = EventWaiter.open()) {
+            // A message larger than the bucket leaves with a full bucket and leaves a debt behind it.
+            LoopbackFixture.Pair pair = granted(fixture, new Qos(flow(1_000_000, 64_000, NS), FlowSpec.UNSPECIFIED),
+                    small);
+            ParleyConnection client = pair.client();
+            client.configureBlocking(false);
+            EventKey key = waiter.register(client, EnumSet.of(NetworkEvent.WRITE), null);
+            key.takeEvents();
+
+            client.send(new byte[300_000]); // over the send buffer and the bucket: the next send waits for both
+            assertThatThrownBy(() -> client.send(new byte[1000])).isInstanceOf(WouldBlockException.class);
+            CompletableFuture<byte[]> read = fixture.async(() -> pair.server().receive());
+
+            assertThat(waiter.await(Await.BOUND)).containsExactly(key);
+            assertThat(key.takeEvents().events()).containsExactly(NetworkEvent.WRITE);
+            client.send(new byte[1000]);
+            assertThat(Await.result(read)).hasSize(300_000);
         }
     }
 

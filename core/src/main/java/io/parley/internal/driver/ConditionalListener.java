@@ -95,13 +95,12 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
     public AcceptResult accept(AcceptCondition condition, Duration timeout) throws IOException {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         StreamConnection request = take(deadline, timeout);
+        // As accept() gives the new socket the listening socket's mode; the answer is not written on this
+        // thread either when it is non-blocking.
+        request.configureBlocking(isBlocking());
         RequestSnapshot snapshot = request.snapshot();
         if (!request.isRequestAlive()) {
             return abandoned(request, snapshot);
-        }
-        Optional<String> unsupported = QosSupport.unsupported(snapshot.requestedQos());
-        if (unsupported.isPresent()) {
-            return refuseQos(request, snapshot, unsupported.get());
         }
         Decision decision = decide(condition, snapshot, request);
         return switch (decision) {
@@ -248,6 +247,7 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
                 return;
             }
             closed = true;
+            selection.cancel();
             refused = new ArrayList<>(pending);
             pending.clear();
             arrived.signalAll();

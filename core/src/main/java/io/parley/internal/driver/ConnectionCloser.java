@@ -96,6 +96,7 @@ final class ConnectionCloser {
             }
             state.requireNotClosed();
             state.use = ConnectionState.Use.CLOSED;
+            state.stopReporting();
             state.dropInbound();
             state.engine.abort(ReasonCode.APPLICATION_ABORT, reason);
             state.dispatch();

@@ -54,6 +54,9 @@ final class ConnectionReceiver {
 
     /** As {@link io.parley.ParleyConnection#receive(ByteBuffer)}. */
     MessagePart receive(ByteBuffer into) throws IOException {
+        if (!into.hasRemaining()) {
+            throw new IllegalArgumentException("a buffer with no room left would receive nothing: " + into);
+        }
         state.lock();
         try {
             state.selection.reEnable(NetworkEvent.READ);

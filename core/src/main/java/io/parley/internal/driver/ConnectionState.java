@@ -79,10 +79,10 @@ final class ConnectionState {
     Optional<Qos> qos = Optional.empty();
     /** Polices this side's sending by the granted QoS; null when nothing is policed. */
     SendPolicer policer;
-    /** Bytes a non-blocking send lacked tokens for: FD_WRITE waits until they are there. */
+    /** Bytes a non-blocking send lacked tokens for (1 after a send): FD_WRITE waits until they are there. */
     int tokensWanted = 1;
-    /** A thread sleeps until the tokens a non-blocking send lacked are there, then reports FD_WRITE. */
-    private boolean tokenWakeUpPending;
+    /** Reports again when the tokens are there; with {@link #policer} only. */
+    private TokenWaker tokenWaker;
     Optional<Group> group = Optional.empty();
 
     /** How far a connection's handshake got, as this side sees it. */
@@ -202,17 +202,31 @@ final class ConnectionState {
             CloseIndication indicated = outcome.indicated();
             boolean closeReported = indicated != null && (!indicated.isGraceful() || inbound.isEmpty());
             int levels = (!inbound.isEmpty() && use == Use.OPEN ? EventSelection.bit(NetworkEvent.READ) : 0)
-                    | (canSend() ? EventSelection.bit(NetworkEvent.WRITE) : 0)
+                    | (canSend() && hasTokens() ? EventSelection.bit(NetworkEvent.WRITE) : 0)
                     | (closeReported ? EventSelection.bit(NetworkEvent.CLOSE) : 0);
             selection.report(levels, closeReported ? indicated.winsockError() : WinsockError.NO_ERROR);
         }
     }
 
-    /** True when a send would not wait (FD_WRITE). Lock held. */
+    /** True when a send would not wait for room (FD_WRITE, but for the tokens). Lock held. */
     private boolean canSend() {
         return handshake == Handshake.ACCEPTED && use != Use.CLOSED && !broken && ending == null
-                && !engine.isSendingDone() && engine.pendingOutput() < settings.sendBufferSize()
-                && (policer == null || policer.delay(tokensWanted, System.nanoTime()) == 0);
+                && !engine.isSendingDone() && engine.pendingOutput() < settings.sendBufferSize();
+    }
+
+    /**
+     * True when the granted token rate lets the wanted bytes go now; when not, and the registration waits for
+     * FD_WRITE, has the connection report again once they are there. Lock held.
+     */
+    private boolean hasTokens() {
+        if (policer == null) {
+            return true;
+        }
+        long delay = policer.delay(tokensWanted, System.nanoTime());
+        if (delay > 0 && selection.awaits(NetworkEvent.WRITE)) {
+            tokenWaker.reportAfter(delay);
+        }
+        return delay == 0;
     }
 
     /**
@@ -222,42 +236,17 @@ final class ConnectionState {
     void grant(Optional<Qos> granted, boolean asCaller) {
         qos = granted;
         policer = granted.map(q -> SendPolicer.of(asCaller ? q.sending() : q.receiving(), System.nanoTime())).orElse(null);
+        if (policer != null && tokenWaker == null) {
+            tokenWaker = new TokenWaker(this);
+        }
     }
 
-    /**
-     * Reports FD_WRITE once the tokens a non-blocking send of {@code size} bytes lacked are there, {@code delay}
-     * nanoseconds from now at the earliest (a thread sleeps until then, and again if others took them). Lock held.
-     */
-    void wakeWhenTokens(int size, long delay) {
-        tokensWanted = size;
-        if (tokenWakeUpPending) {
-            return;
+    /** The connection was closed or ended: nothing waits for tokens any more, nor for events. Lock held. */
+    void stopReporting() {
+        if (tokenWaker != null) {
+            tokenWaker.stop();
         }
-        tokenWakeUpPending = true;
-        Thread.ofVirtual().name("parley-tokens-" + stream.label()).start(() -> sleepUntilTokens(delay));
-    }
-
-    private void sleepUntilTokens(long firstDelay) {
-        long delay = firstDelay;
-        while (true) {
-            try {
-                Thread.sleep(Duration.ofNanos(delay));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            lock.lock();
-            try {
-                delay = use == Use.CLOSED || ending != null || Thread.currentThread().isInterrupted()
-                        ? 0 : policer.delay(tokensWanted, System.nanoTime());
-                if (delay == 0) {
-                    tokenWakeUpPending = false;
-                    signalChange();
-                    return;
-                }
-            } finally {
-                unlock();
-            }
-        }
+        selection.cancel();
     }
 
     /** Drops what the application has not received. Lock held. */
@@ -276,6 +265,9 @@ final class ConnectionState {
 
     private void ended(CloseIndication indication) {
         ending = indication;
+        if (tokenWaker != null) {
+            tokenWaker.stop();
+        }
         if (!indication.isGraceful()) {
             broken = broken || indication.kind() == CloseIndication.Kind.RESET;
             outcome.terminate(indication);
@@ -326,6 +318,7 @@ final class ConnectionState {
             return false;
         }
         use = Use.CLOSED;
+        stopReporting();
         return true;
     }
 

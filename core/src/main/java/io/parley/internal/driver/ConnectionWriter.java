@@ -3,6 +3,7 @@ package io.parley.internal.driver;
 import io.parley.CloseIndication;
 import io.parley.MessageTooLargeException;
 import io.parley.NetworkEvent;
+import io.parley.ShutdownException;
 import io.parley.TimedOutException;
 import io.parley.WouldBlockException;
 import io.parley.ReasonCode;
@@ -44,6 +45,9 @@ final class ConnectionWriter {
         try {
             state.requireNotClosed();
             int size = message.remaining();
+            if (state.policer != null && state.policer.noTraffic()) {
+                throw new ShutdownException("the granted QoS carries no traffic in this direction (NO_TRAFFIC)");
+            }
             if (state.policer != null && size > state.policer.maxSduSize()) {
                 throw new MessageTooLargeException("a message of " + size + " bytes is over the granted MaxSduSize of "
                         + state.policer.maxSduSize() + "; nothing was sent");
@@ -71,6 +75,7 @@ final class ConnectionWriter {
             state.engine.send(message);
             if (state.policer != null) {
                 state.policer.take(size, System.nanoTime());
+                state.tokensWanted = 1;
             }
         } catch (IllegalCommandException e) {
             throw Failures.ofCommand(e, state.ending);
@@ -89,7 +94,8 @@ final class ConnectionWriter {
     private void awaitTokens(int size, long delay, long deadline) throws IOException {
         if (!state.blocking) {
             state.selection.reEnable(NetworkEvent.WRITE);
-            state.wakeWhenTokens(size, delay);
+            state.tokensWanted = size;
+            state.report(); // FD_WRITE comes back with the tokens
             throw new WouldBlockException("the granted token rate has no tokens for " + size + " bytes for "
                     + TimeUnit.NANOSECONDS.toMicros(delay) + " µs; nothing was sent");
         }

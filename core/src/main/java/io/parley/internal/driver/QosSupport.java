@@ -9,13 +9,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which QoS the driver can honour. It polices a sender's rates and message sizes ({@link SendPolicer}), which
- * serves best effort and controlled load; it cannot bound the network's delay, so it refuses the guaranteed
- * service, and the service types that are not requests for a service at all [C2].
+ * Which granted QoS the driver can honour. It polices a sender's rates and message sizes ({@link SendPolicer}),
+ * which serves best effort and controlled load, and refuses every send of a direction granted no traffic; it
+ * cannot bound the network's delay, so it refuses the guaranteed service and the service types that are not
+ * requests for a service at all, and a token rate of 0, which would let nothing through after the first
+ * bucket [C2].
  */
 final class QosSupport {
     private static final Set<ServiceType> HONOURED = EnumSet.of(ServiceType.NOT_SPECIFIED, ServiceType.NO_CHANGE,
-            ServiceType.GENERAL_INFORMATION, ServiceType.BEST_EFFORT, ServiceType.CONTROLLED_LOAD);
+            ServiceType.GENERAL_INFORMATION, ServiceType.NO_TRAFFIC, ServiceType.BEST_EFFORT,
+            ServiceType.CONTROLLED_LOAD);
 
     private QosSupport() {
     }
@@ -26,6 +29,10 @@ final class QosSupport {
     }
 
     private static Optional<String> unsupported(String direction, FlowSpec spec) {
+        if (spec.tokenRate() == 0 && spec.serviceType() != ServiceType.NO_TRAFFIC) {
+            return Optional.of("the " + direction + " token rate of 0 would let nothing through after the first"
+                    + " bucket; a direction with no traffic says NO_TRAFFIC");
+        }
         if (HONOURED.contains(spec.serviceType())) {
             return Optional.empty();
         }

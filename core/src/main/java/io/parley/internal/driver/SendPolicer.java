@@ -1,6 +1,7 @@
 package io.parley.internal.driver;
 
 import io.parley.FlowSpec;
+import io.parley.ServiceType;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,7 @@ final class SendPolicer {
     /** The bucket of a flow spec that grants a rate but no bucket size: a tenth of a second's tokens. */
     private static final double DEFAULT_BUCKET_SECONDS = 0.1;
 
+    private final boolean noTraffic;
     private final long maxSduSize;
     /** Bytes per nanosecond; infinite when no rate is granted. */
     private final double tokensPerNano;
@@ -32,6 +34,7 @@ final class SendPolicer {
     private long peakFreeAt;
 
     private SendPolicer(FlowSpec spec, long now) {
+        this.noTraffic = spec.serviceType() == ServiceType.NO_TRAFFIC;
         this.maxSduSize = spec.maxSduSize() == FlowSpec.NOT_SPECIFIED ? Long.MAX_VALUE : spec.maxSduSize();
         boolean rated = spec.tokenRate() != FlowSpec.NOT_SPECIFIED;
         this.tokensPerNano = rated ? spec.tokenRate() / NANOS_PER_SECOND : Double.POSITIVE_INFINITY;
@@ -48,8 +51,14 @@ final class SendPolicer {
     /** The policer of {@code spec} starting at {@code now} with a full bucket, or null if it polices nothing. */
     static SendPolicer of(FlowSpec spec, long now) {
         boolean polices = spec.tokenRate() != FlowSpec.NOT_SPECIFIED || spec.maxSduSize() != FlowSpec.NOT_SPECIFIED
-                || spec.peakBandwidth() != FlowSpec.NOT_SPECIFIED && spec.peakBandwidth() != 0;
+                || spec.peakBandwidth() != FlowSpec.NOT_SPECIFIED && spec.peakBandwidth() != 0
+                || spec.serviceType() == ServiceType.NO_TRAFFIC;
         return polices ? new SendPolicer(spec, now) : null;
+    }
+
+    /** True if the direction was granted no traffic (SERVICETYPE_NOTRAFFIC): nothing may be sent. */
+    boolean noTraffic() {
+        return noTraffic;
     }
 
     /** The largest message allowed (MaxSduSize), {@link Long#MAX_VALUE} when none is granted. */

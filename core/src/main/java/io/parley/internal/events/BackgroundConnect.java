@@ -53,8 +53,11 @@ public final class BackgroundConnect implements PendingConnect, EventSource {
             finished(transport.connect(address, options), null);
         } catch (IOException e) {
             finished(null, e);
-        } catch (RuntimeException e) {
-            finished(null, new IOException("the connect failed: " + e, e));
+        } catch (Throwable t) {
+            finished(null, new IOException("the connect failed: " + t, t));
+            if (t instanceof Error error) {
+                throw error;
+            }
         }
     }
 
@@ -71,6 +74,7 @@ public final class BackgroundConnect implements PendingConnect, EventSource {
             lock.unlock();
         }
         if (closeIt) {
+            Thread.interrupted(); // the cancel's interrupt came too late for the connect; the close must not see it
             closeQuietly(opened);
         }
     }

@@ -46,6 +46,9 @@ public final class EventSelection {
     public void select(Registration registration, int interest) {
         lock.lock();
         try {
+            if (!registration.isValid()) {
+                throw new IllegalStateException("the registration was cancelled");
+            }
             if (current != null && current != registration) {
                 current.superseded();
             }
@@ -68,6 +71,22 @@ public final class EventSelection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Ends the current registration, if any, as closing a socket ends its event selection: the source was
+     * closed. Lock held.
+     */
+    public void cancel() {
+        if (current != null) {
+            current.superseded();
+            current = null;
+        }
+    }
+
+    /** True if the current registration reports {@code event} and it is enabled, or a call re-enabled it. Lock held. */
+    public boolean awaits(NetworkEvent event) {
+        return current != null && ((reEnabled & bit(event)) != 0 ? current.reports(bit(event)) : current.awaits(bit(event)));
     }
 
     /** True while something is registered: only then are levels worth computing. */

@@ -140,6 +140,26 @@ public final class Registration implements EventKey {
         }
     }
 
+    /** True if {@code bit}'s event is of interest. Source's lock held. */
+    boolean reports(int bit) {
+        lock.lock();
+        try {
+            return valid && (interest & bit) != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if {@code bit}'s event is of interest and enabled: it would be recorded if it held. Source's lock held. */
+    boolean awaits(int bit) {
+        lock.lock();
+        try {
+            return valid && (interest & enabled & bit) != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Records the enabled events of interest whose condition holds. Source's lock held. */
     void update(int levels, int reEnabled, WinsockError error) {
         lock.lock();
