@@ -75,12 +75,12 @@ public final class Bench {
     /** The implementations of {@code asked} that take part in {@code scenario}; a note for each left out. */
     private static List<Impl> takingPart(Scenario scenario, List<Impl> asked) {
         for (Impl impl : asked) {
-            if (!impl.takesPart(scenario.id())) {
-                System.out.printf("%s: %s skipped: it takes part only in %s%n", scenario.id(), impl.id(),
-                        impl.scenarios());
+            if (!scenario.takesPart(impl)) {
+                System.out.printf("%s: %s skipped: %s%n", scenario.id(), impl.id(), impl.takesPart(scenario.id())
+                        ? "the scenario is Parley's alone" : "it takes part only in " + impl.scenarios());
             }
         }
-        return asked.stream().filter(impl -> impl.takesPart(scenario.id())).toList();
+        return asked.stream().filter(scenario::takesPart).toList();
     }
 
     private static void usage() {

@@ -22,6 +22,11 @@ final class CheckedAccept {
             ? Decision.accept(Payloads.CALLEE_DATA)
             : Decision.reject("wrong caller data");
 
+    /** As {@link #CHECK_CALLER}, granting the requested QoS as it is. */
+    static final AcceptCondition GRANT_REQUESTED_QOS = request -> CHECK_CALLER.decide(request) instanceof Decision.Accept
+            ? Decision.accept(Payloads.CALLEE_DATA, request.requestedQos().orElseThrow())
+            : Decision.reject("wrong caller data");
+
     private CheckedAccept() {
     }
 
@@ -34,7 +39,21 @@ final class CheckedAccept {
      * @throws IOException as {@link Listener#accept(AcceptCondition)}
      */
     static ParleyConnection next(Listener listener, FailureLatch failures) throws IOException {
-        return switch (listener.accept(CHECK_CALLER)) {
+        return next(listener, CHECK_CALLER, failures);
+    }
+
+    /**
+     * Presents the next request to {@code condition}, which checks the caller data as {@link #CHECK_CALLER} does.
+     *
+     * @param listener  the listener
+     * @param condition decides the request
+     * @param failures  told of any outcome but an accept or an abandoned request
+     * @return the accepted connection, or null when there is none to serve
+     * @throws IOException as {@link Listener#accept(AcceptCondition)}
+     */
+    static ParleyConnection next(Listener listener, AcceptCondition condition, FailureLatch failures)
+            throws IOException {
+        return switch (listener.accept(condition)) {
             case AcceptResult.Accepted accepted -> accepted.connection();
             // A caller gave up while its request waited (a stalled or timed-out client): its own side of the
             // run reports that; the server has nothing to serve.

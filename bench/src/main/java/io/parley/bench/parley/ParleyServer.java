@@ -1,5 +1,6 @@
 package io.parley.bench.parley;
 
+import io.parley.AcceptCondition;
 import io.parley.ClosedException;
 import io.parley.ParleyConnection;
 import io.parley.ListenOptions;
@@ -38,12 +39,23 @@ final class ParleyServer extends ListeningServer {
      * @throws IOException the listener could not be opened
      */
     ParleyServer(ListenOptions options, Handler handler, FailureLatch failures) throws IOException {
+        this(options, CheckedAccept.CHECK_CALLER, handler, failures);
+    }
+
+    /**
+     * As {@link #ParleyServer(ListenOptions, Handler, FailureLatch)}, deciding requests with {@code condition}
+     * (which checks the caller data as {@link CheckedAccept#CHECK_CALLER} does).
+     *
+     * @throws IOException the listener could not be opened
+     */
+    ParleyServer(ListenOptions options, AcceptCondition condition, Handler handler, FailureLatch failures)
+            throws IOException {
         super(Parley.tcp().listen(Loopback.anyPort(), options));
         acceptor = Thread.ofVirtual().name("parley-bench-acceptor").start(() -> {
             while (true) {
                 ParleyConnection connection;
                 try {
-                    connection = CheckedAccept.next(listener, failures);
+                    connection = CheckedAccept.next(listener, condition, failures);
                 } catch (ClosedException e) {
                     return;
                 } catch (IOException e) {

@@ -38,13 +38,23 @@ record Metric(String scenario, String name, boolean higherIsBetter, boolean rati
             new Metric("flood", "p50 connect ms", false, true),
             new Metric("flood", "p99 connect ms", false, true),
             new Metric("flood", "silent held (min)", true, false),
-            new Metric("flood", "silent reopened", true, false));
+            new Metric("flood", "silent reopened", true, false),
+            new Metric("qos", "10 kB/s rate ÷ TokenRate", true, false),
+            new Metric("qos", "1 MB/s rate ÷ TokenRate", true, false),
+            new Metric("qos", "100 MB/s rate ÷ TokenRate", true, false),
+            new Metric("qos", "1 GB/s rate ÷ TokenRate", true, false),
+            new Metric("qos", "10 kB/s burst ÷ bucket", false, false),
+            new Metric("qos", "1 MB/s burst ÷ bucket", false, false),
+            new Metric("qos", "100 MB/s burst ÷ bucket", false, false),
+            new Metric("qos", "1 GB/s burst ÷ bucket", false, false),
+            new Metric("qos", "worst rate error %", false, false),
+            new Metric("qos", "worst burst ÷ bucket", false, false));
 
     /** The figures the README's short table shows, as scenario/name. */
     static final java.util.Set<String> PRIMARY = java.util.Set.of("lifecycle/lifecycles/s",
             "small-messages/messages/s", "bulk/GB/s", "ping-pong/p50 us", "ping-pong/p99 us", "idle/total B/conn",
-            "flood/accepts/s", "flood/p99 connect ms");
+            "flood/accepts/s", "flood/p99 connect ms", "qos/worst rate error %");
 
     /** The scenarios in report order. */
-    static final List<String> SCENARIOS = List.of("lifecycle", "small-messages", "bulk", "ping-pong", "idle", "flood");
+    static final List<String> SCENARIOS = List.of("lifecycle", "small-messages", "bulk", "ping-pong", "idle", "flood", "qos");
 }

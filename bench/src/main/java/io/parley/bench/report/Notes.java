@@ -49,6 +49,13 @@ final class Notes {
               has not arrived within 2 s, and it is opened again at once (*silent reopened*; *silent held (min)* is
               the fewest held, sampled after each client connect). Each well-behaved client connects, waits for the
               decision, closes, and again.
+            - **qos** (Parley alone): four connections at once are granted 10 kB/s (bucket 10 kB, 1 kB messages),
+              1 MB/s (64 kB, 16 kB), 100 MB/s (1 MB, 64 kB) and 1 GB/s (32 MB, 256 kB); each sends with blocking
+              sends as fast as its grant lets it for the round. *rate ÷ TokenRate* is the rate achieved after the first
+              tenth of the round (the bucket starts full, so the start is a burst by design); *burst ÷ bucket* the most
+              bytes any window between two sends carried beyond what the rate allows for its length, seen at the
+              sender. A token bucket keeps no more than its size: a sender starved for longer than its bucket lasts
+              (a 1 GB/s grant's 32 MB last 32 ms) loses rate, which the 2 shared cores can do in the first round.
             - **Codec and engine**: JMH 1.37, one fork, `-prof gc`; `gc.alloc.rate.norm` is bytes allocated per
               operation.
             """;

@@ -144,7 +144,7 @@ public final class Report {
             String range;
             if (target.peer() == null) {
                 measured = parley.median();
-                range = String.format(Locale.ROOT, "%.2f – %.2f ms", parley.min(), parley.max());
+                range = String.format(Locale.ROOT, "%.2f – %.2f %s", parley.min(), parley.max(), target.unit());
             } else {
                 double[] ratios = parley.ratiosTo(Series.of(rows, target.metric(), target.peer()));
                 measured = Series.Stats.median(ratios);

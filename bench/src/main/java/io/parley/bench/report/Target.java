@@ -14,8 +14,14 @@ import java.util.Locale;
  * @param peer     the peer of a relative target, or null for an absolute one
  * @param bound    the ratio (relative) or value (absolute) to reach
  * @param atLeast  true for "at least the bound", false for "at most"
+ * @param unit     the unit of an absolute target's value (such as "ms"); empty for a relative one
  */
-record Target(String label, Metric metric, Impl peer, double bound, boolean atLeast) {
+record Target(String label, Metric metric, Impl peer, double bound, boolean atLeast, String unit) {
+
+    /** A relative target: Parley's figure against {@code peer}'s. */
+    Target(String label, Metric metric, Impl peer, double bound, boolean atLeast) {
+        this(label, metric, peer, bound, atLeast, "");
+    }
 
     /** The targets, in the order. */
     static List<Target> all() {
@@ -27,7 +33,11 @@ record Target(String label, Metric metric, Impl peer, double bound, boolean atLe
                 new Target("bulk ≥ 0.9× raw TCP", metric("bulk", "GB/s"), Impl.RAW, 0.9, true),
                 new Target("ping-pong p50 ≤ 1.3× raw TCP", metric("ping-pong", "p50 us"), Impl.RAW, 1.3, false),
                 new Target("idle memory/connection ≤ 1.5× raw TCP", metric("idle", "total B/conn"), Impl.RAW, 1.5, false),
-                new Target("flood p99 connect < 20 ms", metric("flood", "p99 connect ms"), null, 20, false));
+                new Target("flood p99 connect < 20 ms", metric("flood", "p99 connect ms"), null, 20, false, "ms"),
+                new Target("QoS rate within 5% of TokenRate, 10 kB/s to 1 GB/s", metric("qos", "worst rate error %"),
+                        null, 5, false, "%"),
+                new Target("QoS bursts within TokenBucketSize", metric("qos", "worst burst ÷ bucket"), null, 1.0,
+                        false, "× bucket"));
     }
 
     private static Metric metric(String scenario, String name) {
@@ -48,7 +58,7 @@ record Target(String label, Metric metric, Impl peer, double bound, boolean atLe
     /** The measured figure as text: a ratio (“0.82× raw TCP”) or a value (“3.1 ms”). */
     String describe(double measured) {
         return peer == null
-                ? String.format(Locale.ROOT, "%.2f ms", measured)
+                ? String.format(Locale.ROOT, "%.2f %s", measured, unit)
                 : String.format(Locale.ROOT, "%.2f× %s", measured, peer.title());
     }
 }

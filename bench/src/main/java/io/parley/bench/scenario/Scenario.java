@@ -1,6 +1,7 @@
 package io.parley.bench.scenario;
 
 import io.parley.bench.harness.Impl;
+import io.parley.bench.parley.ParleyQosAccuracy;
 import io.parley.bench.harness.RoundRunner.RunSettings;
 import io.parley.bench.harness.Trial;
 
@@ -23,7 +24,9 @@ public enum Scenario {
     /** 10,000 established idle connections (each run in a fresh server JVM; no warm-up). */
     IDLE("idle", 0, 0, 3),
     /** 32 clients connect as fast as they can while 1,000 stalled connections are held. */
-    FLOOD("flood", 2, 3, 4);
+    FLOOD("flood", 2, 3, 4),
+    /** Parley alone: four connections granted 10 kB/s to 1 GB/s send as fast as their QoS lets them, 10 s each round. */
+    QOS("qos", 5, 10, 2);
 
     /** Bytes of a small message. */
     public static final int SMALL = 64;
@@ -74,6 +77,15 @@ public enum Scenario {
             case PING_PONG -> Peers.pingPong(impl);
             case IDLE -> new IdleTrial(impl, () -> Peers.handshake(impl));
             case FLOOD -> new FloodTrial(Peers.handshake(impl));
+            case QOS -> new ParleyQosAccuracy();
         };
+    }
+
+    /**
+     * True if {@code impl} takes part: every scenario but {@link #QOS} is for every implementation that does not
+     * restrict itself ({@link Impl#takesPart}); QoS is Parley's alone (the others negotiate none).
+     */
+    public boolean takesPart(Impl impl) {
+        return this == QOS ? impl == Impl.PARLEY : impl.takesPart(id);
     }
 }
