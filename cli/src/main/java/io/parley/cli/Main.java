@@ -7,7 +7,7 @@ import java.util.Optional;
 /** The {@code parley} command: the totals server and client of the reference scenario, and the demo. */
 public final class Main {
     private static final List<Command> COMMANDS =
-            List.of(new DemoCommand(), new ServerCommand(), new ClientCommand());
+            List.of(new DemoCommand(), new EventsDemoCommand(), new ServerCommand(), new ClientCommand());
 
     private Main() {
     }
