@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes frames.tsv, engine.tsv and reference-scenario.tsv, the Parley protocol v1 test vectors.
+"""Writes frames.tsv, engine.tsv and reference-scenario.tsv, the Parley protocol test vectors (version 1, and
+the frames version 2 adds, section 13).
 
 This is a second, independent encoder written from docs/protocol.md alone (it shares no code with the
 Java implementation), so the vectors check the Java codec and engine against the specification rather
@@ -34,7 +35,8 @@ SERVICE = {0x0: "NO_TRAFFIC", 0x1: "BEST_EFFORT", 0x2: "CONTROLLED_LOAD", 0x3: "
 # 256..258), as UNSPECIFIED.
 REASON = {0: "UNSPECIFIED", 1: "REFUSED", 2: "QUEUE_FULL", 3: "SHUTTING_DOWN", 4: "QOS_NOT_SUPPORTED",
           5: "DATA_NOT_SUPPORTED", 6: "TIMED_OUT", 7: "PROTOCOL_VIOLATION", 8: "MESSAGE_TOO_LARGE",
-          9: "APPLICATION_ABORT", 11: "WITHDRAWN", 12: "CONDITION_FAILED", 13: "DATA_TOO_LARGE"}
+          9: "APPLICATION_ABORT", 11: "WITHDRAWN", 12: "CONDITION_FAILED", 13: "DATA_TOO_LARGE",
+          14: "QOS_COLLISION"}
 LOCAL_ONLY = {10: "VERSION_UNSUPPORTED", 256: "TRANSPORT_CLOSED", 257: "TRANSPORT_RESET", 258: "NOT_PARLEY"}
 GROUP_KIND = {0: "NONE", 1: "JOIN", 2: "UNCONSTRAINED", 3: "CONSTRAINED"}
 CODE = {name: code for code, name in list(REASON.items()) + list(LOCAL_ONLY.items())}
@@ -157,6 +159,16 @@ def disconnect_ack(payload=b"", flags=0):
     return frame(0x22, flags, payload)
 
 
+def qos_request(qos):
+    """QOS_REQUEST (version 2, section 13.1): the QoS asked for."""
+    return frame(0x30, 0, qos[0] + qos[1])
+
+
+def qos_answer(qos=None, reason=None):
+    """QOS_ANSWER (version 2, section 13.2): GRANTED with the QoS, or a refusal with the u16 reason."""
+    return frame(0x31, 1, qos[0] + qos[1]) if qos else frame(0x31, 0, struct.pack(">H", reason))
+
+
 def abort(reason, payload=b""):
     return frame(0x21, 0, struct.pack(">H", reason) + payload)
 
@@ -232,6 +244,15 @@ def d_reject(reason, payload=b""):
 
 def d_abort(reason, payload=b""):
     return d_reason("ABORT", reason, payload)
+
+
+def d_qos_request(qos):
+    return "QOS_REQUEST" + describe_qos(qos)
+
+
+def d_qos_answer(qos=None, reason=None):
+    return "QOS_ANSWER granted=1" + describe_qos(qos) if qos else "QOS_ANSWER granted=0 reason=%d/%s" % (
+        reason, reason_name(reason))
 
 
 D_PENDING = "PENDING"
@@ -667,6 +688,34 @@ def frame_rows():
     first = data(b"ok")
     bad("unknown-type-after-valid-frame", first + frame(0x11, 0, b""),
         seq(d_data(b"ok"), err("PROTOCOL_VIOLATION", at_header(first))))
+
+    # ---- version 2, section 13: QOS_REQUEST and QOS_ANSWER (input "frames-v2"); unknown core types in v1
+    def ok2(name, raw, expect):
+        row(name, "frames-v2", raw, expect, True)
+
+    def bad2(name, raw, expect):
+        row(name, "frames-v2", raw, expect, False)
+
+    ok2("v2-qos-request", qos_request(QOS_SIMPLE), d_qos_request(QOS_SIMPLE))
+    ok2("v2-qos-request-every-field", qos_request(QOS_FULL), d_qos_request(QOS_FULL))
+    ok2("v2-qos-answer-granted", qos_answer(QOS_SIMPLE), d_qos_answer(QOS_SIMPLE))
+    ok2("v2-qos-answer-refused", qos_answer(reason=1), d_qos_answer(reason=1))
+    ok2("v2-qos-answer-collision", qos_answer(reason=14), d_qos_answer(reason=14))
+    ok2("v2-qos-answer-unknown-reason", qos_answer(reason=999), d_qos_answer(reason=999))
+    ok2("v2-qos-request-between-messages", data(b"a") + qos_request(QOS_SIMPLE) + data(b"b"),
+        seq(d_data(b"a"), d_qos_request(QOS_SIMPLE), d_data(b"b")))
+    bad2("v2-qos-request-short", frame(0x30, 0, bytes(63)), err("PROTOCOL_VIOLATION", 3))
+    bad2("v2-qos-request-long", frame(0x30, 0, bytes(65)), err("PROTOCOL_VIOLATION", 3))
+    bad2("v2-qos-answer-granted-without-qos", frame(0x31, 1, struct.pack(">H", 1)), err("PROTOCOL_VIOLATION", 3))
+    bad2("v2-qos-answer-refusal-with-qos", frame(0x31, 0, QOS_SIMPLE[0] + QOS_SIMPLE[1]),
+         err("PROTOCOL_VIOLATION", 3))
+    bogus = (flowspec(service=0x7), flowspec())
+    bad2("v2-qos-request-unknown-service-type", qos_request(bogus), err("PROTOCOL_VIOLATION", 4 + 64 - 1))
+    first = data(b"a", True)
+    bad2("v2-qos-request-inside-a-message", first + qos_request(QOS_SIMPLE),
+         seq(d_data(b"a", True), err("PROTOCOL_VIOLATION", at_header(first))))
+    bad("v1-qos-request-is-an-unknown-type", qos_request(QOS_SIMPLE), err("PROTOCOL_VIOLATION", 3))
+    bad("v1-qos-answer-is-an-unknown-type", qos_answer(reason=1), err("PROTOCOL_VIOLATION", 3))
     return rows
 
 
@@ -1281,6 +1330,73 @@ def engine_rows():
         OPENED + [i(disconnect(b"", True)), "disconnect:", i(frame(0x82, 0, b"")), "state:CLOSING",
                   i(disconnect_ack()), out(D_ACK, d_disconnect())],
         "CLOSED", [REQ_EV, "PeerDisconnected/closed:", "Closed:GRACEFUL/UNSPECIFIED"])
+
+    # ---- version 2, section 13: QoS renegotiation (engines speaking versions 1 to 2: "maxVersion=2")
+    P2 = preamble(1, 2)
+    Q = (be(500), be(500))
+    C2 = "caller maxVersion=2"
+    E2 = "callee maxVersion=2"
+    C2_OPEN = ["connect", i(P2 + ACC), out(d_preamble(1, 2), d_connect())]
+    E2_OPEN = [i(P2 + connect(data=b"alice")), "accept", out(d_preamble(1, 2), d_accept())]
+    row("v2-caller-request-granted", C2,
+        C2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(qos_answer(Q)), "state:OPEN", "out:"],
+        "OPEN", ["Accepted:", "QosAnswered:granted"])
+    row("v2-caller-request-refused", C2,
+        C2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(qos_answer(reason=4))],
+        "OPEN", ["Accepted:", "QosAnswered:refused/QOS_NOT_SUPPORTED"])
+    row("v2-callee-grants-the-callers-request", E2,
+        E2_OPEN + [i(qos_request(Q)), "grant-qos:500", out(d_qos_answer(Q))],
+        "OPEN", [REQ_EV, "QosRequested"])
+    row("v2-callee-refuses-the-callers-request", E2,
+        E2_OPEN + [i(qos_request(Q)), "refuse-qos:REFUSED", out(d_qos_answer(reason=1))],
+        "OPEN", [REQ_EV, "QosRequested"])
+    row("v2-grant-above-the-request-refused", E2,
+        E2_OPEN + [i(qos_request((be(100), be(100)))), "grant-qos:500!WSAEINVAL", "refuse-qos:REFUSED",
+                   out(d_qos_answer(reason=1))],
+        "OPEN", [REQ_EV, "QosRequested"])
+    row("v2-answer-with-nothing-to-answer-refused", E2, E2_OPEN + ["grant-qos:500!WSAEINVAL"], "OPEN", [REQ_EV])
+    row("v2-crossing-requests-callee-refuses-the-callers", E2,
+        E2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(qos_request(Q)), out(d_qos_answer(reason=14)),
+                   i(qos_answer(Q))],
+        "OPEN", [REQ_EV, "QosAnswered:granted"])
+    row("v2-crossing-requests-caller-answers-the-callees", C2,
+        C2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(qos_request(Q)), "grant-qos:500",
+                   out(d_qos_answer(Q)), i(qos_answer(reason=14))],
+        "OPEN", ["Accepted:", "QosRequested", "QosAnswered:refused/QOS_COLLISION"])
+    row("v2-one-request-at-a-time", C2,
+        C2_OPEN + ["request-qos:500", "request-qos:500!WSAEALREADY", out(d_qos_request(Q))],
+        "OPEN", ["Accepted:"])
+    row("v2-no-request-after-disconnect", C2,
+        C2_OPEN + ["disconnect:", "request-qos:500!WSAESHUTDOWN", out(d_disconnect())],
+        "SEND_CLOSED", ["Accepted:"])
+    row("v2-answer-after-own-disconnect", E2,
+        E2_OPEN + [i(qos_request(Q)), "disconnect:", "grant-qos:500", out(d_disconnect(), d_qos_answer(Q))],
+        "SEND_CLOSED", [REQ_EV, "QosRequested"])
+    row("v2-request-while-send-closed-arrives", E2,
+        E2_OPEN + ["disconnect:", i(qos_request(Q)), "refuse-qos:SHUTTING_DOWN",
+                   out(d_disconnect(), d_qos_answer(reason=3))],
+        "SEND_CLOSED", [REQ_EV, "QosRequested"])
+    row("v2-second-request-before-the-answer", E2,
+        E2_OPEN + [i(qos_request(Q) + qos_request(Q)), out(ab(7))],
+        "CLOSED", [REQ_EV, "QosRequested", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-request-after-peer-disconnect", E2,
+        E2_OPEN + [i(disconnect() + qos_request(Q)), out(D_ACK, ab(7))],
+        "CLOSED", [REQ_EV, "PeerDisconnected:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-answer-to-no-request", C2, C2_OPEN + [i(qos_answer(Q)), out(ab(7))],
+        "CLOSED", ["Accepted:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-grant-above-own-request", C2,
+        C2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(qos_answer((be(900), be(500)))), out(ab(7))],
+        "CLOSED", ["Accepted:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-caller-with-a-version-1-callee", C2,
+        ["connect", i(P + ACC), out(d_preamble(1, 2), d_connect()), "request-qos:500!WSAEOPNOTSUPP",
+         i(qos_request(Q)), out(ab(7))],
+        "CLOSED", ["Accepted:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-callee-with-a-version-1-caller", E2,
+        [i(REQ), "accept", out(d_preamble(1, 2), d_accept()), i(qos_answer(reason=1)), out(ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v1-engine-with-a-version-2-peer", "caller",
+        ["connect", i(P2 + ACC), out(C_OUT), i(qos_request(Q)), out(ab(7))],
+        "CLOSED", ["Accepted:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
     return rows
 
 
@@ -1319,13 +1435,15 @@ HEX_NOTE = """\
 """
 
 FRAMES_HEADER = """\
-# Parley protocol v1 frame vectors (docs/protocol.md). Generated by generate.py; edit that, not this file.
+# Parley protocol frame vectors, versions 1 and 2 (docs/protocol.md). Generated by generate.py; edit that, not this file.
 # Decoder limits: maxCallerData=16 maxCalleeData=16 maxDisconnectData=16 maxReasonData=1024 maxMessageSize=32
 # (maxCallerData bounds the caller data length plus the early length, section 4.6.)
 # Columns (tab-separated): name, input, hex, expect, canonical
 """ + HEX_NOTE + """\
 #   input     stream: hex is the start of a byte stream, preamble included
 #             frames: hex follows the preamble 8f5041524c45590a0101, which the reader feeds first
+#             frames-v2: hex follows the preamble 8f5041524c45590a0102 and is read in version 2, as after
+#                   preambles that agreed on it (section 13): QOS_REQUEST and QOS_ANSWER are known types
 #   expect    the frames decoded from hex, in order, separated by " | ", each as
 #               PREAMBLE min=N max=N
 #               CONNECT maxMessage=N maxCalleeData=N maxDisconnectData=N maxReasonData=N early=N [qos=S;R]
@@ -1338,6 +1456,8 @@ FRAMES_HEADER = """\
 #               DISCONNECT closed=0|1 data=HEX
 #               DISCONNECT_ACK
 #               ABORT reason=CODE/NAME data=HEX
+#               QOS_REQUEST qos=S;R                              (version 2)
+#               QOS_ANSWER granted=1 qos=S;R | QOS_ANSWER granted=0 reason=CODE/NAME   (version 2)
 #             N is the field's value as sent (u32 fields up to 4294967295), except that maxCalleeData,
 #             maxDisconnectData and maxReasonData above 16777216 are written 16777216: an advertised
 #             user-data limit above the hard maximum is not an error and counts as 16 MiB (section 6).
@@ -1362,13 +1482,15 @@ FRAMES_HEADER = """\
 """
 
 ENGINE_HEADER = """\
-# Parley protocol v1 engine vectors (docs/protocol.md, "State machine"). Generated by generate.py.
+# Parley protocol engine vectors, versions 1 and 2 (docs/protocol.md, "State machine" and section 13).
+# Generated by generate.py.
 # Unless its role column says otherwise, each engine advertises (and enforces) the receive limits
 # maxCallerData=16 maxCalleeData=16 maxDisconnectData=16 maxReasonData=1024 maxMessageSize=32, sends
 # fragments of at most 8 bytes, and has a handshake deadline at t=10000 ms (the clock starts at 0).
 # Columns (tab-separated): name, role, script, expect
 #   role: caller or callee, optionally followed by space-separated overrides of the defaults above:
 #         maxCallerData=N maxCalleeData=N maxDisconnectData=N maxReasonData=N maxMessageSize=N fragment=N
+#         maxVersion=N (the highest version the engine speaks and puts in its preamble; default 1)
 """ + HEX_NOTE + """\
 # script: steps separated by " ; ", run in order on a fresh engine:
 #   connect[:HEX[/E1[/E2...]]]  caller: connect, no QoS, no group, caller data HEX (default empty), and the
@@ -1385,6 +1507,9 @@ ENGINE_HEADER = """\
 #   close:HEX             send DISCONNECT with that data as part of closing (closesocket: the engine sets
 #                         the CLOSED flag unless the peer's DISCONNECT has arrived)
 #   abort:REASON          abort with that reason code name
+#   request-qos:RATE      ask for a new QoS (version 2): best effort both ways, token rate RATE, bucket 1000
+#   grant-qos:RATE        grant the peer's QoS request with best effort both ways, token rate RATE, bucket 1000
+#   refuse-qos:REASON     refuse the peer's QoS request with that reason code name
 #   in:HEX                the transport delivers these bytes (in one call)
 #   eos                   the transport's inbound direction ends (FIN)
 #   reset                 the transport is reset (RST)
@@ -1399,7 +1524,8 @@ ENGINE_HEADER = """\
 #                         no output, no event
 # expect: the final state and every event, in order: ConnectRequested:HEX (caller data), Accepted:HEX
 #   (callee data), Deferred, MessageReceived:HEX, PeerDisconnected[/closed]:HEX (disconnect data; /closed
-#   when the DISCONNECT had the CLOSED flag), Closed:KIND/REASON (KIND: GRACEFUL, UNCONFIRMED, REFUSED,
+#   when the DISCONNECT had the CLOSED flag), QosRequested, QosAnswered:granted or
+#   QosAnswered:refused/REASON (version 2), Closed:KIND/REASON (KIND: GRACEFUL, UNCONFIRMED, REFUSED,
 #   RESET, ABORTED; REASON a reason code name, UNSPECIFIED for a graceful end)
 """
 
@@ -1419,9 +1545,10 @@ def check_frames_rows(rows):
     guard against slips in the hand-written expectations (e.g. a byte index off by one)."""
     for name, kind, h, expect, _ in rows:
         raw = unhex(h)
-        if kind == "frames":
-            raw = preamble() + raw
-        got = decode(raw, kind == "frames")
+        version = 2 if kind == "frames-v2" else 1
+        if kind != "stream":
+            raw = preamble(1, version) + raw
+        got = decode(raw, kind != "stream", version)
         assert got == expect, "%s:\n  expected %s\n  decoded  %s" % (name, expect, got)
 
 
@@ -1431,21 +1558,22 @@ class Violation(Exception):
         self.reason, self.at = reason, at
 
 
-def decode(raw, skip_preamble):
-    """A byte-at-a-time decoder for the self-check (sections 3, 4, 6 and 9; decoder limits LIMITS)."""
+def decode(raw, skip_preamble, version=1):
+    """A byte-at-a-time decoder for the self-check (sections 3, 4, 6, 9 and, in VERSION 2, 13; decoder limits
+    LIMITS)."""
     items = []
     try:
-        for item in _decode(raw):
+        for item in _decode(raw, version):
             items.append(item)
     except Violation as v:
         items.append(err(v.reason, v.at - (10 if skip_preamble else 0)))
     if skip_preamble:
-        assert items[0] == d_preamble(), items
+        assert items[0] == d_preamble(1, version), items
         items = items[1:]
     return seq(*items)
 
 
-def _decode(raw):
+def _decode(raw, version):
     n = len(raw)
     for k in range(min(n, 8)):
         if raw[k] != MAGIC[k]:
@@ -1508,6 +1636,9 @@ def _decode(raw):
                 raise Violation("PROTOCOL_VIOLATION", header_at)
         elif ftype == 0x22:
             if length != 0:
+                raise Violation("PROTOCOL_VIOLATION", header_at)
+        elif ftype in (0x30, 0x31) and version >= 2:
+            if length != (64 if ftype == 0x30 or flags & 1 else 2):
                 raise Violation("PROTOCOL_VIOLATION", header_at)
         elif ftype == 0x04 or ftype >= 0x80:
             pass
@@ -1603,6 +1734,16 @@ def _decode(raw):
             yield d_abort(struct.unpack(">H", payload[:2])[0], payload[2:])
         elif ftype == 0x22:
             yield D_ACK
+        elif ftype in (0x30, 0x31):
+            if length == 64:
+                qos = (payload[:32], payload[32:])
+                for fs in qos:
+                    st = struct.unpack(">I", fs[20:24])[0]
+                    if st != NS and (st & 0xFFFFFF) not in SERVICE:
+                        raise Violation("PROTOCOL_VIOLATION", end_at)
+                yield d_qos_request(qos) if ftype == 0x30 else d_qos_answer(qos)
+            else:
+                yield d_qos_answer(reason=struct.unpack(">H", payload)[0])
         elif ftype == 0x04:
             yield D_PENDING
     if pending_user is not None:

@@ -15,6 +15,7 @@ public final class ConnectOptions {
     private final Group group;
     private final Duration connectTimeout;
     private final ConnectionSettings settings;
+    private final QosRenegotiation qosRenegotiation;
 
     private ConnectOptions(Builder b) {
         this.callerData = b.callerData.clone();
@@ -23,6 +24,7 @@ public final class ConnectOptions {
         this.group = b.group;
         this.connectTimeout = b.connectTimeout;
         this.settings = b.settings;
+        this.qosRenegotiation = b.qosRenegotiation;
     }
 
     /**
@@ -98,6 +100,15 @@ public final class ConnectOptions {
         return settings;
     }
 
+    /**
+     * How the connection answer the peer's requests for a new QoS (SIO_SET_QOS).
+     *
+     * @return the decision; {@link QosRenegotiation#REFUSE} unless set
+     */
+    public QosRenegotiation qosRenegotiation() {
+        return qosRenegotiation;
+    }
+
     /** Builds {@link ConnectOptions}. */
     public static final class Builder {
         private byte[] callerData = new byte[0];
@@ -106,6 +117,7 @@ public final class ConnectOptions {
         private Group group;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ConnectionSettings settings = ConnectionSettings.DEFAULTS;
+        private QosRenegotiation qosRenegotiation = QosRenegotiation.REFUSE;
 
         private Builder() {
         }
@@ -183,6 +195,17 @@ public final class ConnectOptions {
          */
         public Builder settings(ConnectionSettings value) {
             this.settings = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * How the connection answer the peer's requests for a new QoS; not set: {@link QosRenegotiation#REFUSE}.
+         *
+         * @param value the decision
+         * @return this builder
+         */
+        public Builder qosRenegotiation(QosRenegotiation value) {
+            this.qosRenegotiation = Objects.requireNonNull(value);
             return this;
         }
 

@@ -10,11 +10,13 @@ public final class ListenOptions {
     private final int backlog;
     private final Duration handshakeTimeout;
     private final ConnectionSettings settings;
+    private final QosRenegotiation qosRenegotiation;
 
     private ListenOptions(Builder b) {
         this.backlog = b.backlog;
         this.handshakeTimeout = b.handshakeTimeout;
         this.settings = b.settings;
+        this.qosRenegotiation = b.qosRenegotiation;
     }
 
     /**
@@ -63,11 +65,21 @@ public final class ListenOptions {
         return settings;
     }
 
+    /**
+     * How accepted connections answer the peer's requests for a new QoS (SIO_SET_QOS).
+     *
+     * @return the decision; {@link QosRenegotiation#REFUSE} unless set
+     */
+    public QosRenegotiation qosRenegotiation() {
+        return qosRenegotiation;
+    }
+
     /** Builds {@link ListenOptions}. */
     public static final class Builder {
         private int backlog = 128;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private ConnectionSettings settings = ConnectionSettings.DEFAULTS;
+        private QosRenegotiation qosRenegotiation = QosRenegotiation.REFUSE;
 
         private Builder() {
         }
@@ -110,6 +122,17 @@ public final class ListenOptions {
          */
         public Builder settings(ConnectionSettings value) {
             this.settings = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * How accepted connections answer the peer's requests for a new QoS; not set: {@link QosRenegotiation#REFUSE}.
+         *
+         * @param value the decision
+         * @return this builder
+         */
+        public Builder qosRenegotiation(QosRenegotiation value) {
+            this.qosRenegotiation = Objects.requireNonNull(value);
             return this;
         }
 

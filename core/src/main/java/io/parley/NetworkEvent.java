@@ -18,7 +18,12 @@ public enum NetworkEvent {
      * every message before it was received; WSAECONNRESET or WSAECONNABORTED at once when the connection
      * broke (FD_CLOSE) [E2].
      */
-    CLOSE("FD_CLOSE", "nothing: reported once");
+    CLOSE("FD_CLOSE", "nothing: reported once"),
+    /**
+     * The connection's QoS changed: the peer granted this side's request, or this side granted the peer's; a
+     * refused request of this side's is reported too, with its reason's error code (FD_QOS).
+     */
+    QOS("FD_QOS", "qos()");
 
     private final String winsockName;
     private final String reEnabledBy;

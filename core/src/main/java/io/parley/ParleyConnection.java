@@ -29,11 +29,32 @@ public interface ParleyConnection extends AutoCloseable {
     byte[] calleeData();
 
     /**
-     * The QoS granted at accept, empty if none was negotiated.
+     * The connection's QoS: the one granted at accept, or since by a renegotiation ({@link #requestQos}); empty
+     * if none was negotiated. Reading it re-enables FD_QOS (SIO_GET_QOS).
      *
-     * @return the QoS granted at accept, empty if none was negotiated
+     * @return the connection's QoS, empty if none was negotiated
      */
     Optional<Qos> qos();
+
+    /**
+     * Asks the peer for a new QoS (SIO_SET_QOS) and waits, up to {@code timeout}, for its answer; the peer's
+     * {@link QosRenegotiation} decides. Granted, the answer is the connection's QoS from then on on both sides,
+     * each policing its own direction of it, and both get FD_QOS. Needs protocol version 2 on both sides.
+     * Non-blocking, the request is sent and this throws {@link WouldBlockException} at once: FD_QOS reports the
+     * answer, {@link #qos()} has it. Requests from several threads go one after the other.
+     *
+     * @param wanted  the QoS asked for, from the caller's point of view
+     * @param timeout how long to wait for the answer; zero waits without bound
+     * @return the granted QoS
+     * @throws QosRefusedException            the peer refused; the QoS is as it was
+     * @throws OperationNotSupportedException the peer speaks protocol version 1 only
+     * @throws ShutdownException              a disconnect was sent or received: the QoS is final
+     * @throws TimedOutException              no answer within {@code timeout} (it may still come)
+     * @throws WouldBlockException            non-blocking: the request was sent (or another one still waits)
+     * @throws ConnectionEndedException       the connection was reset or aborted
+     * @throws ClosedException                after {@link #close()}
+     */
+    Qos requestQos(Qos wanted, Duration timeout) throws IOException;
 
     /**
      * The group the connection joined, empty if none.

@@ -34,6 +34,11 @@ public enum ReasonCode {
     CONDITION_FAILED(12, WinsockError.WSAECONNREFUSED, false),
     /** User data (caller data with early messages, callee, reason or disconnect data) exceeded the receiver's limit. */
     DATA_TOO_LARGE(13, WinsockError.WSAEMSGSIZE, false),
+    /**
+     * Version 2, in QOS_ANSWER: the callee refused the caller's QoS request because its own crossed it; the
+     * caller may ask again once the callee's is answered.
+     */
+    QOS_COLLISION(14, WinsockError.WSAEALREADY, false),
     /** Local only: the transport ended (end of stream) without a disconnect. */
     TRANSPORT_CLOSED(256, WinsockError.WSAECONNABORTED, true),
     /** Local only: the transport was reset. */

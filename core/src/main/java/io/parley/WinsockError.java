@@ -10,6 +10,8 @@ public enum WinsockError {
     NO_ERROR(0),
     /** The operation would block; the non-blocking call returned without result. */
     WSAEWOULDBLOCK(10035),
+    /** An operation of the same kind is already in progress, such as a QoS request not answered yet. */
+    WSAEALREADY(10037),
     /** The socket (connection or listener) was closed by this side; it cannot be used any more. */
     WSAENOTSOCK(10038),
     /** An argument was invalid, for example a granted QoS higher than the one requested. */

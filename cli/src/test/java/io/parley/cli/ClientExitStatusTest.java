@@ -118,17 +118,17 @@ class ClientExitStatusTest {
 
     @Test
     void aServerSpeakingAnotherProtocolVersionIsARefusalAndExitsTwo() throws Exception { // §3, [C2]
-        byte[] version2Only = concat(MAGIC, new byte[] {2, 2});
-        try (FakeServer server = FakeServer.answering(version2Only)) {
+        byte[] version3Only = concat(MAGIC, new byte[] {3, 3}); // this client speaks versions 1 to 2
+        try (FakeServer server = FakeServer.answering(version3Only)) {
             InProcess client = client(server.address(), "--name", "behind", "--transactions", "1");
             byte[] read = server.whatTheCallerSent();
 
             assertThat(client.status()).as(client.transcript()).isEqualTo(2);
             assertThat(client.err()).anyMatch(l -> l.startsWith("parley totals-client: refused: ")
-                    && l.contains("2..2"));
+                    && l.contains("3..3"));
             assertThat(client.out()).isEmpty();
-            assertThat(Arrays.copyOf(read, 10)).as("the client's preamble: versions 1 to 1")
-                    .isEqualTo(concat(MAGIC, new byte[] {1, 1}));
+            assertThat(Arrays.copyOf(read, 10)).as("the client's preamble: versions 1 to 2")
+                    .isEqualTo(concat(MAGIC, new byte[] {1, 2}));
             assertThat(read.length).as("the CONNECT came pipelined behind the preamble").isGreaterThan(10);
             assertThat(read[10]).as("CONNECT's frame type").isEqualTo((byte) 0x01);
         }

@@ -264,6 +264,41 @@ public sealed interface Frame {
     }
 
     /**
+     * QOS_REQUEST (version 2): the QoS the sender asks the connection to have from now on.
+     *
+     * @param qos the QoS asked for, from the caller's point of view
+     */
+    record QosRequest(Qos qos) implements Frame {
+        /** The QoS is required. */
+        public QosRequest {
+            Objects.requireNonNull(qos, "qos");
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.QOS_REQUEST;
+        }
+    }
+
+    /**
+     * QOS_ANSWER (version 2): the answer to the peer's QOS_REQUEST.
+     *
+     * @param granted    the granted QoS (the GRANTED flag), or empty for a refusal
+     * @param reasonCode the refusal's reason code as sent; 0 when granted
+     */
+    record QosAnswer(Optional<Qos> granted, int reasonCode) implements Frame {
+        /** The granted QoS is required (empty for a refusal). */
+        public QosAnswer {
+            Objects.requireNonNull(granted, "granted");
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.QOS_ANSWER;
+        }
+    }
+
+    /**
      * The end of both directions: a reason code (the raw wire value) and reason data.
      *
      * @param reasonCode the reason code as sent

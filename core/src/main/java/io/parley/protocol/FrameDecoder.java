@@ -47,6 +47,8 @@ public final class FrameDecoder {
     static final Frame.Data DATA_HEADER = new Frame.Data(false, new byte[0]);
 
     private final FrameLimits limits;
+    /** The protocol version the frames are read in: version 1 until {@link #useVersion} says otherwise. */
+    private int version = WireFormat.VERSION;
     private final byte[] head = new byte[WireFormat.PREAMBLE_SIZE];
     private Phase phase = Phase.PREAMBLE;
     private int headFill;
@@ -147,6 +149,20 @@ public final class FrameDecoder {
      */
     public FrameDecoder(FrameLimits limits) {
         this.limits = limits;
+    }
+
+    /**
+     * Reads the frames after the preamble in protocol version {@code chosen}, the one both sides' preambles
+     * agreed on: from version 2 on, QOS_REQUEST and QOS_ANSWER are known frame types; in version 1 they are
+     * unknown core types, a protocol violation.
+     *
+     * @param chosen the negotiated version
+     */
+    public void useVersion(int chosen) {
+        if (chosen < WireFormat.VERSION || chosen > WireFormat.MAX_VERSION) {
+            throw new IllegalArgumentException("version " + chosen + " is not spoken here");
+        }
+        version = chosen;
     }
 
     /**
@@ -316,6 +332,10 @@ public final class FrameDecoder {
     private void checkHeader() throws ProtocolViolationException {
         payloadFill = 0;
         known = FrameType.byCode(type);
+        if ((known == FrameType.QOS_REQUEST || known == FrameType.QOS_ANSWER)
+                && version < WireFormat.QOS_RENEGOTIATION_VERSION) {
+            known = null; // a core type of a later version: unknown in this one
+        }
         if (known == null) {
             if (type < WireFormat.FIRST_IGNORABLE_TYPE) {
                 throw violation("unknown frame type 0x" + Integer.toHexString(type));
@@ -433,6 +453,9 @@ public final class FrameDecoder {
                     throw violation("DISCONNECT_ACK payload of " + length + " bytes, expected none");
                 }
             }
+            case QOS_REQUEST -> requireExactly(WireFormat.QOS_SIZE, known);
+            case QOS_ANSWER -> requireExactly((flags & WireFormat.FLAG_GRANTED) != 0 ? WireFormat.QOS_SIZE
+                    : WireFormat.QOS_REFUSAL_SIZE, known);
             case PENDING -> {
                 // Any payload is skipped unread: nothing to bound.
             }
@@ -461,6 +484,12 @@ public final class FrameDecoder {
     private int optionalSize(int groupSize) {
         return ((flags & WireFormat.FLAG_QOS) != 0 ? 2 * WireFormat.FLOWSPEC_SIZE : 0)
                 + ((flags & WireFormat.FLAG_GROUP) != 0 ? groupSize : 0);
+    }
+
+    private void requireExactly(int size, FrameType known) throws ProtocolViolationException {
+        if (length != size) {
+            throw violation(known + " payload of " + length + " bytes, expected " + size);
+        }
     }
 
     private void requireAtLeast(int minimum, FrameType known) throws ProtocolViolationException {
@@ -496,6 +525,10 @@ public final class FrameDecoder {
             case ABORT -> new Frame.Abort(u16(bytes, 0), keep(tail(bytes, 2)));
             case CONNECT -> parseConnect(bytes);
             case ACCEPT -> parseAccept(bytes);
+            case QOS_REQUEST -> new Frame.QosRequest(qos(bytes, 0));
+            case QOS_ANSWER -> (flags & WireFormat.FLAG_GRANTED) != 0
+                    ? new Frame.QosAnswer(Optional.of(qos(bytes, 0)), 0)
+                    : new Frame.QosAnswer(Optional.empty(), u16(bytes, 0));
             default -> throw violation("unexpected frame type " + known);
         };
     }
@@ -565,7 +598,7 @@ public final class FrameDecoder {
         int at = WireFormat.CONNECT_FIXED_SIZE;
         Qos qos = null;
         if ((flags & WireFormat.FLAG_QOS) != 0) {
-            qos = new Qos(flowSpec(b, at), flowSpec(b, at + WireFormat.FLOWSPEC_SIZE));
+            qos = qos(b, at);
             at += 2 * WireFormat.FLOWSPEC_SIZE;
         }
         Group group = null;
@@ -596,7 +629,7 @@ public final class FrameDecoder {
         int at = WireFormat.ACCEPT_FIXED_SIZE;
         Qos qos = null;
         if ((flags & WireFormat.FLAG_QOS) != 0) {
-            qos = new Qos(flowSpec(b, at), flowSpec(b, at + WireFormat.FLOWSPEC_SIZE));
+            qos = qos(b, at);
             at += 2 * WireFormat.FLOWSPEC_SIZE;
         }
         Group group = null;
@@ -617,6 +650,10 @@ public final class FrameDecoder {
     private static ProtocolViolationException tooLarge(String what, long limit) {
         return new ProtocolViolationException(ReasonCode.DATA_TOO_LARGE, what + " bytes exceeds the limit of "
                 + limit);
+    }
+
+    private Qos qos(byte[] b, int at) throws ProtocolViolationException {
+        return new Qos(flowSpec(b, at), flowSpec(b, at + WireFormat.FLOWSPEC_SIZE));
     }
 
     private FlowSpec flowSpec(byte[] b, int at) throws ProtocolViolationException {

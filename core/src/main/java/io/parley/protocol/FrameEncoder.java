@@ -50,6 +50,8 @@ public final class FrameEncoder {
             case Frame.MessageSize m -> messageSize(m.size(), out);
             case Frame.DisconnectAck a -> disconnectAck(out);
             case Frame.Disconnect d -> disconnect(d.closed(), d.data(), out);
+            case Frame.QosRequest q -> qosRequest(q.qos(), out);
+            case Frame.QosAnswer a -> qosAnswer(a.granted().orElse(null), a.reasonCode(), out);
             case Frame.Abort a -> abort(a.reasonCode(), a.reasonData(), out);
         }
     }
@@ -146,6 +148,23 @@ public final class FrameEncoder {
                 data, out);
         out.u32(data.length);
         userData(data, WireFormat.DISCONNECT_FIXED_SIZE, out);
+    }
+
+    /** A QOS_REQUEST (version 2) asking for {@code qos}. */
+    static void qosRequest(Qos qos, OutputBuffer out) {
+        header(FrameType.QOS_REQUEST, 0, WireFormat.QOS_SIZE, out);
+        qos(qos, out);
+    }
+
+    /** A QOS_ANSWER (version 2): GRANTED with {@code granted}, or, when it is null, a refusal with the reason. */
+    static void qosAnswer(Qos granted, int reasonCode, OutputBuffer out) {
+        if (granted != null) {
+            header(FrameType.QOS_ANSWER, WireFormat.FLAG_GRANTED, WireFormat.QOS_SIZE, out);
+            qos(granted, out);
+        } else {
+            header(FrameType.QOS_ANSWER, 0, WireFormat.QOS_REFUSAL_SIZE, out);
+            out.u16(checkRange(reasonCode, 0xFFFF, "reasonCode"));
+        }
     }
 
     /** An ABORT, whose reason data is at most {@link WireFormat#MAX_ABORT_REASON_DATA} bytes. */

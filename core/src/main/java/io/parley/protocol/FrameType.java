@@ -2,7 +2,10 @@ package io.parley.protocol;
 
 import java.util.Optional;
 
-/** The frame types of protocol version 1 with their wire values, and the extension types this version knows. */
+/**
+ * The frame types of the protocol with their wire values (QOS_REQUEST and QOS_ANSWER from version 2 on), and
+ * the extension types it knows.
+ */
 public enum FrameType {
     /** Not a frame: the stream's opening bytes. Listed so the state table can name it. */
     PREAMBLE(-1),
@@ -24,6 +27,10 @@ public enum FrameType {
     ABORT(0x21),
     /** Either way: the sender received the peer's DISCONNECT. */
     DISCONNECT_ACK(0x22),
+    /** Either way, version 2: the sender asks for a new QoS for the connection (SIO_SET_QOS). */
+    QOS_REQUEST(0x30),
+    /** Either way, version 2: the answer to the peer's QOS_REQUEST, the granted QoS or a reason. */
+    QOS_ANSWER(0x31),
     /** Either way: the size of the next message, before its first fragment (an ignorable extension type). */
     MESSAGE_SIZE(0x81);
 

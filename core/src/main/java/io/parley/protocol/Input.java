@@ -26,6 +26,10 @@ public enum Input {
     RECV_DISCONNECT_ACK(Kind.FRAME),
     /** An ABORT arrived. */
     RECV_ABORT(Kind.FRAME),
+    /** A QOS_REQUEST arrived (version 2). */
+    RECV_QOS_REQUEST(Kind.FRAME),
+    /** A QOS_ANSWER arrived (version 2). */
+    RECV_QOS_ANSWER(Kind.FRAME),
     /** Caller: send the preamble, CONNECT and the early messages (WSAConnect). */
     CONNECT(Kind.COMMAND),
     /** Callee: accept the request (CF_ACCEPT). */
@@ -40,6 +44,10 @@ public enum Input {
     SEND_DISCONNECT(Kind.COMMAND),
     /** End both directions with a reason. */
     ABORT(Kind.COMMAND),
+    /** The application asks for a new QoS (SIO_SET_QOS, version 2). */
+    REQUEST_QOS(Kind.COMMAND),
+    /** The application answers the peer's QoS request (version 2). */
+    ANSWER_QOS(Kind.COMMAND),
     /** The transport's inbound direction ended (TCP FIN). */
     END_OF_STREAM(Kind.TRANSPORT),
     /** The transport was reset (TCP RST) or failed. */
@@ -90,6 +98,8 @@ public enum Input {
             case DISCONNECT -> RECV_DISCONNECT;
             case DISCONNECT_ACK -> RECV_DISCONNECT_ACK;
             case ABORT -> RECV_ABORT;
+            case QOS_REQUEST -> RECV_QOS_REQUEST;
+            case QOS_ANSWER -> RECV_QOS_ANSWER;
             case CONTINUATION -> throw new IllegalArgumentException("CONTINUATION is part of the frame it continues");
         };
     }

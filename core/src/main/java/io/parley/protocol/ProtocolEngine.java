@@ -22,7 +22,7 @@ import java.util.Optional;
  * a lock. Which input is legal in which state, and where it leads, is {@link StateTable}.
  *
  * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only the DISCONNECT_ACK of the
- * peer's DISCONNECT, or an ABORT, may follow it); exactly one DISCONNECT_ACK, as soon as the peer's
+ * peer's DISCONNECT, a QOS_ANSWER, or an ABORT may follow it); exactly one DISCONNECT_ACK, as soon as the peer's
  * DISCONNECT arrived; nothing at all after an ABORT or REJECT; every message the peer sent before its
  * DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; the end is graceful only once both
  * DISCONNECTs crossed and the peer acknowledged this side's, and a transport end while only that
@@ -69,6 +69,12 @@ public final class ProtocolEngine {
     private boolean peerClosed;
     private boolean preambleSent;
     private Qos requestedQos;
+    /** The protocol version the preambles agreed on; 0 until the peer's preamble arrived. */
+    private int version;
+    /** This side's QOS_REQUEST while unanswered (version 2); else null. */
+    private Qos ownQosRequest;
+    /** The peer's QOS_REQUEST while this side has not answered it (version 2); else null. */
+    private Qos peerQosRequest;
     /** Callee: when the last PENDING went out, while the request is deferred; else {@link #NOT_DEFERRED}. */
     private long lastPendingSent = NOT_DEFERRED;
     private static final long NOT_DEFERRED = Long.MIN_VALUE;
@@ -138,6 +144,15 @@ public final class ProtocolEngine {
      */
     public Optional<CloseIndication> outcome() {
         return Optional.ofNullable(outcome);
+    }
+
+    /**
+     * The protocol version both preambles agreed on.
+     *
+     * @return the version, 0 until the peer's preamble arrived
+     */
+    public int version() {
+        return version;
     }
 
     /**
@@ -392,7 +407,7 @@ public final class ProtocolEngine {
                     + WireFormat.MAX_USER_DATA);
         }
         FrameLimits own = config.receiveLimits();
-        FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
+        FrameEncoder.preamble(WireFormat.VERSION, config.maxVersion(), out());
         preambleSent = true;
         // Encoded from the caller's arrays as they are (a Frame would copy them): nothing keeps them.
         FrameEncoder.connect(own.maxMessageSize(), own.maxCalleeData(), own.maxDisconnectData(),
@@ -525,6 +540,65 @@ public final class ProtocolEngine {
             abortFrame(reason, detail);
         }
         end(StateTable.transition(state, Input.ABORT), reason, detail);
+    }
+
+    /**
+     * Asks the peer for a new QoS for the connection (QOS_REQUEST, SIO_SET_QOS; version 2): its answer comes as
+     * {@link ProtocolEvent.QosAnswered}. At most one request is unanswered at a time.
+     *
+     * @param qos the QoS asked for, from the caller's point of view
+     * @throws IllegalCommandException WSAENOTCONN before OPEN; WSAESHUTDOWN once a DISCONNECT was sent or
+     *                                 received; WSAEOPNOTSUPP when the preambles agreed on version 1;
+     *                                 WSAEALREADY while an earlier request is unanswered
+     */
+    public void requestQos(Qos qos) {
+        Objects.requireNonNull(qos, "qos");
+        requireSendingOpen(Input.REQUEST_QOS);
+        if (version < WireFormat.QOS_RENEGOTIATION_VERSION) {
+            throw new IllegalCommandException(WinsockError.WSAEOPNOTSUPP,
+                    "the peer speaks protocol version " + version + ", which cannot renegotiate QoS");
+        }
+        if (ownQosRequest != null) {
+            throw new IllegalCommandException(WinsockError.WSAEALREADY, "a QoS request is still unanswered");
+        }
+        FrameEncoder.qosRequest(qos, out());
+        ownQosRequest = qos;
+    }
+
+    /**
+     * Grants the peer's QoS request ({@link ProtocolEvent.QosRequested}) with {@code granted}, which is the
+     * connection's QoS from now on (version 2).
+     *
+     * @param granted the granted QoS: not more than requested, as for ACCEPT
+     * @throws IllegalCommandException WSAEINVAL with no request to answer, or for a QoS above the request
+     */
+    public void grantQos(Qos granted) {
+        requireQosRequest();
+        if (!granted.doesNotExceed(peerQosRequest)) {
+            throw new IllegalCommandException(WinsockError.WSAEINVAL, "the granted QoS must not exceed the requested one");
+        }
+        FrameEncoder.qosAnswer(granted, 0, out());
+        peerQosRequest = null;
+    }
+
+    /**
+     * Refuses the peer's QoS request ({@link ProtocolEvent.QosRequested}); the connection's QoS stays as it was.
+     *
+     * @param reason a reason that may be sent, such as REFUSED or QOS_NOT_SUPPORTED
+     * @throws IllegalCommandException WSAEINVAL with no request to answer, or for a local-only reason
+     */
+    public void refuseQos(ReasonCode reason) {
+        requireQosRequest();
+        requireSendable(reason);
+        FrameEncoder.qosAnswer(null, reason.code(), out());
+        peerQosRequest = null;
+    }
+
+    private void requireQosRequest() {
+        require(Input.ANSWER_QOS, WinsockError.WSAEINVAL);
+        if (peerQosRequest == null) {
+            throw new IllegalCommandException(WinsockError.WSAEINVAL, "no QoS request of the peer waits for an answer");
+        }
     }
 
     /**
@@ -689,19 +763,55 @@ public final class ProtocolEngine {
                 end(t, a.reason(), text(decoder.takeUserData()));
                 return;
             }
+            case Frame.QosRequest q -> qosRequested(q.qos());
+            case Frame.QosAnswer a -> qosAnswered(a);
         }
         end(t, ReasonCode.UNSPECIFIED, "");
     }
 
     private void preamble(Frame.Preamble p) throws ProtocolViolationException {
         if (role == Role.CALLEE) {
-            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
+            FrameEncoder.preamble(WireFormat.VERSION, config.maxVersion(), out());
             preambleSent = true;
         }
-        if (p.minVersion() > WireFormat.VERSION || p.maxVersion() < WireFormat.VERSION) {
+        int chosen = Math.min(p.maxVersion(), config.maxVersion());
+        if (chosen < Math.max(p.minVersion(), WireFormat.VERSION)) {
             throw new ProtocolViolationException(ReasonCode.VERSION_UNSUPPORTED, "the peer speaks versions "
-                    + p.minVersion() + ".." + p.maxVersion() + ", this side speaks " + WireFormat.VERSION);
+                    + p.minVersion() + ".." + p.maxVersion() + ", this side speaks " + WireFormat.VERSION + ".."
+                    + config.maxVersion());
         }
+        version = chosen;
+        decoder.useVersion(chosen);
+    }
+
+    /**
+     * The peer asks for a new QoS. While this side's own request is unanswered, a callee refuses the caller's
+     * (QOS_COLLISION) and a caller reports the callee's as usual, so that both sides apply the same answers.
+     */
+    private void qosRequested(Qos requested) throws ProtocolViolationException {
+        if (peerQosRequest != null) {
+            throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
+                    "a second QOS_REQUEST before the first was answered");
+        }
+        if (role == Role.CALLEE && ownQosRequest != null) {
+            FrameEncoder.qosAnswer(null, ReasonCode.QOS_COLLISION.code(), out());
+            return;
+        }
+        peerQosRequest = requested;
+        events.add(new ProtocolEvent.QosRequested(requested));
+    }
+
+    private void qosAnswered(Frame.QosAnswer answer) throws ProtocolViolationException {
+        if (ownQosRequest == null) {
+            throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION, "a QOS_ANSWER to no QOS_REQUEST");
+        }
+        if (answer.granted().isPresent() && !answer.granted().get().doesNotExceed(ownQosRequest)) {
+            throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
+                    "the granted QoS exceeds the requested one");
+        }
+        ownQosRequest = null;
+        events.add(new ProtocolEvent.QosAnswered(answer.granted(), answer.granted().isPresent()
+                ? ReasonCode.UNSPECIFIED : ReasonCode.ofWire(answer.reasonCode())));
     }
 
     /** Takes a transition: a new state, or the end its effect says, with that reason and detail. */
@@ -786,7 +896,7 @@ public final class ProtocolEngine {
         if (!preambleSent) {
             // A callee that has not read the caller's preamble has not sent its own: without it the ABORT
             // would read as a foreign protocol. (A caller sends its preamble with CONNECT.)
-            FrameEncoder.preamble(WireFormat.VERSION, WireFormat.VERSION, out());
+            FrameEncoder.preamble(WireFormat.VERSION, config.maxVersion(), out());
             preambleSent = true;
         }
         FrameEncoder.abort(reason.code(), clip(detail.getBytes(StandardCharsets.UTF_8)), out());

@@ -3,6 +3,7 @@ package io.parley.protocol;
 import io.parley.CloseIndication;
 import io.parley.Group;
 import io.parley.Qos;
+import io.parley.ReasonCode;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -134,6 +135,34 @@ public sealed interface ProtocolEvent {
         @Override
         public byte[] data() {
             return data.clone();
+        }
+    }
+
+    /**
+     * The peer asks for a new QoS (QOS_REQUEST, version 2): answer with {@link ProtocolEngine#grantQos} or
+     * {@link ProtocolEngine#refuseQos}.
+     *
+     * @param requested the QoS asked for, from the caller's point of view
+     */
+    record QosRequested(Qos requested) implements ProtocolEvent {
+        /** The QoS is required. */
+        public QosRequested {
+            Objects.requireNonNull(requested, "requested");
+        }
+    }
+
+    /**
+     * The peer answered this side's QoS request (QOS_ANSWER, version 2): granted, the connection's QoS is now
+     * {@code granted}; refused, it stays as it was.
+     *
+     * @param granted the granted QoS, empty when refused
+     * @param reason  the refusal's reason, {@link ReasonCode#UNSPECIFIED} when granted
+     */
+    record QosAnswered(Optional<Qos> granted, ReasonCode reason) implements ProtocolEvent {
+        /** Both are required. */
+        public QosAnswered {
+            Objects.requireNonNull(granted, "granted");
+            Objects.requireNonNull(reason, "reason");
         }
     }
 

@@ -107,6 +107,13 @@ final class StateTable {
         for (EngineState state : OPENED) {
             row(state, Input.RECV_ABORT, CLOSED, Effect.RESET);
         }
+        // Version 2 (§13): QoS renegotiation; in version 1 these frame types are unknown, a violation.
+        for (EngineState state : RECEIVING_MESSAGES) {
+            row(state, Input.RECV_QOS_REQUEST, state, Effect.NONE);
+        }
+        for (EngineState state : OPENED) {
+            row(state, Input.RECV_QOS_ANSWER, state, Effect.NONE);
+        }
         for (Input input : Input.values()) {
             if (input.kind() == Input.Kind.FRAME) {
                 row(CLOSED, input, CLOSED, Effect.IGNORED);
@@ -128,6 +135,10 @@ final class StateTable {
         }
         row(CLOSING, Input.ABORT, CLOSED, Effect.UNCONFIRMED);
         row(CLOSED, Input.ABORT, CLOSED, Effect.IGNORED);
+        row(OPEN, Input.REQUEST_QOS, OPEN, Effect.NONE);
+        for (EngineState state : OPENED) {
+            row(state, Input.ANSWER_QOS, state, Effect.NONE);
+        }
 
         // 7.4 Transport events.
         for (EngineState state : UNFINISHED) {

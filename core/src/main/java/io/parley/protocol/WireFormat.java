@@ -1,13 +1,17 @@
 package io.parley.protocol;
 
-/** Constants of wire protocol version 1, as specified in docs/protocol.md. */
+/** Constants of the wire protocol, versions 1 and 2, as specified in docs/protocol.md. */
 public final class WireFormat {
     /** The magic bytes; {@link #magic()} hands out copies. */
     static final byte[] MAGIC = {(byte) 0x8F, 'P', 'A', 'R', 'L', 'E', 'Y', '\n'};
     /** Length of the preamble: magic, lowest and highest version spoken. */
     public static final int PREAMBLE_SIZE = MAGIC.length + 2;
-    /** The protocol version this implementation speaks. */
+    /** The first protocol version, which every Parley peer speaks. */
     public static final int VERSION = 1;
+    /** The highest protocol version this implementation speaks: version 2 adds QoS renegotiation (§13). */
+    public static final int MAX_VERSION = 2;
+    /** The first version with QOS_REQUEST and QOS_ANSWER. */
+    public static final int QOS_RENEGOTIATION_VERSION = 2;
     /** Length of a frame header: type (u8), flags (u8), payload length (u16). */
     public static final int HEADER_SIZE = 4;
     /** Largest payload a frame can declare. */
@@ -36,6 +40,12 @@ public final class WireFormat {
     public static final int FLAG_MORE = 0x01;
     /** DISCONNECT flag: the sender has also closed; it discards anything sent to it from now on. */
     public static final int FLAG_CLOSED = 0x01;
+    /** QOS_ANSWER flag (version 2): the request is granted, and the granted QoS follows; else a reason does. */
+    public static final int FLAG_GRANTED = 0x01;
+    /** Length of a QoS: two FLOWSPECs. */
+    public static final int QOS_SIZE = 2 * 32;
+    /** Length of a refusing QOS_ANSWER's payload: u16 reason. */
+    public static final int QOS_REFUSAL_SIZE = 2;
 
     /**
      * CONNECT payload length before the optional fields: u32 max message, max callee data, max disconnect data,

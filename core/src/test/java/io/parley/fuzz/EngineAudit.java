@@ -464,6 +464,8 @@ final class EngineAudit {
                 terminalSent = true;
             }
             case Frame.Preamble p -> fail("unreachable");
+            case Frame.QosRequest q -> fail("a version 1 engine sent a version 2 frame: %s", frame);
+            case Frame.QosAnswer q -> fail("a version 1 engine sent a version 2 frame: %s", frame);
         }
     }
 
@@ -534,6 +536,8 @@ final class EngineAudit {
                     closed = c.indication();
                     checkEnding(op, stateBefore, c.indication(), what);
                 }
+                case ProtocolEvent.QosRequested q -> fail(what + ": a version 1 engine reports no QoS request");
+                case ProtocolEvent.QosAnswered q -> fail(what + ": a version 1 engine reports no QoS answer");
             }
         }
     }

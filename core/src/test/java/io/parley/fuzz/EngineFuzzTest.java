@@ -30,7 +30,9 @@ class EngineFuzzTest {
     static Stream<Named<byte[]>> vectors() {
         List<Named<byte[]>> seeds = new ArrayList<>();
         for (Vectors.Row row : Vectors.rows("engine.tsv")) {
-            seeds.add(Named.of(row.name(), EngineSeeds.fromVector(row)));
+            if (!row.columns()[1].contains("maxVersion=")) { // the fuzzed engines speak version 1
+                seeds.add(Named.of(row.name(), EngineSeeds.fromVector(row)));
+            }
         }
         for (Vectors.Row row : Vectors.rows("frames.tsv")) {
             byte[] stream = Frames.frameStream(row);

@@ -139,6 +139,7 @@ class FrameDecoderFuzzTest {
     /** Byte by byte: after every byte, the frame buffer is within the limits; every frame is too. */
     private static void checkLimitsAndMemory(FrameLimits limits, byte[] stream) {
         FrameDecoder decoder = new FrameDecoder(limits);
+        decoder.useVersion(WireFormat.MAX_VERSION); // every frame type there is, QOS_REQUEST and QOS_ANSWER too
         long largestBuffer = EngineAudit.largestFrameBuffer(limits);
         long largestUserData = Math.max(Math.max(limits.maxCallerData(), limits.maxCalleeData()),
                 Math.max(limits.maxDisconnectData(), limits.maxReasonData()));
@@ -173,6 +174,10 @@ class FrameDecoderFuzzTest {
                         case Frame.Pending p -> {
                         }
                         case Frame.DisconnectAck a -> {
+                        }
+                        case Frame.QosRequest q -> {
+                        }
+                        case Frame.QosAnswer a -> {
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 package io.parley.fuzz;
 
 import io.parley.protocol.Frame;
+import io.parley.protocol.FrameEncoder;
 import io.parley.protocol.FrameDecoder;
 import io.parley.protocol.FrameLimits;
 import io.parley.protocol.ProtocolViolationException;
@@ -39,6 +40,8 @@ final class Frames {
             case Frame.DisconnectAck a -> "DISCONNECT_ACK";
             case Frame.Disconnect d -> "DISCONNECT closed=" + d.closed() + " " + Vectors.HEX.formatHex(d.data());
             case Frame.Abort a -> "ABORT " + a.reasonCode() + " " + Vectors.HEX.formatHex(a.reasonData());
+            case Frame.QosRequest q -> "QOS_REQUEST " + q.qos();
+            case Frame.QosAnswer a -> "QOS_ANSWER " + a.granted() + " reason=" + a.reasonCode();
         };
     }
 
@@ -64,7 +67,12 @@ final class Frames {
      */
     static byte[] frameStream(Vectors.Row row) {
         byte[] bytes = hex(row.columns()[2]);
-        return row.columns()[1].equals("frames") ? Vectors.concat(Vectors.PREAMBLE_V1, bytes) : bytes;
+        return switch (row.columns()[1]) {
+            case "frames" -> Vectors.concat(Vectors.PREAMBLE_V1, bytes);
+            // A version 2 peer's preamble: a version 1 engine fed it still reads the frames in version 1.
+            case "frames-v2" -> Vectors.concat(FrameEncoder.toBytes(new Frame.Preamble(1, 2)), bytes);
+            default -> bytes;
+        };
     }
 
     /** What decoding a stream gave: the frames, and the violation (with the index of its byte) if any. */

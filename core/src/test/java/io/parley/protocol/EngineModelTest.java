@@ -756,6 +756,8 @@ class EngineModelTest {
                             p.lastPending = now;
                         }
                         case Frame.Preamble preamble -> fail(p.side + " sent a second preamble");
+                        case Frame.QosRequest q -> fail(p.side + ", a version 1 engine, sent " + q);
+                        case Frame.QosAnswer q -> fail(p.side + ", a version 1 engine, sent " + q);
                     }
                 }
             } catch (ProtocolViolationException e) {
@@ -815,6 +817,8 @@ class EngineModelTest {
                         p.peerClosing = d.peerClosed();
                     }
                     case ProtocolEvent.Closed c -> closed(p, c.indication());
+                    case ProtocolEvent.QosRequested q -> fail(p.side + ", a version 1 engine, reported " + q);
+                    case ProtocolEvent.QosAnswered q -> fail(p.side + ", a version 1 engine, reported " + q);
                 }
             }
         }

@@ -1,5 +1,8 @@
 package io.parley.protocol;
 
+import io.parley.FlowSpec;
+import io.parley.Qos;
+
 import io.parley.ReasonCode;
 
 import java.io.ByteArrayOutputStream;
@@ -23,6 +26,9 @@ final class Engines {
     private Engines() {
     }
 
+    /** The QoS the version 2 engines here ask for and grant. */
+    static final Qos QOS = new Qos(FlowSpec.bestEffort(1000, 1000), FlowSpec.UNSPECIFIED);
+
     static ProtocolEngine caller() {
         return ProtocolEngine.caller(CONFIG, DEADLINE);
     }
@@ -32,41 +38,59 @@ final class Engines {
     }
 
     /**
+     * As {@link #in(ProtocolEngine.Role, EngineState)}, with both sides speaking versions 1 to {@code version};
+     * with {@code askingQos}, a state reached through OPEN has a QoS request of this side's ({@link #QOS}) sent
+     * there and unanswered.
+     */
+    static ProtocolEngine in(ProtocolEngine.Role role, EngineState state, int version, boolean askingQos) {
+        EngineConfig config = CONFIG.withMaxVersion(version);
+        ProtocolEngine engine = role == ProtocolEngine.Role.CALLER ? ProtocolEngine.caller(config, DEADLINE)
+                : ProtocolEngine.callee(config, DEADLINE);
+        return reach(engine, state, new Frame.Preamble(1, version), askingQos);
+    }
+
+    /**
      * An engine of the role in the state, reached through the documented transitions (docs/protocol.md 7.2,
      * 7.3), with its output and events consumed. CONNECTING and AWAITING_REQUEST are reached with the peer's
      * preamble already read; CLOSING with the peer's DISCONNECT read first, then this side's sent.
      */
     static ProtocolEngine in(ProtocolEngine.Role role, EngineState state) {
-        ProtocolEngine engine = role == ProtocolEngine.Role.CALLER ? caller() : callee();
+        return reach(role == ProtocolEngine.Role.CALLER ? caller() : callee(), state, new Frame.Preamble(1, 1), false);
+    }
+
+    private static ProtocolEngine reach(ProtocolEngine engine, EngineState state, Frame.Preamble peer,
+                                        boolean askingQos) {
+        ProtocolEngine.Role role = engine.role();
+        byte[] preamble = bytes(peer);
         switch (state) {
             case IDLE -> assertThat(role).isEqualTo(ProtocolEngine.Role.CALLER);
             case CONNECTING -> {
                 engine.connect(Optional.empty(), Optional.empty(), new byte[0], List.of());
-                engine.receive(ByteBuffer.wrap(PREAMBLE));
+                engine.receive(ByteBuffer.wrap(preamble));
             }
-            case AWAITING_REQUEST -> engine.receive(ByteBuffer.wrap(PREAMBLE));
-            case REQUESTED -> engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), connect())));
-            case OPEN -> open(engine);
+            case AWAITING_REQUEST -> engine.receive(ByteBuffer.wrap(preamble));
+            case REQUESTED -> engine.receive(ByteBuffer.wrap(bytes(peer, connect())));
+            case OPEN -> open(engine, peer, askingQos);
             case SEND_CLOSED -> {
-                open(engine);
+                open(engine, peer, askingQos);
                 engine.sendDisconnect(new byte[0], false);
             }
             case SEND_CONFIRMED -> {
-                open(engine);
+                open(engine, peer, askingQos);
                 engine.sendDisconnect(new byte[0], false);
                 engine.receive(ByteBuffer.wrap(bytes(new Frame.DisconnectAck())));
             }
             case RECEIVE_CLOSED -> {
-                open(engine);
+                open(engine, peer, askingQos);
                 engine.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
             }
             case CLOSING -> {
-                open(engine);
+                open(engine, peer, askingQos);
                 engine.receive(ByteBuffer.wrap(bytes(new Frame.Disconnect(false, new byte[0]))));
                 engine.sendDisconnect(new byte[0], false);
             }
             case CLOSED -> {
-                open(engine);
+                open(engine, peer, askingQos);
                 engine.abort(ReasonCode.APPLICATION_ABORT, "test");
             }
         }
@@ -76,13 +100,16 @@ final class Engines {
         return engine;
     }
 
-    private static void open(ProtocolEngine engine) {
+    private static void open(ProtocolEngine engine, Frame.Preamble peer, boolean askingQos) {
         if (engine.role() == ProtocolEngine.Role.CALLER) {
             engine.connect(Optional.empty(), Optional.empty(), new byte[0], List.of());
-            engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), accept())));
+            engine.receive(ByteBuffer.wrap(bytes(peer, accept())));
         } else {
-            engine.receive(ByteBuffer.wrap(bytes(new Frame.Preamble(1, 1), connect())));
+            engine.receive(ByteBuffer.wrap(bytes(peer, connect())));
             engine.accept(new byte[0], Optional.empty(), Optional.empty());
+        }
+        if (askingQos) {
+            engine.requestQos(QOS);
         }
     }
 

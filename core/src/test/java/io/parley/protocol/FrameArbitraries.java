@@ -123,6 +123,17 @@ final class FrameArbitraries {
         return Combinators.combine(Arbitraries.of(true, false), bytes(WireFormat.MAX_PAYLOAD)).as(Frame.Data::new);
     }
 
+    /** A QOS_REQUEST (version 2) for any QoS. */
+    static Arbitrary<Frame> qosRequest() {
+        return qos().map(Frame.QosRequest::new);
+    }
+
+    /** A QOS_ANSWER (version 2): a grant of any QoS, or a refusal with any reason value. */
+    static Arbitrary<Frame> qosAnswer() {
+        return Arbitraries.oneOf(qos().map(q -> new Frame.QosAnswer(Optional.of(q), 0)),
+                Arbitraries.integers().between(0, 0xFFFF).map(r -> new Frame.QosAnswer(Optional.empty(), r)));
+    }
+
     static Arbitrary<Frame.Disconnect> disconnect() {
         return Combinators.combine(Arbitraries.of(true, false), userData()).as(Frame.Disconnect::new);
     }
@@ -132,7 +143,7 @@ final class FrameArbitraries {
         return Arbitraries.oneOf(connect(), accept(), reject(), Arbitraries.just(new Frame.Pending()), data(),
                 disconnect(), abort(),
                 Arbitraries.longs().between(0, WIDE.maxMessageSize()).map(Frame.MessageSize::new),
-                Arbitraries.just(new Frame.DisconnectAck()));
+                Arbitraries.just(new Frame.DisconnectAck()), qosRequest(), qosAnswer());
     }
 
     /**
@@ -159,7 +170,8 @@ final class FrameArbitraries {
             return fragments;
         });
         Arbitrary<List<Frame>> single = Arbitraries.oneOf(connect(), accept(), reject(),
-                Arbitraries.just(new Frame.Pending()), disconnect(), abort(), Arbitraries.just(new Frame.DisconnectAck()))
+                Arbitraries.just(new Frame.Pending()), disconnect(), abort(), Arbitraries.just(new Frame.DisconnectAck()),
+                qosRequest(), qosAnswer())
                 .map(List::of);
         return Arbitraries.frequencyOf(Tuple.of(3, message), Tuple.of(2, single))
                 .list().ofMaxSize(8)

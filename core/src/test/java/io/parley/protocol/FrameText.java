@@ -46,6 +46,10 @@ final class FrameText {
             case Frame.DisconnectAck a -> "DISCONNECT_ACK";
             case Frame.Abort a -> "ABORT reason=" + a.reasonCode() + "/" + a.reason()
                     + (withReasonData ? " data=" + Hex.of(a.reasonData()) : "");
+            case Frame.QosRequest q -> "QOS_REQUEST" + qos(q.qos());
+            case Frame.QosAnswer a -> a.granted().map(g -> "QOS_ANSWER granted=1" + qos(g))
+                    .orElseGet(() -> "QOS_ANSWER granted=0 reason=" + a.reasonCode() + "/"
+                            + io.parley.ReasonCode.ofWire(a.reasonCode()));
         };
     }
 

@@ -169,11 +169,41 @@ class StateTableTest {
                 .map(t -> Arguments.of(a.get()[0], a.get()[1], t)));
     }
 
+    private static boolean isVersion2(FrameType type) {
+        return type == FrameType.QOS_REQUEST || type == FrameType.QOS_ANSWER;
+    }
+
+    /**
+     * The engine the row of {@code type} is checked on: QOS_REQUEST and QOS_ANSWER in version 2, QOS_ANSWER
+     * with a request of this side's unanswered (without one it is a violation wherever it comes).
+     */
+    private static ProtocolEngine receiving(ProtocolEngine.Role role, EngineState state, FrameType type) {
+        if (!isVersion2(type)) {
+            return in(role, state);
+        }
+        ProtocolEngine engine = Engines.in(role, state, 2, type == FrameType.QOS_ANSWER);
+        Engines.output(engine);
+        Engines.events(engine);
+        return engine;
+    }
+
+    @ParameterizedTest(name = "{0} in {1}, version 1, receives {2}")
+    @MethodSource("statesAndFrames")
+    void inVersionOneTheVersionTwoFramesAreUnknownTypesEverywhere(ProtocolEngine.Role role, EngineState state,
+                                                                 FrameType type) {
+        if (!isVersion2(type)) {
+            return;
+        }
+        ProtocolEngine engine = in(role, state);
+        engine.receive(ByteBuffer.wrap(Engines.bytes(sample(type))));
+        assertThat(engine.outcome().orElseThrow().reason()).isEqualTo(ReasonCode.PROTOCOL_VIOLATION);
+    }
+
     @ParameterizedTest(name = "{0} in {1} receives {2}")
     @MethodSource("statesAndFrames")
     void eachInboundFrameLeadsWhereItsRowSaysOrIsAViolation(ProtocolEngine.Role role, EngineState state,
                                                            FrameType type) {
-        ProtocolEngine engine = in(role, state);
+        ProtocolEngine engine = receiving(role, state, type);
         engine.receive(ByteBuffer.wrap(Engines.bytes(sample(type))));
         List<ProtocolEvent> events = Engines.events(engine);
         List<Frame> sent = Engines.outputFrames(engine, false);
@@ -206,6 +236,9 @@ class StateTableTest {
             case ABORT -> assertThat(engine.outcome().orElseThrow().winsockError()).isEqualTo(WinsockError.WSAECONNRESET);
             case MESSAGE_SIZE, DISCONNECT_ACK -> assertThat(events).as("no event but the end")
                     .allMatch(e -> e instanceof ProtocolEvent.Closed);
+            case QOS_REQUEST -> assertThat(events).containsExactly(new ProtocolEvent.QosRequested(Engines.QOS));
+            case QOS_ANSWER -> assertThat(events).containsExactly(
+                    new ProtocolEvent.QosAnswered(Optional.of(Engines.QOS), ReasonCode.UNSPECIFIED));
             default -> {
             }
         }
@@ -344,6 +377,8 @@ class StateTableTest {
             case DISCONNECT -> new Frame.Disconnect(false, new byte[0]);
             case ABORT -> new Frame.Abort(ReasonCode.APPLICATION_ABORT.code(), new byte[0]);
             case PREAMBLE -> new Frame.Preamble(1, 1);
+            case QOS_REQUEST -> new Frame.QosRequest(Engines.QOS);
+            case QOS_ANSWER -> new Frame.QosAnswer(Optional.of(Engines.QOS), 0);
             case CONTINUATION -> throw new AssertionError("a CONTINUATION is part of the frame it continues");
         };
     }

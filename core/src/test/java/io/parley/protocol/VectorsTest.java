@@ -40,7 +40,6 @@ class VectorsTest {
     static final int VECTOR_FRAGMENT = 8;
     private static final long MS = 1_000_000L;
     private static final long DEADLINE_MS = 10_000;
-    private static final byte[] PREAMBLE_V1 = Hex.parse("8f5041524c45590a0101");
     /** Decodes what an engine sends: everything the protocol allows. */
     private static final FrameLimits OPEN_LIMITS =
             new FrameLimits(WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA, WireFormat.MAX_USER_DATA,
@@ -119,9 +118,11 @@ class VectorsTest {
     private static void checkFrameVector(String[] row) throws ProtocolViolationException {
         boolean stream = switch (row[1]) {
             case "stream" -> true;
-            case "frames" -> false;
-            default -> throw new AssertionError("input must be stream or frames: " + row[1]);
+            case "frames", "frames-v2" -> false;
+            default -> throw new AssertionError("input must be stream, frames or frames-v2: " + row[1]);
         };
+        int version = row[1].equals("frames-v2") ? 2 : 1;
+        byte[] preamble = FrameEncoder.toBytes(new Frame.Preamble(1, version));
         byte[] hex = Hex.parse(row[2]);
         List<String> expected = new ArrayList<>(List.of(Hex.expand(row[3]).split(" \\| ")));
         String last = expected.getLast();
@@ -141,7 +142,8 @@ class VectorsTest {
         // Byte by byte: records exactly which byte completes each frame or raises the violation.
         FrameDecoder decoder = new FrameDecoder(VECTOR_LIMITS);
         if (!stream) {
-            assertThat(decoder.next(ByteBuffer.wrap(PREAMBLE_V1))).isEqualTo(new Frame.Preamble(1, 1));
+            assertThat(decoder.next(ByteBuffer.wrap(preamble))).isEqualTo(new Frame.Preamble(1, version));
+            decoder.useVersion(version);
         }
         List<Frame> frames = new ArrayList<>();
         ProtocolViolationException violation = null;
@@ -173,19 +175,20 @@ class VectorsTest {
 
         // All at once: the same frames and the same outcome.
         FrameDecoder whole = new FrameDecoder(VECTOR_LIMITS);
-        ByteBuffer all = ByteBuffer.wrap(stream ? hex : concat(PREAMBLE_V1, hex));
         List<Frame> wholeFrames = new ArrayList<>();
         ReasonCode wholeError = null;
         try {
+            if (!stream) {
+                assertThat(whole.next(ByteBuffer.wrap(preamble))).isEqualTo(new Frame.Preamble(1, version));
+                whole.useVersion(version);
+            }
+            ByteBuffer all = ByteBuffer.wrap(hex);
             Frame frame;
             while ((frame = whole.next(all)) != null) {
                 wholeFrames.add(frame);
             }
         } catch (ProtocolViolationException e) {
             wholeError = e.reason();
-        }
-        if (!stream) {
-            assertThat(wholeFrames.removeFirst()).isEqualTo(new Frame.Preamble(1, 1));
         }
         assertThat(FrameText.describe(wholeFrames, true)).isEqualTo(String.join(" | ", expected));
         assertThat(wholeError == null ? null : wholeError.name()).isEqualTo(error);
@@ -245,6 +248,7 @@ class VectorsTest {
             int maxReasonData = VECTOR_LIMITS.maxReasonData();
             long maxMessageSize = VECTOR_LIMITS.maxMessageSize();
             int fragment = VECTOR_FRAGMENT;
+            int maxVersion = WireFormat.VERSION;
             for (int i = 1; i < words.length; i++) {
                 String[] setting = words[i].split("=", 2);
                 long value = Long.parseLong(setting[1]);
@@ -255,11 +259,13 @@ class VectorsTest {
                     case "maxReasonData" -> maxReasonData = Math.toIntExact(value);
                     case "maxMessageSize" -> maxMessageSize = value;
                     case "fragment" -> fragment = Math.toIntExact(value);
+                    case "maxVersion" -> maxVersion = Math.toIntExact(value);
                     default -> throw new AssertionError("unknown setting in the role column: " + words[i]);
                 }
             }
             EngineConfig config = new EngineConfig(new FrameLimits(maxCallerData, maxCalleeData, maxDisconnectData,
-                    maxReasonData, maxMessageSize), fragment);
+                    maxReasonData, maxMessageSize), fragment, maxVersion);
+            outputDecoder.useVersion(maxVersion); // the engine's own output, in the highest version it may use
             engine = switch (words[0]) {
                 case "caller" -> ProtocolEngine.caller(config, DEADLINE_MS * MS);
                 case "callee" -> ProtocolEngine.callee(config, DEADLINE_MS * MS);
@@ -313,6 +319,9 @@ class VectorsTest {
                 case "disconnect" -> engine.sendDisconnect(Hex.parse(arg), false);
                 case "close" -> engine.sendDisconnect(Hex.parse(arg), true);
                 case "abort" -> engine.abort(ReasonCode.valueOf(arg), "vector");
+                case "request-qos" -> engine.requestQos(bestEffort(Long.parseLong(arg)));
+                case "grant-qos" -> engine.grantQos(bestEffort(Long.parseLong(arg)));
+                case "refuse-qos" -> engine.refuseQos(ReasonCode.valueOf(arg));
                 case "in" -> engine.receive(ByteBuffer.wrap(Hex.parse(arg)));
                 case "eos" -> engine.receiveEndOfStream();
                 case "reset" -> engine.receiveReset("vector");
@@ -404,6 +413,9 @@ class VectorsTest {
                             "PeerDisconnected" + (p.peerClosed() ? "/closed" : "") + ":" + Hex.of(p.data());
                     case ProtocolEvent.Closed c ->
                             "Closed:" + c.indication().kind() + "/" + c.indication().reason();
+                    case ProtocolEvent.QosRequested q -> "QosRequested";
+                    case ProtocolEvent.QosAnswered a -> "QosAnswered:" + (a.granted().isPresent() ? "granted"
+                            : "refused/" + a.reason());
                 });
             }
         }

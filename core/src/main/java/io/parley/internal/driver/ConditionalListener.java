@@ -303,7 +303,7 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
             }
             long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
             StreamConnection connection = StreamConnection.callee(stream, ProtocolEngine.callee(engineConfig, deadline),
-                    options.settings(), this);
+                    options.settings(), options.qosRenegotiation(), this);
             // Registered before its reader starts: a connection that ends at once must find itself here,
             // or ended() would not release it and its stream would stay open.
             unclaimed.add(connection);

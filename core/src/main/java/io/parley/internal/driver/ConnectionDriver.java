@@ -50,7 +50,8 @@ public final class ConnectionDriver {
     public static ParleyConnection connect(ByteStream stream, ConnectOptions options, byte[] callerData,
                                            byte[] firstMessage, long deadline) throws IOException {
         ProtocolEngine engine = ProtocolEngine.caller(EngineConfigs.of(options.settings().limits()), deadline);
-        StreamConnection connection = StreamConnection.caller(stream, engine, options.settings());
+        StreamConnection connection = StreamConnection.caller(stream, engine, options.settings(),
+                options.qosRenegotiation());
         boolean accepted = false;
         try {
             accepted = connection.awaitAccept(options.qos(), options.group(), callerData, firstMessage);

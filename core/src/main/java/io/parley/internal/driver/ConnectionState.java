@@ -47,6 +47,12 @@ final class ConnectionState {
     private final StreamConnection connection;
     /** Has the connection watched while an answer is held (set once, by the connection). Lock held when run. */
     Runnable answerHeld = () -> { };
+    /** This side's QoS requests and the answers to the peer's (set once, by the connection). */
+    ConnectionQos renegotiation;
+    /** The QoS changed (or this side's request was answered) and the application has not read it: FD_QOS. */
+    private boolean qosUnread;
+    /** FD_QOS's error: 0, or the refusal's error of this side's request. */
+    private WinsockError qosError = WinsockError.NO_ERROR;
     /** What runs once the lock is free (callbacks to the listener); made when first needed. */
     private List<Runnable> afterUnlock;
 
@@ -185,6 +191,8 @@ final class ConnectionState {
                     group = a.group();
                 }
                 case ProtocolEvent.Deferred d -> handshake = Handshake.DEFERRED;
+                case ProtocolEvent.QosRequested r -> runAfterUnlock(() -> renegotiation.peerRequested(r.requested()));
+                case ProtocolEvent.QosAnswered a -> renegotiation.answered(a);
             }
         }
         signalChange();
@@ -203,8 +211,9 @@ final class ConnectionState {
             boolean closeReported = indicated != null && (!indicated.isGraceful() || inbound.isEmpty());
             int levels = (!inbound.isEmpty() && use == Use.OPEN ? EventSelection.bit(NetworkEvent.READ) : 0)
                     | (canSend() && hasTokens() ? EventSelection.bit(NetworkEvent.WRITE) : 0)
-                    | (closeReported ? EventSelection.bit(NetworkEvent.CLOSE) : 0);
-            selection.report(levels, closeReported ? indicated.winsockError() : WinsockError.NO_ERROR);
+                    | (closeReported ? EventSelection.bit(NetworkEvent.CLOSE) : 0)
+                    | (qosUnread ? EventSelection.bit(NetworkEvent.QOS) : 0);
+            selection.report(levels, closeReported ? indicated.winsockError() : WinsockError.NO_ERROR, qosError);
         }
     }
 
@@ -238,6 +247,29 @@ final class ConnectionState {
         policer = granted.map(q -> SendPolicer.of(asCaller ? q.sending() : q.receiving(), System.nanoTime())).orElse(null);
         if (policer != null && tokenWaker == null) {
             tokenWaker = new TokenWaker(this);
+        }
+    }
+
+    /** True for the caller's side of the connection. */
+    boolean isCaller() {
+        return engine.role() == ProtocolEngine.Role.CALLER;
+    }
+
+    /** Records a change of the QoS (or an answer to this side's request) for FD_QOS, with its error. Lock held. */
+    void qosChanged(WinsockError error) {
+        qosUnread = true;
+        qosError = error;
+    }
+
+    /** The QoS, read by the application: FD_QOS is re-enabled (SIO_GET_QOS). */
+    Optional<Qos> readQos() {
+        lock();
+        try {
+            qosUnread = false;
+            selection.reEnable(NetworkEvent.QOS);
+            return qos;
+        } finally {
+            unlock();
         }
     }
 

@@ -57,6 +57,7 @@ final class ConnectionWriter {
                 if (state.engine.pendingOutput() >= state.settings.sendBufferSize()) {
                     if (!state.blocking) {
                         state.selection.reEnable(NetworkEvent.WRITE);
+                        state.tokensWanted = size; // FD_WRITE waits for this send's tokens too, if any are granted
                         throw new WouldBlockException(state.engine.pendingOutput() + " bytes wait to be written, a"
                                 + " full send buffer of " + state.settings.sendBufferSize() + "; nothing was sent");
                     }

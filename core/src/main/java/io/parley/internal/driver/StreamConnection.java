@@ -7,6 +7,7 @@ import io.parley.Group;
 import io.parley.MessagePart;
 import io.parley.NetworkEvent;
 import io.parley.Qos;
+import io.parley.QosRenegotiation;
 import io.parley.ReasonCode;
 import io.parley.internal.RequestSnapshot;
 import io.parley.internal.events.EventSource;
@@ -37,29 +38,34 @@ import java.util.concurrent.CompletableFuture;
  * {@link ConnectionCloser} closes it. docs/transport.md draws the threads and their locks.
  */
 final class StreamConnection implements ParleyConnection, EventSource {
-    private static final Set<NetworkEvent> REPORTABLE = Set.of(NetworkEvent.READ, NetworkEvent.WRITE, NetworkEvent.CLOSE);
+    private static final Set<NetworkEvent> REPORTABLE = Set.of(NetworkEvent.READ, NetworkEvent.WRITE, NetworkEvent.CLOSE,
+            NetworkEvent.QOS);
 
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final ConnectionReadLoop readLoop;
     private final ConnectionReceiver receiver;
     private final ConnectionCloser closer;
+    private final ConnectionQos renegotiation;
     private int deferrals;
 
     private StreamConnection(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings,
-                             CalleeEvents events) {
+                             QosRenegotiation qosRenegotiation, CalleeEvents events) {
         this.state = new ConnectionState(stream, engine, settings, events, this);
         this.writer = new ConnectionWriter(state);
         ConnectionReader reader = new ConnectionReader(state, writer);
         this.readLoop = new ConnectionReadLoop(state, reader, writer);
         this.receiver = new ConnectionReceiver(state, readLoop, writer);
         this.closer = new ConnectionCloser(state, reader, readLoop, writer);
+        this.renegotiation = new ConnectionQos(state, writer, qosRenegotiation);
         state.answerHeld = readLoop::watch;
+        state.renegotiation = renegotiation;
     }
 
     /** A caller's connection on a connected stream; it reads from {@link #awaitAccept} on. */
-    static StreamConnection caller(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings) {
-        return new StreamConnection(stream, engine, settings, CalleeEvents.NONE);
+    static StreamConnection caller(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings,
+                                   QosRenegotiation qosRenegotiation) {
+        return new StreamConnection(stream, engine, settings, qosRenegotiation, CalleeEvents.NONE);
     }
 
     /**
@@ -68,8 +74,8 @@ final class StreamConnection implements ParleyConnection, EventSource {
      * ends. (Started separately so the listener can register it before either event can come.)
      */
     static StreamConnection callee(ByteStream stream, ProtocolEngine engine, ConnectionSettings settings,
-                                   CalleeEvents events) {
-        return new StreamConnection(stream, engine, settings, events);
+                                   QosRenegotiation qosRenegotiation, CalleeEvents events) {
+        return new StreamConnection(stream, engine, settings, qosRenegotiation, events);
     }
 
     /** Starts a callee's read loop, which runs the handshake and then reads for the connection's life. */
@@ -271,7 +277,12 @@ final class StreamConnection implements ParleyConnection, EventSource {
 
     @Override
     public Optional<Qos> qos() {
-        return state.qos;
+        return state.readQos();
+    }
+
+    @Override
+    public Qos requestQos(Qos wanted, Duration timeout) throws IOException {
+        return renegotiation.request(wanted, timeout);
     }
 
     @Override

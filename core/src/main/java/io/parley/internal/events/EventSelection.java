@@ -108,10 +108,21 @@ public final class EventSelection {
      * @param error  the error code of CLOSE or CONNECT when their bit is set, else ignored
      */
     public void report(int levels, WinsockError error) {
+        report(levels, error, WinsockError.NO_ERROR);
+    }
+
+    /**
+     * As {@link #report(int, WinsockError)}, with the error code of QOS.
+     *
+     * @param levels   the bits of the events whose condition holds
+     * @param error    the error code of CLOSE or CONNECT when their bit is set, else ignored
+     * @param qosError the error code of QOS when its bit is set, else ignored
+     */
+    public void report(int levels, WinsockError error, WinsockError qosError) {
         if (current != null) {
             int enabled = reEnabled;
             reEnabled = 0;
-            current.update(levels, enabled, error);
+            current.update(levels, enabled, error, qosError);
         }
     }
 }

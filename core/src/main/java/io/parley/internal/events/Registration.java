@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Registration implements EventKey {
     private static final int ONCE = EventSelection.bit(NetworkEvent.CONNECT) | EventSelection.bit(NetworkEvent.CLOSE);
+    private static final int QOS = EventSelection.bit(NetworkEvent.QOS);
     private static final NetworkEvent[] EVENTS = NetworkEvent.values();
 
     private final Waiter waiter;
@@ -28,6 +29,7 @@ public final class Registration implements EventKey {
     private int enabled;
     private int recorded;
     private WinsockError onceError = WinsockError.NO_ERROR;
+    private WinsockError qosError = WinsockError.NO_ERROR;
     private boolean valid = true;
 
     Registration(Waiter waiter, EventSource events, Object attachment) {
@@ -82,7 +84,8 @@ public final class Registration implements EventKey {
             Map<NetworkEvent, WinsockError> errors = new EnumMap<>(NetworkEvent.class);
             for (NetworkEvent event : EVENTS) {
                 if ((recorded & EventSelection.bit(event)) != 0) {
-                    errors.put(event, (ONCE & EventSelection.bit(event)) != 0 ? onceError : WinsockError.NO_ERROR);
+                    int bit = EventSelection.bit(event);
+                    errors.put(event, (ONCE & bit) != 0 ? onceError : bit == QOS ? qosError : WinsockError.NO_ERROR);
                 }
             }
             recorded = 0;
@@ -161,7 +164,7 @@ public final class Registration implements EventKey {
     }
 
     /** Records the enabled events of interest whose condition holds. Source's lock held. */
-    void update(int levels, int reEnabled, WinsockError error) {
+    void update(int levels, int reEnabled, WinsockError error, WinsockError qosErrorNow) {
         lock.lock();
         try {
             if (!valid) {
@@ -176,6 +179,9 @@ public final class Registration implements EventKey {
             recorded |= fresh;
             if ((fresh & ONCE) != 0) {
                 onceError = error;
+            }
+            if ((fresh & QOS) != 0) {
+                qosError = qosErrorNow;
             }
             waiter.ready(this);
         } finally {

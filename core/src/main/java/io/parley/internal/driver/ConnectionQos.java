@@ -1,0 +1,171 @@
+package io.parley.internal.driver;
+
+import io.parley.ConnectionEndedException;
+import io.parley.OperationNotSupportedException;
+import io.parley.Qos;
+import io.parley.QosRefusedException;
+import io.parley.QosRenegotiation;
+import io.parley.ReasonCode;
+import io.parley.ShutdownException;
+import io.parley.WinsockError;
+import io.parley.WouldBlockException;
+import io.parley.internal.Failures;
+import io.parley.protocol.IllegalCommandException;
+import io.parley.protocol.ProtocolEvent;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * QoS renegotiation on a {@link StreamConnection} (SIO_SET_QOS, protocol version 2): this side's requests,
+ * one at a time, and the answers to the peer's, decided by the application's {@link QosRenegotiation} on the
+ * read loop's thread once the lock is free. A granted QoS becomes the connection's at once ({@link
+ * ConnectionState#grant}, which re-arms the policing) and is reported as FD_QOS. Guarded by the connection's
+ * lock.
+ */
+final class ConnectionQos {
+    private static final System.Logger LOG = System.getLogger("io.parley.driver");
+
+    private final ConnectionState state;
+    private final ConnectionWriter writer;
+    private final QosRenegotiation decider;
+    /** True while this side's request waits for its answer. */
+    private boolean asking;
+    /** How many of this side's requests were answered, and the last answer. */
+    private long answers;
+    private ProtocolEvent.QosAnswered lastAnswer;
+
+    /** The renegotiation of the connection whose state and writer these are, answering with {@code decider}. */
+    ConnectionQos(ConnectionState state, ConnectionWriter writer, QosRenegotiation decider) {
+        this.state = state;
+        this.writer = writer;
+        this.decider = decider;
+    }
+
+    /** As {@link io.parley.ParleyConnection#requestQos}. */
+    Qos request(Qos wanted, Duration timeout) throws IOException {
+        long deadline = ConnectionState.deadlineAfter(timeout);
+        long before;
+        state.lock();
+        try {
+            while (true) {
+                state.requireNotClosed();
+                if (!asking) {
+                    break;
+                }
+                if (!state.blocking) {
+                    throw new WouldBlockException("an earlier QoS request waits for its answer");
+                }
+                state.awaitChange(deadline, "an earlier QoS request was not answered within " + timeout.toMillis() + " ms");
+            }
+            try {
+                state.engine.requestQos(wanted);
+            } catch (IllegalCommandException e) {
+                throw failure(e);
+            }
+            asking = true;
+            before = answers;
+        } finally {
+            state.unlock();
+        }
+        writer.flushFromCaller();
+        state.lock();
+        try {
+            if (!state.blocking) {
+                throw new WouldBlockException("the QoS request is on its way: FD_QOS reports the answer");
+            }
+            while (answers == before) {
+                state.requireNotClosed();
+                if (state.ending != null) {
+                    throw state.ending.isGraceful() ? new ShutdownException("the connection ended before the peer"
+                            + " answered the QoS request") : ConnectionEndedException.of(state.ending);
+                }
+                state.awaitChange(deadline, "no answer to the QoS request within " + timeout.toMillis() + " ms");
+            }
+            if (lastAnswer.granted().isPresent()) {
+                return lastAnswer.granted().get();
+            }
+            throw new QosRefusedException(lastAnswer.reason());
+        } finally {
+            state.unlock();
+        }
+    }
+
+    private IOException failure(IllegalCommandException e) {
+        if (e.winsockError() == WinsockError.WSAEOPNOTSUPP) {
+            return new OperationNotSupportedException(e.getMessage());
+        }
+        return Failures.ofCommand(e, state.ending);
+    }
+
+    /** The peer answered this side's request. Lock held. */
+    void answered(ProtocolEvent.QosAnswered answer) {
+        asking = false;
+        lastAnswer = answer;
+        answers++;
+        if (answer.granted().isPresent()) {
+            state.grant(answer.granted(), state.isCaller());
+        }
+        state.qosChanged(answer.granted().isPresent() ? WinsockError.NO_ERROR : answer.reason().winsockError());
+    }
+
+    /** The peer asks for {@code requested}: decides with the application's decision, then answers. No lock held. */
+    void peerRequested(Qos requested) {
+        Optional<Qos> current;
+        state.lock();
+        try {
+            current = state.qos;
+        } finally {
+            state.unlock();
+        }
+        Optional<Qos> grant;
+        ReasonCode refusal = ReasonCode.REFUSED;
+        try {
+            grant = decider.decide(requested, current);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the QoS renegotiation failed; the peer's request is refused", e);
+            grant = Optional.empty();
+            refusal = ReasonCode.CONDITION_FAILED;
+        }
+        if (grant == null) {
+            grant = Optional.empty();
+            refusal = ReasonCode.CONDITION_FAILED;
+        } else if (QosSupport.unsupported(grant).isPresent()) {
+            grant = Optional.empty();
+            refusal = ReasonCode.QOS_NOT_SUPPORTED;
+        }
+        answer(grant, refusal);
+    }
+
+    private void answer(Optional<Qos> grant, ReasonCode refusal) {
+        state.lock();
+        try {
+            if (state.ending != null) {
+                return;
+            }
+            if (grant.isPresent() && grants(grant.get())) {
+                state.grant(grant, state.isCaller());
+                state.qosChanged(WinsockError.NO_ERROR);
+            } else {
+                state.engine.refuseQos(grant.isPresent() ? ReasonCode.CONDITION_FAILED : refusal);
+            }
+            state.signalChange();
+        } finally {
+            state.unlock();
+        }
+        writer.flush();
+    }
+
+    /** Grants {@code qos}; false if it exceeds the request (the decision broke its contract). Lock held. */
+    private boolean grants(Qos qos) {
+        try {
+            state.engine.grantQos(qos);
+            return true;
+        } catch (IllegalCommandException e) {
+            LOG.log(System.Logger.Level.WARNING, "the QoS renegotiation granted {0}, above the request: {1}", qos,
+                    e.getMessage());
+            return false;
+        }
+    }
+}
