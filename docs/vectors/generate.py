@@ -714,6 +714,13 @@ def frame_rows():
     first = data(b"a", True)
     bad2("v2-qos-request-inside-a-message", first + qos_request(QOS_SIMPLE),
          seq(d_data(b"a", True), err("PROTOCOL_VIOLATION", at_header(first))))
+    row("v2-qos-answer-unknown-flag-bits-ignored", "frames-v2", frame(0x31, 0x03, QOS_SIMPLE[0] + QOS_SIMPLE[1]),
+        d_qos_answer(QOS_SIMPLE), False)
+    ok2("v2-qos-answer-local-only-reason", qos_answer(reason=0x100), d_qos_answer(reason=0x100))
+    bad2("v2-qos-answer-empty", frame(0x31, 0, b""), err("PROTOCOL_VIOLATION", 3))
+    first = message_size(2)
+    bad2("v2-qos-answer-between-message-size-and-data", first + qos_answer(reason=1),
+         seq(d_message_size(2), err("PROTOCOL_VIOLATION", at_header(first))))
     bad("v1-qos-request-is-an-unknown-type", qos_request(QOS_SIMPLE), err("PROTOCOL_VIOLATION", 3))
     bad("v1-qos-answer-is-an-unknown-type", qos_answer(reason=1), err("PROTOCOL_VIOLATION", 3))
     return rows
@@ -1369,13 +1376,32 @@ def engine_rows():
     row("v2-no-request-after-disconnect", C2,
         C2_OPEN + ["disconnect:", "request-qos:500!WSAESHUTDOWN", out(d_disconnect())],
         "SEND_CLOSED", ["Accepted:"])
-    row("v2-answer-after-own-disconnect", E2,
-        E2_OPEN + [i(qos_request(Q)), "disconnect:", "grant-qos:500", out(d_disconnect(), d_qos_answer(Q))],
+    row("v2-disconnect-refuses-an-undecided-request-first", E2,
+        E2_OPEN + [i(qos_request(Q)), "disconnect:", out(d_qos_answer(reason=3), d_disconnect()),
+                   "grant-qos:500!WSAEINVAL"],
         "SEND_CLOSED", [REQ_EV, "QosRequested"])
-    row("v2-request-while-send-closed-arrives", E2,
-        E2_OPEN + ["disconnect:", i(qos_request(Q)), "refuse-qos:SHUTTING_DOWN",
-                   out(d_disconnect(), d_qos_answer(reason=3))],
-        "SEND_CLOSED", [REQ_EV, "QosRequested"])
+    row("v2-request-after-own-disconnect-ignored", E2,
+        E2_OPEN + ["disconnect:", i(qos_request(Q)), out(d_disconnect()), "refuse-qos:REFUSED!WSAEINVAL"],
+        "SEND_CLOSED", [REQ_EV])
+    row("v2-peer-disconnect-refuses-own-request", C2,
+        C2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(disconnect()), out(D_ACK)],
+        "RECEIVE_CLOSED", ["Accepted:", "QosAnswered:refused/SHUTTING_DOWN", "PeerDisconnected:"])
+    row("v2-answer-after-peer-disconnect", C2,
+        C2_OPEN + ["request-qos:500", out(d_qos_request(Q)), i(disconnect() + qos_answer(Q)), out(D_ACK, ab(7))],
+        "CLOSED", ["Accepted:", "QosAnswered:refused/SHUTTING_DOWN", "PeerDisconnected:",
+                   "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-answer-in-receive-closed", E2,
+        E2_OPEN + [i(qos_request(Q) + disconnect()), "grant-qos:500", out(D_ACK, d_qos_answer(Q))],
+        "RECEIVE_CLOSED", [REQ_EV, "QosRequested", "PeerDisconnected:"])
+    row("v2-callee-answers-before-it-asks", E2,
+        E2_OPEN + [i(qos_request(Q)), "request-qos:500!WSAEALREADY", "grant-qos:500", "request-qos:500",
+                   out(d_qos_answer(Q), d_qos_request(Q))],
+        "OPEN", [REQ_EV, "QosRequested"])
+    row("v2-qos-from-the-callers-point-of-view", E2,
+        E2_OPEN + ["request-qos:100/200", out(d_qos_request((be(100), be(200))))], "OPEN", [REQ_EV])
+    row("v2-qos-request-while-requested", E2,
+        [i(P2 + connect(data=b"alice") + qos_request(Q)), out(d_preamble(1, 2), ab(7))],
+        "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
     row("v2-second-request-before-the-answer", E2,
         E2_OPEN + [i(qos_request(Q) + qos_request(Q)), out(ab(7))],
         "CLOSED", [REQ_EV, "QosRequested", "Closed:ABORTED/PROTOCOL_VIOLATION"])
@@ -1507,7 +1533,8 @@ ENGINE_HEADER = """\
 #   close:HEX             send DISCONNECT with that data as part of closing (closesocket: the engine sets
 #                         the CLOSED flag unless the peer's DISCONNECT has arrived)
 #   abort:REASON          abort with that reason code name
-#   request-qos:RATE      ask for a new QoS (version 2): best effort both ways, token rate RATE, bucket 1000
+#   request-qos:RATE[/R]  ask for a new QoS (version 2): best effort both ways, bucket 1000, token rate RATE
+#                         (the caller's sending direction; R, if given, for the callee's sending direction)
 #   grant-qos:RATE        grant the peer's QoS request with best effort both ways, token rate RATE, bucket 1000
 #   refuse-qos:REASON     refuse the peer's QoS request with that reason code name
 #   in:HEX                the transport delivers these bytes (in one call)

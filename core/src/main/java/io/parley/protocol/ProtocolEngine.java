@@ -22,7 +22,7 @@ import java.util.Optional;
  * a lock. Which input is legal in which state, and where it leads, is {@link StateTable}.
  *
  * <p>Guarantees: no DATA or DISCONNECT is sent after the local DISCONNECT (only the DISCONNECT_ACK of the
- * peer's DISCONNECT, a QOS_ANSWER, or an ABORT may follow it); exactly one DISCONNECT_ACK, as soon as the peer's
+ * peer's DISCONNECT, or an ABORT, may follow it); exactly one DISCONNECT_ACK, as soon as the peer's
  * DISCONNECT arrived; nothing at all after an ABORT or REJECT; every message the peer sent before its
  * DISCONNECT is delivered before {@link ProtocolEvent.PeerDisconnected}; the end is graceful only once both
  * DISCONNECTs crossed and the peer acknowledged this side's, and a transport end while only that
@@ -153,6 +153,15 @@ public final class ProtocolEngine {
      */
     public int version() {
         return version;
+    }
+
+    /**
+     * The peer's QoS request this side has not answered (version 2).
+     *
+     * @return the request, empty if none waits for an answer
+     */
+    public Optional<Qos> unansweredQosRequest() {
+        return Optional.ofNullable(peerQosRequest);
     }
 
     /**
@@ -519,6 +528,11 @@ public final class ProtocolEngine {
             throw new IllegalCommandException(WinsockError.WSAEMSGSIZE, "disconnect data of " + data.length
                     + " bytes exceeds the peer's limit of " + peerMaxDisconnectData);
         }
+        if (peerQosRequest != null) {
+            // No QOS_ANSWER follows this side's DISCONNECT: an undecided request is refused before it (13.2).
+            FrameEncoder.qosAnswer(null, ReasonCode.SHUTTING_DOWN.code(), out());
+            peerQosRequest = null;
+        }
         FrameEncoder.disconnect(closing && state == EngineState.OPEN, data, out());
         state = StateTable.transition(state, Input.SEND_DISCONNECT).to();
     }
@@ -549,7 +563,8 @@ public final class ProtocolEngine {
      * @param qos the QoS asked for, from the caller's point of view
      * @throws IllegalCommandException WSAENOTCONN before OPEN; WSAESHUTDOWN once a DISCONNECT was sent or
      *                                 received; WSAEOPNOTSUPP when the preambles agreed on version 1;
-     *                                 WSAEALREADY while an earlier request is unanswered
+     *                                 WSAEALREADY while an earlier request of this side's is unanswered, or, for
+     *                                 a callee, while it has not answered the caller's
      */
     public void requestQos(Qos qos) {
         Objects.requireNonNull(qos, "qos");
@@ -560,6 +575,11 @@ public final class ProtocolEngine {
         }
         if (ownQosRequest != null) {
             throw new IllegalCommandException(WinsockError.WSAEALREADY, "a QoS request is still unanswered");
+        }
+        if (role == Role.CALLEE && peerQosRequest != null) {
+            // Else the two grants could be applied in different orders on the two sides (protocol.md 13.1).
+            throw new IllegalCommandException(WinsockError.WSAEALREADY,
+                    "the caller's QoS request waits for this side's answer");
         }
         FrameEncoder.qosRequest(qos, out());
         ownQosRequest = qos;
@@ -753,6 +773,11 @@ public final class ProtocolEngine {
             }
             case Frame.Disconnect d -> {
                 peerClosed = d.closed();
+                if (ownQosRequest != null) {
+                    // The peer answers before its DISCONNECT or not at all: this side's request is refused.
+                    ownQosRequest = null;
+                    events.add(new ProtocolEvent.QosAnswered(Optional.empty(), ReasonCode.SHUTTING_DOWN));
+                }
                 events.add(new ProtocolEvent.PeerDisconnected(decoder.takeUserData(), d.closed()));
                 FrameEncoder.disconnectAck(out());
             }
@@ -789,6 +814,10 @@ public final class ProtocolEngine {
      * (QOS_COLLISION) and a caller reports the callee's as usual, so that both sides apply the same answers.
      */
     private void qosRequested(Qos requested) throws ProtocolViolationException {
+        if (isSendingDone()) {
+            // Sent before the peer saw this side's DISCONNECT: it takes that DISCONNECT for the refusal.
+            return;
+        }
         if (peerQosRequest != null) {
             throw new ProtocolViolationException(ReasonCode.PROTOCOL_VIOLATION,
                     "a second QOS_REQUEST before the first was answered");

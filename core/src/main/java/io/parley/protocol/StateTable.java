@@ -108,10 +108,10 @@ final class StateTable {
             row(state, Input.RECV_ABORT, CLOSED, Effect.RESET);
         }
         // Version 2 (§13): QoS renegotiation; in version 1 these frame types are unknown, a violation.
+        row(OPEN, Input.RECV_QOS_REQUEST, OPEN, Effect.NONE);
+        row(SEND_CLOSED, Input.RECV_QOS_REQUEST, SEND_CLOSED, Effect.IGNORED);
+        row(SEND_CONFIRMED, Input.RECV_QOS_REQUEST, SEND_CONFIRMED, Effect.IGNORED);
         for (EngineState state : RECEIVING_MESSAGES) {
-            row(state, Input.RECV_QOS_REQUEST, state, Effect.NONE);
-        }
-        for (EngineState state : OPENED) {
             row(state, Input.RECV_QOS_ANSWER, state, Effect.NONE);
         }
         for (Input input : Input.values()) {
@@ -136,9 +136,8 @@ final class StateTable {
         row(CLOSING, Input.ABORT, CLOSED, Effect.UNCONFIRMED);
         row(CLOSED, Input.ABORT, CLOSED, Effect.IGNORED);
         row(OPEN, Input.REQUEST_QOS, OPEN, Effect.NONE);
-        for (EngineState state : OPENED) {
-            row(state, Input.ANSWER_QOS, state, Effect.NONE);
-        }
+        row(OPEN, Input.ANSWER_QOS, OPEN, Effect.NONE);
+        row(RECEIVE_CLOSED, Input.ANSWER_QOS, RECEIVE_CLOSED, Effect.NONE);
 
         // 7.4 Transport events.
         for (EngineState state : UNFINISHED) {

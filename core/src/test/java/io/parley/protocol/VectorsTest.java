@@ -319,7 +319,12 @@ class VectorsTest {
                 case "disconnect" -> engine.sendDisconnect(Hex.parse(arg), false);
                 case "close" -> engine.sendDisconnect(Hex.parse(arg), true);
                 case "abort" -> engine.abort(ReasonCode.valueOf(arg), "vector");
-                case "request-qos" -> engine.requestQos(bestEffort(Long.parseLong(arg)));
+                case "request-qos" -> {
+                    String[] rates = arg.split("/");
+                    Qos both = bestEffort(Long.parseLong(rates[0]));
+                    engine.requestQos(rates.length == 1 ? both
+                            : new Qos(both.sending(), bestEffort(Long.parseLong(rates[1])).receiving()));
+                }
                 case "grant-qos" -> engine.grantQos(bestEffort(Long.parseLong(arg)));
                 case "refuse-qos" -> engine.refuseQos(ReasonCode.valueOf(arg));
                 case "in" -> engine.receive(ByteBuffer.wrap(Hex.parse(arg)));

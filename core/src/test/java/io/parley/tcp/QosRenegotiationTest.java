@@ -169,6 +169,34 @@ class QosRenegotiationTest {
     }
 
     @Test
+    void aDisconnectSentBeforeTheDecisionRefusesTheRequestWithShuttingDown() throws Exception { // §13.1
+        java.util.concurrent.CountDownLatch deciding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        QosRenegotiation slow = (requested, current) -> {
+            deciding.countDown();
+            try {
+                release.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.of(requested);
+        };
+        try (LoopbackFixture fixture = new LoopbackFixture(ListenOptions.builder().qosRenegotiation(slow).build())) {
+            LoopbackFixture.Pair pair = pair(fixture);
+            CompletableFuture<Qos> asked = fixture.async(() -> pair.client().requestQos(sendingUpTo(1000), Await.BOUND));
+            assertThat(deciding.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+
+            pair.server().sendDisconnect(new byte[0]);
+            release.countDown();
+
+            assertThat(Await.failure(asked)).isInstanceOfSatisfying(QosRefusedException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.SHUTTING_DOWN));
+            assertThat(pair.client().qos()).isEmpty();
+            assertThat(pair.server().qos()).as("the late decision changes nothing").isEmpty();
+        }
+    }
+
+    @Test
     void afterADisconnectTheQosIsFinal() throws Exception {
         try (LoopbackFixture fixture = new LoopbackFixture()) {
             LoopbackFixture.Pair pair = pair(fixture);

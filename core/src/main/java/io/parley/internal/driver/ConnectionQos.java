@@ -49,20 +49,8 @@ final class ConnectionQos {
         long before;
         state.lock();
         try {
-            while (true) {
-                state.requireNotClosed();
-                if (!asking) {
-                    break;
-                }
-                if (!state.blocking) {
-                    throw new WouldBlockException("an earlier QoS request waits for its answer");
-                }
-                state.awaitChange(deadline, "an earlier QoS request was not answered within " + timeout.toMillis() + " ms");
-            }
-            try {
-                state.engine.requestQos(wanted);
-            } catch (IllegalCommandException e) {
-                throw failure(e);
+            while (!sent(wanted, deadline, timeout)) {
+                // waited: this side's earlier request, or (callee) the caller's, was not answered yet
             }
             asking = true;
             before = answers;
@@ -90,6 +78,30 @@ final class ConnectionQos {
         } finally {
             state.unlock();
         }
+    }
+
+    /**
+     * Sends the request (true) unless one waits for an answer, this side's or the caller's that a callee must
+     * answer first: then waits for a change until the deadline (false, so that the caller tries again), or says
+     * the call would block. Lock held.
+     */
+    private boolean sent(Qos wanted, long deadline, Duration timeout) throws IOException {
+        state.requireNotClosed();
+        if (!asking) {
+            try {
+                state.engine.requestQos(wanted);
+                return true;
+            } catch (IllegalCommandException e) {
+                if (e.winsockError() != WinsockError.WSAEALREADY) {
+                    throw failure(e);
+                }
+            }
+        }
+        if (!state.blocking) {
+            throw new WouldBlockException("an earlier QoS request, this side's or the peer's, waits for its answer");
+        }
+        state.awaitChange(deadline, "an earlier QoS request was not answered within " + timeout.toMillis() + " ms");
+        return false;
     }
 
     private IOException failure(IllegalCommandException e) {
@@ -141,8 +153,8 @@ final class ConnectionQos {
     private void answer(Optional<Qos> grant, ReasonCode refusal) {
         state.lock();
         try {
-            if (state.ending != null) {
-                return;
+            if (state.ending != null || state.engine.unansweredQosRequest().isEmpty()) {
+                return; // ended, or this side's DISCONNECT refused it meanwhile (SHUTTING_DOWN)
             }
             if (grant.isPresent() && grants(grant.get())) {
                 state.grant(grant, state.isCaller());
