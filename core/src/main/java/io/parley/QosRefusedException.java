@@ -8,6 +8,7 @@ import java.util.Objects;
  */
 public final class QosRefusedException extends IOException implements WinsockCoded {
     private static final long serialVersionUID = 1L;
+    /** The reason the peer gave. */
     private final ReasonCode reason;
 
     /**
