@@ -101,7 +101,7 @@ public final class ConnectOptions {
     }
 
     /**
-     * How the connection answer the peer's requests for a new QoS (SIO_SET_QOS).
+     * How the connection answers the peer's requests for a new QoS (SIO_SET_QOS).
      *
      * @return the decision; {@link QosRenegotiation#REFUSE} unless set
      */
@@ -199,7 +199,7 @@ public final class ConnectOptions {
         }
 
         /**
-         * How the connection answer the peer's requests for a new QoS; not set: {@link QosRenegotiation#REFUSE}.
+         * How the connection answers the peer's requests for a new QoS; not set: {@link QosRenegotiation#REFUSE}.
          *
          * @param value the decision
          * @return this builder

@@ -29,11 +29,11 @@ public interface EventWaiter extends AutoCloseable {
      * Reports {@code events} of {@code connection}; those whose condition holds now are recorded at once.
      *
      * @param connection a connection from a Parley transport
-     * @param events     any of READ, WRITE and CLOSE
+     * @param events     any of READ, WRITE, CLOSE and QOS
      * @param attachment an object to find again on the key, or null
      * @return the registration
      * @throws IllegalArgumentException an event a connection cannot report, or a connection of no Parley transport
-     * @throws ClosedException          the waiter was closed
+     * @throws ClosedException          the waiter, or the connection, was closed
      */
     EventKey register(ParleyConnection connection, Set<NetworkEvent> events, Object attachment) throws ClosedException;
 
@@ -45,7 +45,7 @@ public interface EventWaiter extends AutoCloseable {
      * @param attachment an object to find again on the key, or null
      * @return the registration
      * @throws IllegalArgumentException a listener of no Parley transport
-     * @throws ClosedException          the waiter was closed
+     * @throws ClosedException          the waiter, or the listener, was closed
      */
     EventKey register(Listener listener, Object attachment) throws ClosedException;
 
@@ -56,7 +56,7 @@ public interface EventWaiter extends AutoCloseable {
      * @param attachment an object to find again on the key, or null
      * @return the registration
      * @throws IllegalArgumentException a connect not started by a Parley transport
-     * @throws ClosedException          the waiter was closed
+     * @throws ClosedException          the waiter was closed, or the connect cancelled
      */
     EventKey register(PendingConnect connect, Object attachment) throws ClosedException;
 

@@ -46,9 +46,10 @@ public interface ParleyConnection extends AutoCloseable {
      * @param wanted  the QoS asked for, from the caller's point of view
      * @param timeout how long to wait for the answer; zero waits without bound
      * @return the granted QoS
-     * @throws QosRefusedException            the peer refused; the QoS is as it was
+     * @throws QosRefusedException            the peer refused; the QoS is as it was (SHUTTING_DOWN when its
+     *                                        disconnect arrived before an answer)
      * @throws OperationNotSupportedException the peer speaks protocol version 1 only
-     * @throws ShutdownException              a disconnect was sent or received: the QoS is final
+     * @throws ShutdownException              a disconnect was sent or received before: the QoS is final
      * @throws TimedOutException              no answer within {@code timeout} (it may still come)
      * @throws WouldBlockException            non-blocking: the request was sent (or another one still waits)
      * @throws ConnectionEndedException       the connection was reset or aborted

@@ -6,8 +6,8 @@ import java.util.Optional;
  * Decides the peer's request for a new QoS during a connection (its SIO_SET_QOS), like a condition decides
  * a connection request: it sees what is asked and grants at most that, field for field as for an accept
  * ({@link Qos#doesNotExceed}), or refuses. Runs on the thread that reads the connection, so it should return
- * fast. A grant the transport cannot honour is refused with QOS_NOT_SUPPORTED; one above the request, or a
- * decision that throws, with CONDITION_FAILED.
+ * fast. A grant the transport cannot honour is refused with QOS_NOT_SUPPORTED; one above the request, a null
+ * decision or one that throws, with CONDITION_FAILED.
  */
 @FunctionalInterface
 public interface QosRenegotiation {

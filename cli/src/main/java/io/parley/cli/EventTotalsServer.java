@@ -1,7 +1,6 @@
 package io.parley.cli;
 
 import io.parley.AcceptResult;
-import io.parley.ConnectionEndedException;
 import io.parley.Decision;
 import io.parley.EventKey;
 import io.parley.EventWaiter;
@@ -20,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The totals exchange served from the one thread that calls {@link #serve()}, through an {@link EventWaiter}:
- * one accept per FD_ACCEPT, one receive per FD_READ, and at FD_CLOSE with error 0 the client's total is
- * added and the grand total sent back as this side's disconnect data. No thread per connection is made by the
+ * one accept per FD_ACCEPT, one receive per FD_READ, and at FD_CLOSE the client's total (its disconnect data)
+ * is added and the grand total sent back as this side's; a connection that broke (FD_CLOSE with an error, so
+ * that taking its disconnect data fails) or misbehaved is closed, and the others go on. No thread per connection is made by the
  * application; the running total is kept in memory only (the durable server is {@link TotalsServer}).
  */
 final class EventTotalsServer implements AutoCloseable {
@@ -82,8 +82,8 @@ final class EventTotalsServer implements AutoCloseable {
                 connection.sendDisconnect(Long.toString(grandTotal).getBytes(StandardCharsets.US_ASCII));
                 end(key, connection);
             }
-        } catch (ConnectionEndedException | NumberFormatException e) {
-            end(key, connection);
+        } catch (IOException | NumberFormatException e) {
+            end(key, connection); // this connection only: reset, aborted, or not a totals client
         }
     }
 

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +88,7 @@ final class EventsDemoCommand implements Command {
         }
         try (EventTotalsServer server = new EventTotalsServer(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), clients)) {
-            List<String> serverFailure = new ArrayList<>();
+            Queue<String> serverFailure = new ConcurrentLinkedQueue<>();
             Thread serving = Thread.ofPlatform().name("events-demo-server").start(() -> {
                 try {
                     server.serve();

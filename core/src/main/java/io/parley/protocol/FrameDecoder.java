@@ -482,7 +482,7 @@ public final class FrameDecoder {
     }
 
     private int optionalSize(int groupSize) {
-        return ((flags & WireFormat.FLAG_QOS) != 0 ? 2 * WireFormat.FLOWSPEC_SIZE : 0)
+        return ((flags & WireFormat.FLAG_QOS) != 0 ? WireFormat.QOS_SIZE : 0)
                 + ((flags & WireFormat.FLAG_GROUP) != 0 ? groupSize : 0);
     }
 
@@ -599,7 +599,7 @@ public final class FrameDecoder {
         Qos qos = null;
         if ((flags & WireFormat.FLAG_QOS) != 0) {
             qos = qos(b, at);
-            at += 2 * WireFormat.FLOWSPEC_SIZE;
+            at += WireFormat.QOS_SIZE;
         }
         Group group = null;
         if ((flags & WireFormat.FLAG_GROUP) != 0) {
@@ -630,7 +630,7 @@ public final class FrameDecoder {
         Qos qos = null;
         if ((flags & WireFormat.FLAG_QOS) != 0) {
             qos = qos(b, at);
-            at += 2 * WireFormat.FLOWSPEC_SIZE;
+            at += WireFormat.QOS_SIZE;
         }
         Group group = null;
         if ((flags & WireFormat.FLAG_GROUP) != 0) {

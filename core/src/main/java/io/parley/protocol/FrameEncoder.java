@@ -199,7 +199,7 @@ public final class FrameEncoder {
     }
 
     private static int qosSize(Qos qos) {
-        return qos != null ? 2 * WireFormat.FLOWSPEC_SIZE : 0;
+        return qos != null ? WireFormat.QOS_SIZE : 0;
     }
 
     private static void qos(Qos qos, OutputBuffer out) {

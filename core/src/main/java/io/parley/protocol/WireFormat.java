@@ -43,7 +43,7 @@ public final class WireFormat {
     /** QOS_ANSWER flag (version 2): the request is granted, and the granted QoS follows; else a reason does. */
     public static final int FLAG_GRANTED = 0x01;
     /** Length of a QoS: two FLOWSPECs. */
-    public static final int QOS_SIZE = 2 * 32;
+    public static final int QOS_SIZE = 2 * FLOWSPEC_SIZE;
     /** Length of a refusing QOS_ANSWER's payload: u16 reason. */
     public static final int QOS_REFUSAL_SIZE = 2;
 

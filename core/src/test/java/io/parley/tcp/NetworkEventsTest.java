@@ -178,6 +178,20 @@ class NetworkEventsTest {
     }
 
     @Test
+    void aClosedSourceTakesNoRegistrationAndACancelledConnectEndsItsKey() throws Exception {
+        LoopbackFixture.Pair pair = fixture.pair();
+        pair.server().close();
+        assertThatThrownBy(() -> waiter.register(pair.server(), EnumSet.of(NetworkEvent.READ), null))
+                .isInstanceOf(io.parley.ClosedException.class);
+
+        PendingConnect pending = Parley.tcp().startConnect(fixture.address(), ConnectOptions.defaults());
+        EventKey key = waiter.register(pending, null);
+        pending.cancel();
+        assertThat(key.isValid()).isFalse();
+        assertThatThrownBy(() -> waiter.register(pending, null)).isInstanceOf(io.parley.ClosedException.class);
+    }
+
+    @Test
     void aNonBlockingListenerAcceptsNonBlockingConnections() throws Exception {
         fixture.listener.configureBlocking(false);
         CompletableFuture<ParleyConnection> caller = fixture.connectAsync(ConnectOptions.defaults());

@@ -23,9 +23,11 @@ final class CheckedAccept {
             : Decision.reject("wrong caller data");
 
     /** As {@link #CHECK_CALLER}, granting the requested QoS as it is. */
-    static final AcceptCondition GRANT_REQUESTED_QOS = request -> CHECK_CALLER.decide(request) instanceof Decision.Accept
-            ? Decision.accept(Payloads.CALLEE_DATA, request.requestedQos().orElseThrow())
-            : Decision.reject("wrong caller data");
+    static final AcceptCondition GRANT_REQUESTED_QOS = request -> {
+        Decision checked = CHECK_CALLER.decide(request);
+        return checked instanceof Decision.Accept
+                ? Decision.accept(Payloads.CALLEE_DATA, request.requestedQos().orElseThrow()) : checked;
+    };
 
     private CheckedAccept() {
     }

@@ -121,7 +121,6 @@ final class EventServer extends ListeningServer {
             return;
         }
         open.add(connection);
-        connection.configureBlocking(false); // accepted connections start blocking, whatever the listener is
         waiter.register(connection, READ_AND_CLOSE, sessions.apply(connection));
     }
 
@@ -136,7 +135,7 @@ final class EventServer extends ListeningServer {
             done = true;
         }
         if (done) {
-            key.cancel(); // first: Parley's close() leaves the registration in the waiter (closesocket would end it)
+            key.cancel(); // close() would end it too, as closesocket does
             open.remove(connection);
             closeConnection(connection);
         }

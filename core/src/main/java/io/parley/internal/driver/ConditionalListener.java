@@ -158,7 +158,7 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
         return abandoned(request, snapshot);
     }
 
-    /** Refuses a request whose QoS, asked or granted, cannot be honoured (QOS_NOT_SUPPORTED, WSAEOPNOTSUPP) [C2]. */
+    /** Refuses a request whose granted QoS cannot be honoured (QOS_NOT_SUPPORTED, WSAEOPNOTSUPP) [C2]. */
     private AcceptResult refuseQos(StreamConnection request, RequestSnapshot snapshot, String why) {
         return carryOut(request, snapshot, Decision.reject(ReasonCode.QOS_NOT_SUPPORTED, why.getBytes(StandardCharsets.UTF_8)));
     }
@@ -224,6 +224,11 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
     @Override
     public EventSelection selection() {
         return selection;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
     }
 
     /** FD_ACCEPT holds while an accept would find a request (or the report of an abandoned one). */

@@ -14,6 +14,7 @@ import io.parley.protocol.IllegalCommandException;
 import io.parley.protocol.ProtocolEvent;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -30,8 +31,11 @@ final class ConnectionQos {
     private final ConnectionState state;
     private final ConnectionWriter writer;
     private final QosRenegotiation decider;
-    /** True while this side's request waits for its answer. */
-    private boolean asking;
+    /**
+     * True while a blocking request waits for (or has not yet read) its answer: the next request waits for it,
+     * so that each reads its own. The engine allows one request at a time; this keeps the answers apart.
+     */
+    private boolean awaitedAnswer;
     /** How many of this side's requests were answered, and the last answer. */
     private long answers;
     private ProtocolEvent.QosAnswered lastAnswer;
@@ -47,20 +51,25 @@ final class ConnectionQos {
     Qos request(Qos wanted, Duration timeout) throws IOException {
         long deadline = ConnectionState.deadlineAfter(timeout);
         long before;
+        boolean blocking;
         state.lock();
         try {
-            while (!sent(wanted, deadline, timeout)) {
-                // waited: this side's earlier request, or (callee) the caller's, was not answered yet
+            while (!sendOrAwait(wanted, deadline, timeout)) {
+                // waited: a request (this side's, or the caller's that a callee answers first) was pending
             }
-            asking = true;
+            blocking = state.blocking;
+            awaitedAnswer = blocking;
             before = answers;
         } finally {
             state.unlock();
         }
-        writer.flushFromCaller();
+        boolean interrupted = writer.flushFromCaller();
         state.lock();
         try {
-            if (!state.blocking) {
+            if (interrupted) {
+                throw new InterruptedIOException("interrupted while sending the QoS request; the connection was aborted");
+            }
+            if (!blocking) {
                 throw new WouldBlockException("the QoS request is on its way: FD_QOS reports the answer");
             }
             while (answers == before) {
@@ -76,18 +85,22 @@ final class ConnectionQos {
             }
             throw new QosRefusedException(lastAnswer.reason());
         } finally {
+            if (blocking) {
+                awaitedAnswer = false;
+                state.signalChange(); // a request waiting for this one may go
+            }
             state.unlock();
         }
     }
 
     /**
-     * Sends the request (true) unless one waits for an answer, this side's or the caller's that a callee must
-     * answer first: then waits for a change until the deadline (false, so that the caller tries again), or says
-     * the call would block. Lock held.
+     * Sends the request (true), unless the engine has one pending (this side's, or the caller's that a callee
+     * answers first) or a blocking request has not read its answer yet: then waits for a change until the
+     * deadline (false: the caller tries again), or, non-blocking, says the call would block. Lock held.
      */
-    private boolean sent(Qos wanted, long deadline, Duration timeout) throws IOException {
+    private boolean sendOrAwait(Qos wanted, long deadline, Duration timeout) throws IOException {
         state.requireNotClosed();
-        if (!asking) {
+        if (!awaitedAnswer) {
             try {
                 state.engine.requestQos(wanted);
                 return true;
@@ -113,7 +126,6 @@ final class ConnectionQos {
 
     /** The peer answered this side's request. Lock held. */
     void answered(ProtocolEvent.QosAnswered answer) {
-        asking = false;
         lastAnswer = answer;
         answers++;
         if (answer.granted().isPresent()) {

@@ -26,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * What every part of a {@link StreamConnection} shares: its one lock and the condition signalled on every change,
  * the engine, the stream, what the application has yet to take, how the connection ended, and the delivery of
- * the engine's events into that state. The mutable fields are guarded by the lock.
+ * the engine's events into that state; the granted QoS and its policing ({@link SendPolicer}, {@link TokenWaker});
+ * and the report of what holds to the event registration ({@link #report()}), made wherever the state changes.
+ * The mutable fields are guarded by the lock.
  */
 final class ConnectionState {
     private static final System.Logger LOG = System.getLogger("io.parley.driver");
@@ -85,8 +87,11 @@ final class ConnectionState {
     Optional<Qos> qos = Optional.empty();
     /** Polices this side's sending by the granted QoS; null when nothing is policed. */
     SendPolicer policer;
-    /** Bytes a non-blocking send lacked tokens for (1 after a send): FD_WRITE waits until they are there. */
-    int tokensWanted = 1;
+    /**
+     * The size of the last non-blocking send that would have blocked (for room or for tokens), 1 after a send:
+     * FD_WRITE waits until the granted token rate lets that many bytes go.
+     */
+    int blockedSendSize = 1;
     /** Reports again when the tokens are there; with {@link #policer} only. */
     private TokenWaker tokenWaker;
     Optional<Group> group = Optional.empty();
@@ -210,7 +215,7 @@ final class ConnectionState {
             CloseIndication indicated = outcome.indicated();
             boolean closeReported = indicated != null && (!indicated.isGraceful() || inbound.isEmpty());
             int levels = (!inbound.isEmpty() && use == Use.OPEN ? EventSelection.bit(NetworkEvent.READ) : 0)
-                    | (canSend() && hasTokens() ? EventSelection.bit(NetworkEvent.WRITE) : 0)
+                    | (canSend() && tokensReadyElseWake() ? EventSelection.bit(NetworkEvent.WRITE) : 0)
                     | (closeReported ? EventSelection.bit(NetworkEvent.CLOSE) : 0)
                     | (qosUnread ? EventSelection.bit(NetworkEvent.QOS) : 0);
             selection.report(levels, closeReported ? indicated.winsockError() : WinsockError.NO_ERROR, qosError);
@@ -227,11 +232,11 @@ final class ConnectionState {
      * True when the granted token rate lets the wanted bytes go now; when not, and the registration waits for
      * FD_WRITE, has the connection report again once they are there. Lock held.
      */
-    private boolean hasTokens() {
+    private boolean tokensReadyElseWake() {
         if (policer == null) {
             return true;
         }
-        long delay = policer.delay(tokensWanted, System.nanoTime());
+        long delay = policer.delay(blockedSendSize, System.nanoTime());
         if (delay > 0 && selection.awaits(NetworkEvent.WRITE)) {
             tokenWaker.reportAfter(delay);
         }

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends on a {@link StreamConnection}: senders only encode into the engine (waiting, up to the send timeout,
- * while the send buffer is full); a quiet connection's sender writes itself, otherwise a writer virtual thread
- * writes everything encoded so far in one system call (coalescing). Completes the termination once a graceful
- * ending is written out.
+ * while the send buffer is full or the granted token rate lacks the bytes; non-blocking, saying so); a quiet
+ * connection's blocking sender writes itself, otherwise a writer virtual thread writes everything encoded so
+ * far in one system call (coalescing). Completes the termination once a graceful ending is written out.
  */
 final class ConnectionWriter {
     /** A send this soon after the last write ended is part of a burst and goes to the writer thread. */
@@ -45,19 +45,16 @@ final class ConnectionWriter {
         try {
             state.requireNotClosed();
             int size = message.remaining();
-            if (state.policer != null && state.policer.noTraffic()) {
-                throw new ShutdownException("the granted QoS carries no traffic in this direction (NO_TRAFFIC)");
-            }
-            if (state.policer != null && size > state.policer.maxSduSize()) {
-                throw new MessageTooLargeException("a message of " + size + " bytes is over the granted MaxSduSize of "
-                        + state.policer.maxSduSize() + "; nothing was sent");
-            }
             long deadline = ConnectionState.deadlineAfter(state.settings.sendTimeout());
             while (!state.broken && state.ending == null) {
+                if (state.policer != null) {
+                    // Checked on every pass: a renegotiation while this send waited may have changed the grant.
+                    requireGranted(size);
+                }
                 if (state.engine.pendingOutput() >= state.settings.sendBufferSize()) {
                     if (!state.blocking) {
                         state.selection.reEnable(NetworkEvent.WRITE);
-                        state.tokensWanted = size; // FD_WRITE waits for this send's tokens too, if any are granted
+                        state.blockedSendSize = size; // FD_WRITE waits for this send's tokens too, if any are granted
                         throw new WouldBlockException(state.engine.pendingOutput() + " bytes wait to be written, a"
                                 + " full send buffer of " + state.settings.sendBufferSize() + "; nothing was sent");
                     }
@@ -76,7 +73,7 @@ final class ConnectionWriter {
             state.engine.send(message);
             if (state.policer != null) {
                 state.policer.take(size, System.nanoTime());
-                state.tokensWanted = 1;
+                state.blockedSendSize = 1;
             }
         } catch (IllegalCommandException e) {
             throw Failures.ofCommand(e, state.ending);
@@ -88,6 +85,17 @@ final class ConnectionWriter {
         }
     }
 
+    /** Refuses a message the granted QoS does not let through: no traffic this way, or over MaxSduSize. Lock held. */
+    private void requireGranted(int size) throws IOException {
+        if (state.policer.noTraffic()) {
+            throw new ShutdownException("the granted QoS carries no traffic in this direction (NO_TRAFFIC)");
+        }
+        if (size > state.policer.maxSduSize()) {
+            throw new MessageTooLargeException("a message of " + size + " bytes is over the granted MaxSduSize of "
+                    + state.policer.maxSduSize() + "; nothing was sent");
+        }
+    }
+
     /**
      * Waits up to {@code delay} for the tokens a message of {@code size} bytes lacks (the granted QoS), within
      * the send deadline; non-blocking, says so and reports FD_WRITE once they are there. Lock held.
@@ -95,7 +103,7 @@ final class ConnectionWriter {
     private void awaitTokens(int size, long delay, long deadline) throws IOException {
         if (!state.blocking) {
             state.selection.reEnable(NetworkEvent.WRITE);
-            state.tokensWanted = size;
+            state.blockedSendSize = size;
             state.report(); // FD_WRITE comes back with the tokens
             throw new WouldBlockException("the granted token rate has no tokens for " + size + " bytes for "
                     + TimeUnit.NANOSECONDS.toMicros(delay) + " µs; nothing was sent");

@@ -34,8 +34,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Its parts share one {@link ConnectionState} and its lock, under which all engine access happens: the
  * {@link ConnectionReadLoop}'s thread alone reads the stream (through {@link ConnectionReader}), application
  * threads only wait for what it queued ({@link ConnectionReceiver}); {@link ConnectionWriter} writes what the
- * engine encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full); and
- * {@link ConnectionCloser} closes it. docs/transport.md draws the threads and their locks.
+ * engine encoded (senders only encode, waiting, up to the send timeout, while the send buffer is full);
+ * {@link ConnectionCloser} closes it; {@link ConnectionQos} renegotiates its QoS. It is also the
+ * {@link EventSource} an event waiter registers. docs/transport.md draws the threads and their locks.
  */
 final class StreamConnection implements ParleyConnection, EventSource {
     private static final Set<NetworkEvent> REPORTABLE = Set.of(NetworkEvent.READ, NetworkEvent.WRITE, NetworkEvent.CLOSE,
@@ -378,6 +379,11 @@ final class StreamConnection implements ParleyConnection, EventSource {
     @Override
     public EventSelection selection() {
         return state.selection;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state.use == ConnectionState.Use.CLOSED;
     }
 
     @Override

@@ -123,6 +123,7 @@ public final class BackgroundConnect implements PendingConnect, EventSource {
                 return;
             }
             cancelled = true;
+            selection.cancel(); // nothing will be reported: the key ends with the connect
             if (!done) {
                 connecting.interrupt(); // the connect withdraws its request and fails; finished() sees it
             } else {
@@ -152,6 +153,11 @@ public final class BackgroundConnect implements PendingConnect, EventSource {
     @Override
     public EventSelection selection() {
         return selection;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return cancelled;
     }
 
     /** A cancelled connect reports nothing: nobody waits for it any more. */

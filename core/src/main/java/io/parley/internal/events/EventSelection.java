@@ -49,6 +49,9 @@ public final class EventSelection {
             if (!registration.isValid()) {
                 throw new IllegalStateException("the registration was cancelled");
             }
+            if (source.isClosed()) {
+                throw new IllegalStateException(source + " is closed: closing ended its event selection");
+            }
             if (current != null && current != registration) {
                 current.superseded();
             }

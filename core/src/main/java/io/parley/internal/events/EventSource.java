@@ -25,6 +25,14 @@ public interface EventSource {
      */
     EventSelection selection();
 
+    /**
+     * True once the source was closed (or, for a connect, cancelled): it takes no registration. The source's
+     * lock held.
+     *
+     * @return whether the source was closed
+     */
+    boolean isClosed();
+
     /** Reports what holds now through {@link #selection()}. The source's lock held. */
     void reportLevels();
 

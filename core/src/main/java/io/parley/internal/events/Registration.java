@@ -22,7 +22,7 @@ public final class Registration implements EventKey {
     private static final NetworkEvent[] EVENTS = NetworkEvent.values();
 
     private final Waiter waiter;
-    private final EventSource events;
+    private final EventSource source;
     private final Object attachment;
     private final ReentrantLock lock = new ReentrantLock();
     private int interest;
@@ -32,15 +32,15 @@ public final class Registration implements EventKey {
     private WinsockError qosError = WinsockError.NO_ERROR;
     private boolean valid = true;
 
-    Registration(Waiter waiter, EventSource events, Object attachment) {
+    Registration(Waiter waiter, EventSource source, Object attachment) {
         this.waiter = waiter;
-        this.events = events;
+        this.source = source;
         this.attachment = attachment;
     }
 
     @Override
     public Object source() {
-        return events;
+        return source;
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class Registration implements EventKey {
         if (!isValid()) {
             throw new IllegalStateException("the registration was cancelled");
         }
-        events.select(this, checkedBits(events, wanted));
+        source.select(this, checkedBits(source, wanted));
     }
 
     /** The bits of {@code wanted}, which {@code source} must be able to report. */
@@ -108,7 +108,7 @@ public final class Registration implements EventKey {
 
     @Override
     public void cancel() {
-        events.deselect(this);
+        source.deselect(this);
         invalidate();
         waiter.forget(this);
     }
@@ -201,6 +201,6 @@ public final class Registration implements EventKey {
 
     @Override
     public String toString() {
-        return "EventKey[" + events + ", interest " + interest() + "]";
+        return "EventKey[" + source + ", interest " + interest() + "]";
     }
 }

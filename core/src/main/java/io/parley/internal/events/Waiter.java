@@ -60,14 +60,19 @@ public final class Waiter implements EventWaiter {
      * Registers {@code source} (a connection, listener or pending connect of this module) for {@code events}.
      *
      * @throws IllegalArgumentException an event the source cannot report
-     * @throws ClosedException          the waiter was closed
+     * @throws ClosedException          the waiter, or the source, was closed
      */
     public EventKey register(EventSource source, Set<NetworkEvent> events, Object attachment) throws ClosedException {
         int bits = Registration.checkedBits(source, events);
         requireOpen();
         Registration registration = new Registration(this, source, attachment);
         registrations.add(registration);
-        source.select(registration, bits);
+        try {
+            source.select(registration, bits);
+        } catch (IllegalStateException closed) {
+            registration.cancel();
+            throw new ClosedException(closed.getMessage());
+        }
         if (closed) {
             registration.cancel(); // close() ran meanwhile and did not see this one
             throw new ClosedException("the event waiter is closed");

@@ -41,6 +41,11 @@ class RegistrationTest {
         }
 
         @Override
+        public boolean isClosed() {
+            return false;
+        }
+
+        @Override
         public void reportLevels() {
             selection.report(levels, closeError);
         }
