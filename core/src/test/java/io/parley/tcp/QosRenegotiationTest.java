@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -193,6 +194,33 @@ class QosRenegotiationTest {
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.SHUTTING_DOWN));
             assertThat(pair.client().qos()).isEmpty();
             assertThat(pair.server().qos()).as("the late decision changes nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void aResetEndsAWaitingRequestAndEveryLaterOne() throws Exception { // no wait outlives the connection
+        java.util.concurrent.CountDownLatch deciding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        QosRenegotiation stuck = (requested, current) -> {
+            deciding.countDown();
+            try {
+                release.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        };
+        try (LoopbackFixture fixture = new LoopbackFixture(ListenOptions.builder().qosRenegotiation(stuck).build())) {
+            LoopbackFixture.Pair pair = pair(fixture);
+            CompletableFuture<Qos> asked = fixture.async(() -> pair.client().requestQos(sendingUpTo(1000), Duration.ZERO));
+            assertThat(deciding.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+
+            pair.server().abort("gone");
+
+            assertThat(Await.failure(asked)).isInstanceOf(io.parley.ConnectionEndedException.class);
+            CompletableFuture<Qos> later = fixture.async(() -> pair.client().requestQos(sendingUpTo(1000), Duration.ZERO));
+            assertThat(Await.failure(later)).isInstanceOf(io.parley.ConnectionEndedException.class);
+            release.countDown();
         }
     }
 
