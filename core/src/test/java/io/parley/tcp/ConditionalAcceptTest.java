@@ -87,13 +87,14 @@ class ConditionalAcceptTest {
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a3_acceptWithCalleeDataLowerQosAndGroupReachesTheCaller() throws Exception {
         try (LoopbackFixture f = new LoopbackFixture()) {
-            Group joined = new Group(GroupKind.JOIN, 42, 3);
             LoopbackFixture.Pair pair = f.pair(ConnectOptions.builder().qos(REQUESTED)
                     .group(new Group(GroupKind.UNCONSTRAINED, 0, 3)).build(),
-                    request -> Decision.accept(utf8("welcome"), LOWER).withGroup(joined));
+                    request -> Decision.accept(utf8("welcome"), LOWER).withGroup(request.group().orElseThrow()));
             assertThat(pair.client().calleeData()).isEqualTo(utf8("welcome"));
             assertThat(pair.client().qos()).contains(LOWER);
-            assertThat(pair.client().group()).contains(joined);
+            long id = pair.server().group().orElseThrow().id();
+            assertThat(id).as("the listener picks a new group's id").isPositive();
+            assertThat(pair.client().group()).contains(new Group(GroupKind.JOIN, id, 3)); // a member of group id
             assertThat(pair.server().qos()).contains(LOWER);
             assertThat(pair.server().calleeData()).isEqualTo(utf8("welcome"));
             pair.client().send(utf8("ping"));

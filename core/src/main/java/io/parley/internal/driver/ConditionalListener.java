@@ -5,6 +5,8 @@ import io.parley.AcceptResult;
 import io.parley.ClosedException;
 import io.parley.ParleyConnection;
 import io.parley.Decision;
+import io.parley.Group;
+import io.parley.GroupKind;
 import io.parley.Listener;
 import io.parley.ListenOptions;
 import io.parley.NetworkEvent;
@@ -55,6 +57,8 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
     private final ArrayDeque<StreamConnection> pending = new ArrayDeque<>();
     /** Connections not yet handed to the application (handshaking, queued or being decided). */
     private final Set<StreamConnection> unclaimed = ConcurrentHashMap.newKeySet();
+    /** The groups of the connections this listener accepted [A7]. */
+    private final GroupRegistry groups = new GroupRegistry();
     private final Thread acceptor;
     /** Its event registration (FD_ACCEPT). Lock held. */
     private final EventSelection selection = new EventSelection(lock, this);
@@ -102,6 +106,11 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
         if (!request.isRequestAlive()) {
             return abandoned(request, snapshot);
         }
+        Optional<String> noGroup = snapshot.group()
+                .flatMap(group -> groups.refusal(group, snapshot.callerId(), snapshot.calleeId()));
+        if (noGroup.isPresent()) { // a join of a group that is not there cannot be granted [A7]
+            return carryOut(request, snapshot, Decision.reject(noGroup.get()));
+        }
         Decision decision = decide(condition, snapshot, request);
         return switch (decision) {
             case Decision.Accept accept -> carryOut(request, snapshot, accept);
@@ -140,12 +149,21 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
         if (unsupported.isPresent()) {
             return refuseQos(request, snapshot, unsupported.get());
         }
+        Optional<Group> group = accept.group()
+                .flatMap(granted -> groups.admit(granted, snapshot.callerId(), snapshot.calleeId()));
+        if (group.isEmpty() && accept.group().filter(g -> g.kind() != GroupKind.NONE).isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "the condition granted {0}, which cannot be joined; the request from"
+                    + " {1} is rejected", accept.group().get(), request.remoteAddress());
+            return carryOut(request, snapshot, CONDITION_FAILED);
+        }
         unclaimed.remove(request);
         try {
-            if (request.acceptRequest(accept.calleeData(), accept.grantedQos(), accept.group())) {
+            if (request.acceptRequest(accept.calleeData(), accept.grantedQos(), group)) {
                 return new AcceptResult.Accepted(snapshot, request);
             }
+            group.ifPresent(groups::leave);
         } catch (IllegalCommandException e) {
+            group.ifPresent(groups::leave);
             unclaimed.add(request);
             if (e.winsockError() == WinsockError.WSAEMSGSIZE) {
                 return tooLarge(request, snapshot, accept);
@@ -366,6 +384,7 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
      */
     @Override
     public void ended(StreamConnection connection) {
+        connection.group().ifPresent(groups::leave); // set only once the connection was accepted into it
         if (unclaimed.remove(connection)) {
             lock.lock();
             try {
