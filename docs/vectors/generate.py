@@ -124,10 +124,11 @@ def connect(max_msg=32, max_callee=16, max_disc=16, max_reason=1024, early=0, qo
 
 
 def accept(max_msg=32, max_disc=16, qos=None, group=None, data=b"", flags=None, declared=None, split=None):
-    """ACCEPT (section 4.2); group is (id, priority)."""
+    """ACCEPT (section 4.2); group is (id, priority), or (kind, id, priority) as version 2 has it (13.4)."""
     f = (0x01 if qos else 0) | (0x02 if group else 0)
     head = u32(max_msg) + u32(max_disc)
-    tail = (qos[0] + qos[1] if qos else b"") + (struct.pack(">IH", *group) if group else b"")
+    layout = ">BIH" if group and len(group) == 3 else ">IH"
+    tail = (qos[0] + qos[1] if qos else b"") + (struct.pack(layout, *group) if group else b"")
     return user_data_frames(0x02, f if flags is None else flags, head, tail, data, declared, split)
 
 
@@ -224,7 +225,10 @@ def d_connect(max_msg=32, max_callee=16, max_disc=16, max_reason=1024, early=0, 
 
 
 def d_accept(max_msg=32, max_disc=16, qos=None, group=None, data=b""):
-    g = " group=%d:%d" % group if group else ""
+    if group and len(group) == 3:
+        g = " group=%s:%d:%d" % (GROUP_KIND[group[0]], group[1], group[2])
+    else:
+        g = " group=%d:%d" % group if group else ""
     return "ACCEPT maxMessage=%d maxDisconnectData=%d%s%s data=%s" % (max_msg, user_limit(max_disc), describe_qos(qos),
                                                                      g, hx(data))
 
@@ -721,6 +725,15 @@ def frame_rows():
     first = message_size(2)
     bad2("v2-qos-answer-between-message-size-and-data", first + qos_answer(reason=1),
          seq(d_message_size(2), err("PROTOCOL_VIOLATION", at_header(first))))
+    # version 2's ACCEPT names the group's kind (section 13.4)
+    ok2("v2-accept-group-unconstrained", accept(group=(2, 7, 1)), d_accept(group=(2, 7, 1)))
+    ok2("v2-accept-group-constrained-with-qos", accept(qos=QOS_SIMPLE, group=(3, 9, 0), data=b"hi"),
+        d_accept(qos=QOS_SIMPLE, group=(3, 9, 0), data=b"hi"))
+    raw = accept(group=(1, 7, 1))
+    bad2("v2-accept-group-kind-join", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    raw = accept(group=(0, 7, 1))
+    bad2("v2-accept-group-kind-none", raw, err("PROTOCOL_VIOLATION", at_end(raw)))
+    bad2("v2-accept-group-as-version-1-has-it", accept(group=(7, 1)), err("PROTOCOL_VIOLATION", 3))
     bad("v1-qos-request-is-an-unknown-type", qos_request(QOS_SIMPLE), err("PROTOCOL_VIOLATION", 3))
     bad("v1-qos-answer-is-an-unknown-type", qos_answer(reason=1), err("PROTOCOL_VIOLATION", 3))
     return rows
@@ -1420,6 +1433,21 @@ def engine_rows():
     row("v2-callee-with-a-version-1-caller", E2,
         [i(REQ), "accept", out(d_preamble(1, 2), d_accept()), i(qos_answer(reason=1)), out(ab(7))],
         "CLOSED", [REQ_EV, "Closed:ABORTED/PROTOCOL_VIOLATION"])
+    row("v2-accept-names-the-groups-kind", E2,
+        [i(P2 + connect(data=b"alice", group=(2, 0, 1))), "accept-group:UNCONSTRAINED:5:1",
+         out(d_preamble(1, 2), d_accept(group=(2, 5, 1)))],
+        "OPEN", [REQ_EV])
+    row("v2-accept-to-a-version-1-caller-has-no-kind", E2,
+        [i(P + connect(data=b"alice", group=(2, 0, 1))), "accept-group:UNCONSTRAINED:5:1",
+         out(d_preamble(1, 2), d_accept(group=(5, 1)))],
+        "OPEN", [REQ_EV])
+    row("v2-accept-group-needs-the-groups-kind", E2,
+        [i(P2 + connect(data=b"alice", group=(1, 5, 1))), "accept-group:JOIN:5:1!WSAEINVAL",
+         out(d_preamble(1, 2))],
+        "REQUESTED", [REQ_EV])
+    row("v2-caller-learns-the-groups-kind", C2,
+        ["connect", i(P2 + accept(group=(3, 5, 2))), out(d_preamble(1, 2), d_connect())],
+        "OPEN", ["Accepted:"])
     row("v1-engine-with-a-version-2-peer", "caller",
         ["connect", i(P2 + ACC), out(C_OUT), i(qos_request(Q)), out(ab(7))],
         "CLOSED", ["Accepted:", "Closed:ABORTED/PROTOCOL_VIOLATION"])
@@ -1475,6 +1503,7 @@ FRAMES_HEADER = """\
 #               CONNECT maxMessage=N maxCalleeData=N maxDisconnectData=N maxReasonData=N early=N [qos=S;R]
 #                       [group=KIND:ID:PRIORITY] data=HEX       (KIND: NONE, JOIN, UNCONSTRAINED, CONSTRAINED)
 #               ACCEPT maxMessage=N maxDisconnectData=N [qos=S;R] [group=ID:PRIORITY] data=HEX
+#                       (version 2: [group=KIND:ID:PRIORITY], the group's kind UNCONSTRAINED or CONSTRAINED)
 #               REJECT reason=CODE/NAME data=HEX
 #               PENDING
 #               DATA more=0|1 data=HEX
@@ -1526,6 +1555,7 @@ ENGINE_HEADER = """\
 #                         everything else not specified), no group, no caller data, no early messages
 #   accept[:HEX]          callee: accept with callee data HEX, no QoS, no group
 #   accept-qos:RATE       callee: accept granting that same best-effort QoS with token rate RATE both ways
+#   accept-group:KIND:ID:PRIORITY  callee: accept with that group (KIND: JOIN, UNCONSTRAINED, CONSTRAINED)
 #   reject:REASON[:HEX]   callee: reject with that reason code name and reason data HEX (default empty)
 #   defer:MS              callee: defer at time MS
 #   send:HEX              send one message
@@ -1639,7 +1669,7 @@ def _decode(raw, version):
                 raise Violation("PROTOCOL_VIOLATION", header_at)
         elif ftype in (0x01, 0x02, 0x03, 0x20):
             fixed = {0x01: 24 + (64 if flags & 1 else 0) + (7 if flags & 2 else 0),
-                     0x02: 12 + (64 if flags & 1 else 0) + (6 if flags & 2 else 0),
+                     0x02: 12 + (64 if flags & 1 else 0) + ((7 if version >= 2 else 6) if flags & 2 else 0),
                      0x03: 6, 0x20: 4}[ftype]
             limit = {0x01: LIMITS["maxCallerData"], 0x02: LIMITS["maxCalleeData"], 0x03: LIMITS["maxReasonData"],
                      0x20: LIMITS["maxDisconnectData"]}[ftype]
@@ -1711,7 +1741,12 @@ def _decode(raw, version):
                 if flags & 1:
                     qos = (b[off:off + 32], b[off + 32:off + 64])
                     off += 64
-                if flags & 2:
+                if flags & 2 and version >= 2:
+                    group = struct.unpack(">BIH", b[off:off + 7])
+                    off += 7
+                    if group[0] not in (2, 3):
+                        raise Violation("PROTOCOL_VIOLATION", end_at)
+                elif flags & 2:
                     group = struct.unpack(">IH", b[off:off + 6])
                     off += 6
                 for fs in qos or ():

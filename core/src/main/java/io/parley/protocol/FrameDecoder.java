@@ -408,7 +408,8 @@ public final class FrameDecoder {
                 }
             }
             case ACCEPT -> {
-                int fixed = WireFormat.ACCEPT_FIXED_SIZE + optionalSize(WireFormat.ACCEPT_GROUP_SIZE);
+                int fixed = WireFormat.ACCEPT_FIXED_SIZE + optionalSize(version >= WireFormat.QOS_RENEGOTIATION_VERSION
+                        ? WireFormat.ACCEPT_GROUP_SIZE_V2 : WireFormat.ACCEPT_GROUP_SIZE);
                 requireAtLeast(fixed, known);
                 if (length - fixed > limits.maxCalleeData()) {
                     throw tooLarge("callee data of at least " + (length - fixed), limits.maxCalleeData());
@@ -633,9 +634,15 @@ public final class FrameDecoder {
             at += WireFormat.QOS_SIZE;
         }
         Group group = null;
-        if ((flags & WireFormat.FLAG_GROUP) != 0) {
-            group = new Group(GroupKind.JOIN, u32(b, at), u16(b, at + 4));
+        if ((flags & WireFormat.FLAG_GROUP) != 0 && version < WireFormat.QOS_RENEGOTIATION_VERSION) {
+            group = new Group(GroupKind.JOIN, u32(b, at), u16(b, at + 4)); // version 1: a member of group id
             at += WireFormat.ACCEPT_GROUP_SIZE;
+        } else if ((flags & WireFormat.FLAG_GROUP) != 0) {
+            int code = b[at] & 0xFF;
+            GroupKind kind = GroupKind.ofCode(code).filter(k -> k == GroupKind.UNCONSTRAINED || k == GroupKind.CONSTRAINED)
+                    .orElseThrow(() -> violation("an ACCEPT's group kind must be 2 or 3, not " + code));
+            group = new Group(kind, u32(b, at + 1), u16(b, at + 5));
+            at += WireFormat.ACCEPT_GROUP_SIZE_V2;
         }
         Frame.Accept fields = new Frame.Accept(u32(b, 0), userDataLimit(b, 4), Optional.ofNullable(qos),
                 Optional.ofNullable(group), EMPTY);

@@ -2,6 +2,7 @@ package io.parley.protocol;
 
 import io.parley.FlowSpec;
 import io.parley.Group;
+import io.parley.GroupKind;
 import io.parley.Qos;
 
 import java.nio.ByteBuffer;
@@ -106,18 +107,29 @@ public final class FrameEncoder {
                 a.calleeData(), out);
     }
 
-    /** An ACCEPT (and the CONTINUATIONs its callee data needs); a null QoS or group is left out. */
+    /**
+     * An ACCEPT (and the CONTINUATIONs its callee data needs); a null QoS or group is left out. A group of kind
+     * JOIN ("a member of group id") is written as version 1 has it, without a kind; one of kind UNCONSTRAINED
+     * or CONSTRAINED as version 2 has it, with the group's kind first (protocol.md 13.4).
+     */
     static void accept(long maxMessageSize, int maxDisconnectData, Qos qos, Group group, byte[] calleeData,
                        OutputBuffer out) {
+        boolean withKind = group != null && group.kind() != GroupKind.JOIN;
+        if (group != null && group.kind() == GroupKind.NONE) {
+            throw new IllegalArgumentException("an ACCEPT's group is a group, not NONE");
+        }
         int flags = (qos != null ? WireFormat.FLAG_QOS : 0) | (group != null ? WireFormat.FLAG_GROUP : 0);
-        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(qos)
-                + (group != null ? WireFormat.ACCEPT_GROUP_SIZE : 0);
+        int fixed = WireFormat.ACCEPT_FIXED_SIZE + qosSize(qos) + (group == null ? 0
+                : withKind ? WireFormat.ACCEPT_GROUP_SIZE_V2 : WireFormat.ACCEPT_GROUP_SIZE);
         userDataHeader(FrameType.ACCEPT, flags, fixed, calleeData, out);
         out.u32(checkRange(maxMessageSize, 0xFFFF_FFFFL, "maxMessageSize"));
         out.u32(checkRange(maxDisconnectData, WireFormat.MAX_USER_DATA, "maxDisconnectData"));
         out.u32(calleeData.length);
         qos(qos, out);
         if (group != null) {
+            if (withKind) {
+                out.u8(group.kind().code());
+            }
             out.u32(group.id());
             out.u16(group.priority());
         }

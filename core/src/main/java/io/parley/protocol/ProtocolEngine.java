@@ -2,6 +2,7 @@ package io.parley.protocol;
 
 import io.parley.CloseIndication;
 import io.parley.Group;
+import io.parley.GroupKind;
 import io.parley.Qos;
 import io.parley.ReasonCode;
 import io.parley.WinsockError;
@@ -435,7 +436,9 @@ public final class ProtocolEngine {
      * @param grantedQos the granted QoS (not more than requested), empty for none
      * @param group      the group the connection joins, empty for none
      * @throws IllegalCommandException WSAENOTCONN if not REQUESTED; WSAEMSGSIZE for callee data over the
-     *                                 caller's limit; WSAEINVAL for a QoS the request does not allow
+     *                                 caller's limit; WSAEINVAL for a QoS the request does not allow, or, in
+     *                                 version 2, a group whose kind is not the group's (UNCONSTRAINED or
+     *                                 CONSTRAINED)
      * @throws NullPointerException    if an argument is null (an absent QoS or group is {@code Optional.empty()})
      */
     public void accept(byte[] calleeData, Optional<Qos> grantedQos, Optional<Group> group) {
@@ -452,8 +455,16 @@ public final class ProtocolEngine {
                     "the granted QoS must not exceed the requested one (and needs a request)");
         }
         FrameLimits own = config.receiveLimits();
-        FrameEncoder.accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos.orElse(null),
-                group.orElse(null), calleeData, out());
+        if (version >= WireFormat.QOS_RENEGOTIATION_VERSION && group.isPresent()
+                && group.get().kind() != GroupKind.UNCONSTRAINED && group.get().kind() != GroupKind.CONSTRAINED) {
+            throw new IllegalCommandException(WinsockError.WSAEINVAL,
+                    "a version 2 ACCEPT names the group's kind, UNCONSTRAINED or CONSTRAINED, not " + group.get().kind());
+        }
+        // Version 1 carries no group kind: there the group is sent as "a member of group id".
+        Group sent = group.map(g -> version >= WireFormat.QOS_RENEGOTIATION_VERSION || g.kind() == GroupKind.JOIN
+                ? g : new Group(GroupKind.JOIN, g.id(), g.priority())).orElse(null);
+        FrameEncoder.accept(own.maxMessageSize(), own.maxDisconnectData(), grantedQos.orElse(null), sent,
+                calleeData, out());
         decoder.reportDataHeaders(false);
         lastPendingSent = NOT_DEFERRED;
         state = StateTable.transition(state, Input.ACCEPT).to();

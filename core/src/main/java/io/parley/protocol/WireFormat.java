@@ -62,6 +62,8 @@ public final class WireFormat {
     public static final int CONNECT_GROUP_SIZE = 7;
     /** Length of the group field in ACCEPT: u32 id, u16 priority. */
     public static final int ACCEPT_GROUP_SIZE = 6;
+    /** Length of the group field in a version 2 ACCEPT: u8 kind (the group's), u32 id, u16 priority. */
+    public static final int ACCEPT_GROUP_SIZE_V2 = 7;
     /** Length of the MESSAGE_SIZE payload: u32 size of the next message. */
     public static final int MESSAGE_SIZE_LENGTH = 4;
     /**

@@ -100,9 +100,9 @@ final class FrameArbitraries {
     }
 
     static Arbitrary<Frame.Accept> accept() {
-        // ACCEPT carries only the group's id and priority: the kind of a group result is always JOIN.
+        // As version 2 has it (the codec properties decode in version 2): the group's kind, id and priority.
         return Combinators.combine(u32(), userDataLimit(0), qos().injectNull(0.4),
-                        group(Arbitraries.just(GroupKind.JOIN)).injectNull(0.4), userData())
+                        group(Arbitraries.of(GroupKind.UNCONSTRAINED, GroupKind.CONSTRAINED)).injectNull(0.4), userData())
                 .as((maxMessage, maxDisconnect, qos, group, data) -> new Frame.Accept(maxMessage, maxDisconnect,
                         Optional.ofNullable(qos), Optional.ofNullable(group), data));
     }

@@ -35,7 +35,8 @@ final class FrameText {
                     + " data=" + Hex.of(c.callerData());
             case Frame.Accept a -> "ACCEPT maxMessage=" + a.maxMessageSize()
                     + " maxDisconnectData=" + u32(a.maxDisconnectData()) + qos(a.qos().orElse(null))
-                    + a.group().map(g -> " group=" + g.id() + ":" + g.priority()).orElse("")
+                    + a.group().map(g -> " group=" + (g.kind() == io.parley.GroupKind.JOIN ? "" : g.kind() + ":")
+                            + g.id() + ":" + g.priority()).orElse("") // version 2 names the group's kind
                     + " data=" + Hex.of(a.calleeData());
             case Frame.Reject r -> "REJECT reason=" + r.reasonCode() + "/" + r.reason()
                     + (withReasonData ? " data=" + Hex.of(r.reasonData()) : "");

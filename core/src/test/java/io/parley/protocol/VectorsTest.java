@@ -265,7 +265,6 @@ class VectorsTest {
             }
             EngineConfig config = new EngineConfig(new FrameLimits(maxCallerData, maxCalleeData, maxDisconnectData,
                     maxReasonData, maxMessageSize), fragment, maxVersion);
-            outputDecoder.useVersion(maxVersion); // the engine's own output, in the highest version it may use
             engine = switch (words[0]) {
                 case "caller" -> ProtocolEngine.caller(config, DEADLINE_MS * MS);
                 case "callee" -> ProtocolEngine.callee(config, DEADLINE_MS * MS);
@@ -307,6 +306,11 @@ class VectorsTest {
                 case "connect-qos" -> engine.connect(Optional.of(bestEffort(Long.parseLong(arg))), Optional.empty(),
                         new byte[0], List.of());
                 case "accept" -> engine.accept(Hex.parse(arg), Optional.empty(), Optional.empty());
+                case "accept-group" -> {
+                    String[] g = arg.split(":");
+                    engine.accept(new byte[0], Optional.empty(), Optional.of(new io.parley.Group(
+                            io.parley.GroupKind.valueOf(g[0]), Long.parseLong(g[1]), Integer.parseInt(g[2]))));
+                }
                 case "accept-qos" -> engine.accept(new byte[0], Optional.of(bestEffort(Long.parseLong(arg))),
                         Optional.empty());
                 case "reject" -> {
@@ -396,6 +400,9 @@ class VectorsTest {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             try {
                 Frame frame;
+                if (engine.version() != 0) {
+                    outputDecoder.useVersion(engine.version()); // the engine's output, in the version it chose
+                }
                 while ((frame = outputDecoder.next(in)) != null) {
                     frames.add(frame);
                 }
