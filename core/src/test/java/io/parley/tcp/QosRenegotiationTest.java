@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,6 +44,39 @@ class QosRenegotiationTest {
 
     private static Qos sendingUpTo(long maxSdu) {
         return new Qos(new FlowSpec(NS, NS, NS, NS, NS, ServiceType.BEST_EFFORT, 0, maxSdu, NS), FlowSpec.UNSPECIFIED);
+    }
+
+    /**
+     * A decision held until the test releases it (bounded by {@link Await#BOUND}), so that the test can act
+     * while a request waits for its answer; then it grants the request, or refuses it.
+     */
+    private static final class HeldDecision implements QosRenegotiation {
+        private final CountDownLatch deciding = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final boolean grant;
+
+        HeldDecision(boolean grant) {
+            this.grant = grant;
+        }
+
+        @Override
+        public Optional<Qos> decide(Qos requested, Optional<Qos> current) {
+            deciding.countDown();
+            try {
+                released.await(Await.BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return grant ? Optional.of(requested) : Optional.empty();
+        }
+
+        void awaitDeciding() throws InterruptedException {
+            assertThat(deciding.await(Await.BOUND.toMillis(), TimeUnit.MILLISECONDS)).as("the decision started").isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
     }
 
     private static LoopbackFixture.Pair pair(LoopbackFixture fixture) throws Exception {
@@ -171,24 +206,14 @@ class QosRenegotiationTest {
 
     @Test
     void aDisconnectSentBeforeTheDecisionRefusesTheRequestWithShuttingDown() throws Exception { // §13.1
-        java.util.concurrent.CountDownLatch deciding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        QosRenegotiation slow = (requested, current) -> {
-            deciding.countDown();
-            try {
-                release.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Optional.of(requested);
-        };
+        HeldDecision slow = new HeldDecision(true);
         try (LoopbackFixture fixture = new LoopbackFixture(ListenOptions.builder().qosRenegotiation(slow).build())) {
             LoopbackFixture.Pair pair = pair(fixture);
             CompletableFuture<Qos> asked = fixture.async(() -> pair.client().requestQos(sendingUpTo(1000), Await.BOUND));
-            assertThat(deciding.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+            slow.awaitDeciding();
 
             pair.server().sendDisconnect(new byte[0]);
-            release.countDown();
+            slow.release();
 
             assertThat(Await.failure(asked)).isInstanceOfSatisfying(QosRefusedException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.SHUTTING_DOWN));
@@ -199,28 +224,18 @@ class QosRenegotiationTest {
 
     @Test
     void aResetEndsAWaitingRequestAndEveryLaterOne() throws Exception { // no wait outlives the connection
-        java.util.concurrent.CountDownLatch deciding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        QosRenegotiation stuck = (requested, current) -> {
-            deciding.countDown();
-            try {
-                release.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Optional.empty();
-        };
+        HeldDecision stuck = new HeldDecision(false);
         try (LoopbackFixture fixture = new LoopbackFixture(ListenOptions.builder().qosRenegotiation(stuck).build())) {
             LoopbackFixture.Pair pair = pair(fixture);
             CompletableFuture<Qos> asked = fixture.async(() -> pair.client().requestQos(sendingUpTo(1000), Duration.ZERO));
-            assertThat(deciding.await(Await.BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+            stuck.awaitDeciding();
 
             pair.server().abort("gone");
 
             assertThat(Await.failure(asked)).isInstanceOf(io.parley.ConnectionEndedException.class);
             CompletableFuture<Qos> later = fixture.async(() -> pair.client().requestQos(sendingUpTo(1000), Duration.ZERO));
             assertThat(Await.failure(later)).isInstanceOf(io.parley.ConnectionEndedException.class);
-            release.countDown();
+            stuck.release();
         }
     }
 

@@ -97,8 +97,7 @@ public final class ConditionalListener implements Listener, CalleeEvents, EventS
 
     @Override
     public AcceptResult accept(AcceptCondition condition, Duration timeout) throws IOException {
-        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        StreamConnection request = take(deadline, timeout);
+        StreamConnection request = take(ConnectionState.deadlineAfter(timeout), timeout);
         // As accept() gives the new socket the listening socket's mode; the answer is not written on this
         // thread either when it is non-blocking.
         request.configureBlocking(isBlocking());

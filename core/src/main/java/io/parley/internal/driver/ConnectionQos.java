@@ -129,7 +129,7 @@ final class ConnectionQos {
         lastAnswer = answer;
         answers++;
         if (answer.granted().isPresent()) {
-            state.grant(answer.granted(), state.isCaller());
+            state.grant(answer.granted());
         }
         state.qosChanged(answer.granted().isPresent() ? WinsockError.NO_ERROR : answer.reason().winsockError());
     }
@@ -169,7 +169,7 @@ final class ConnectionQos {
                 return; // ended, or this side's DISCONNECT refused it meanwhile (SHUTTING_DOWN)
             }
             if (grant.isPresent() && grants(grant.get())) {
-                state.grant(grant, state.isCaller());
+                state.grant(grant);
                 state.qosChanged(WinsockError.NO_ERROR);
             } else {
                 state.engine.refuseQos(grant.isPresent() ? ReasonCode.CONDITION_FAILED : refusal);

@@ -192,7 +192,7 @@ final class ConnectionState {
                 case ProtocolEvent.Accepted a -> {
                     handshake = Handshake.ACCEPTED;
                     calleeData = a.calleeData();
-                    grant(a.grantedQos(), true);
+                    grant(a.grantedQos());
                     group = a.group();
                 }
                 case ProtocolEvent.Deferred d -> handshake = Handshake.DEFERRED;
@@ -247,8 +247,9 @@ final class ConnectionState {
      * Takes the granted QoS and polices this side's sending by its direction of it: the caller's is
      * {@link Qos#sending()}, the callee's {@link Qos#receiving()}. Lock held.
      */
-    void grant(Optional<Qos> granted, boolean asCaller) {
+    void grant(Optional<Qos> granted) {
         qos = granted;
+        boolean asCaller = isCaller();
         policer = granted.map(q -> SendPolicer.of(asCaller ? q.sending() : q.receiving(), System.nanoTime())).orElse(null);
         if (policer != null && tokenWaker == null) {
             tokenWaker = new TokenWaker(this);
@@ -256,7 +257,7 @@ final class ConnectionState {
     }
 
     /** True for the caller's side of the connection. */
-    boolean isCaller() {
+    private boolean isCaller() {
         return engine.role() == ProtocolEngine.Role.CALLER;
     }
 

@@ -53,8 +53,7 @@ final class ConnectionWriter {
                 }
                 if (state.engine.pendingOutput() >= state.settings.sendBufferSize()) {
                     if (!state.blocking) {
-                        state.selection.reEnable(NetworkEvent.WRITE);
-                        state.blockedSendSize = size; // FD_WRITE waits for this send's tokens too, if any are granted
+                        blocked(size);
                         throw new WouldBlockException(state.engine.pendingOutput() + " bytes wait to be written, a"
                                 + " full send buffer of " + state.settings.sendBufferSize() + "; nothing was sent");
                     }
@@ -85,6 +84,15 @@ final class ConnectionWriter {
         }
     }
 
+    /**
+     * A non-blocking send of {@code size} bytes would wait: it re-enables FD_WRITE [E3], which then waits for
+     * room and, under a granted token rate, for that many bytes' tokens. Lock held.
+     */
+    private void blocked(int size) {
+        state.selection.reEnable(NetworkEvent.WRITE);
+        state.blockedSendSize = size;
+    }
+
     /** Refuses a message the granted QoS does not let through: no traffic this way, or over MaxSduSize. Lock held. */
     private void requireGranted(int size) throws IOException {
         if (state.policer.noTraffic()) {
@@ -102,8 +110,7 @@ final class ConnectionWriter {
      */
     private void awaitTokens(int size, long delay, long deadline) throws IOException {
         if (!state.blocking) {
-            state.selection.reEnable(NetworkEvent.WRITE);
-            state.blockedSendSize = size;
+            blocked(size);
             state.report(); // FD_WRITE comes back with the tokens
             throw new WouldBlockException("the granted token rate has no tokens for " + size + " bytes for "
                     + TimeUnit.NANOSECONDS.toMicros(delay) + " µs; nothing was sent");

@@ -202,7 +202,7 @@ final class StreamConnection implements ParleyConnection, EventSource {
             state.callerData = state.engine.request().orElseThrow().callerData();
             state.engine.forgetRequest(); // an open connection keeps only what it reports
             state.calleeData = data;
-            state.grant(grantedQos, false);
+            state.grant(grantedQos);
             state.group = joined;
             state.handshake = ConnectionState.Handshake.ACCEPTED;
             if (!state.inbound.isEmpty()) {

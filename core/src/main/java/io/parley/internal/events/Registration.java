@@ -60,10 +60,7 @@ public final class Registration implements EventKey {
 
     @Override
     public void interest(Set<NetworkEvent> wanted) {
-        if (!isValid()) {
-            throw new IllegalStateException("the registration was cancelled");
-        }
-        source.select(this, checkedBits(source, wanted));
+        source.select(this, checkedBits(source, wanted)); // which refuses a cancelled registration, under the lock
     }
 
     /** The bits of {@code wanted}, which {@code source} must be able to report. */
@@ -83,8 +80,8 @@ public final class Registration implements EventKey {
             }
             Map<NetworkEvent, WinsockError> errors = new EnumMap<>(NetworkEvent.class);
             for (NetworkEvent event : EVENTS) {
-                if ((recorded & EventSelection.bit(event)) != 0) {
-                    int bit = EventSelection.bit(event);
+                int bit = EventSelection.bit(event);
+                if ((recorded & bit) != 0) {
                     errors.put(event, (ONCE & bit) != 0 ? onceError : bit == QOS ? qosError : WinsockError.NO_ERROR);
                 }
             }
